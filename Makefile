@@ -1,0 +1,52 @@
+# Every target sets itself up: a fresh clone needs nothing but python3 and make.
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f 2>/dev/null) \
+	dbt_project/dbt_project.yml dbt_project/profiles.yml
+
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+
+.PHONY: install run test dev lint format sample clean
+
+$(INSTALLED): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Deployed code and `make run` read this manifest; `dagster dev` rebuilds it on reload.
+$(MANIFEST): $(INSTALLED) $(DBT_SOURCES)
+	cd dbt_project && ../$(VENV)/bin/dbt parse --quiet --profiles-dir .
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+install: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+
+run: install
+	$(PYTHON) -m orchestration.nightly
+
+test: install
+	$(PYTHON) -m pytest
+
+dev: install
+	$(VENV)/bin/dagster dev -w workspace.yaml
+
+lint: install
+	$(VENV)/bin/ruff check orchestration tests seeds
+	$(VENV)/bin/ruff format --check orchestration tests seeds
+	$(VENV)/bin/sqlfluff lint dbt_project
+
+format: install
+	$(VENV)/bin/ruff check --fix orchestration tests seeds
+	$(VENV)/bin/ruff format orchestration tests seeds
+
+# The shipped sample is committed; this regenerates it deterministically.
+sample: install
+	$(PYTHON) seeds/generate_sample.py --out seeds/sample
+
+clean:
+	rm -rf $(VENV) data dbt_project/target dbt_project/logs

@@ -1,0 +1,85 @@
+-- A lead reaches a lifecycle stage the moment any rule of that stage is met: the
+-- `min_count`-th occurrence of the rule's signal. A lead cannot be qualified before
+-- it exists, so signals from before its creation count from its creation.
+with
+
+signals as (
+
+    select * from {{ ref('int_marketo_activities_linked_to_leads') }}
+
+),
+
+stage_rules as (
+
+    select * from {{ ref('stg_agreed_definitions__lifecycle_stage_rules') }}
+
+),
+
+leads as (
+
+    select * from {{ ref('stg_salesforce__leads') }}
+
+),
+
+numbered_signals as (
+
+    select
+        lead_id,
+        signal,
+        signal_at,
+        row_number() over (
+            partition by lead_id, signal order by signal_at, activity_id
+        ) as occurrence
+    from signals
+
+),
+
+rules_met as (
+
+    select
+        numbered_signals.lead_id,
+        stage_rules.lifecycle_stage,
+        min(numbered_signals.signal_at) as rule_met_at
+    from numbered_signals
+    inner join stage_rules
+        on
+            numbered_signals.signal = stage_rules.signal
+            and numbered_signals.occurrence = stage_rules.min_count
+    group by numbered_signals.lead_id, stage_rules.lifecycle_stage
+
+),
+
+stages_from_creation as (
+
+    -- greatest() skips nulls, so guard it: no rule met means no stage reached.
+    select
+        leads.lead_id,
+        case
+            when mql_rule.rule_met_at is not null
+                then greatest(leads.created_at, mql_rule.rule_met_at)
+        end as mql_rule_met_at,
+        case
+            when sql_rule.rule_met_at is not null
+                then greatest(leads.created_at, sql_rule.rule_met_at)
+        end as sql_at
+    from leads
+    left join rules_met as mql_rule
+        on leads.lead_id = mql_rule.lead_id and mql_rule.lifecycle_stage = 'mql'
+    left join rules_met as sql_rule
+        on leads.lead_id = sql_rule.lead_id and sql_rule.lifecycle_stage = 'sql'
+
+),
+
+final as (
+
+    select
+        lead_id,
+        -- Reaching SQL passes through MQL, even without a separate MQL signal;
+        -- least() skips nulls, which is what makes that work.
+        least(mql_rule_met_at, sql_at) as mql_at,
+        sql_at
+    from stages_from_creation
+
+)
+
+select * from final

@@ -1,0 +1,119 @@
+-- Scores every lead against the agreed lead definition, criterion by criterion, so
+-- sales can see why a lead is not sales-ready instead of only that it is not.
+with
+
+leads as (
+
+    select * from {{ ref('stg_salesforce__leads') }}
+
+),
+
+definition as (
+
+    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+
+),
+
+title_patterns as (
+
+    select * from {{ ref('stg_agreed_definitions__budget_authority_title_patterns') }}
+
+),
+
+intent_signals as (
+
+    select * from {{ ref('stg_agreed_definitions__active_intent_signals') }}
+
+),
+
+signals as (
+
+    select * from {{ ref('int_marketo_activities_linked_to_leads') }}
+
+),
+
+title_matches as (
+
+    select
+        leads.lead_id,
+        bool_or(not title_patterns.is_exclusion) as matches_budget_role,
+        bool_or(title_patterns.is_exclusion) as matches_excluded_role
+    from leads
+    inner join title_patterns
+        on regexp_matches(leads.title, title_patterns.pattern, 'i')
+    group by leads.lead_id
+
+),
+
+-- The intent signal closest to the lead's creation is the evidence shown to users.
+intent_evidence as (
+
+    select
+        leads.lead_id,
+        signals.signal as active_intent_signal,
+        signals.signal_at as active_intent_at
+    from leads
+    cross join definition
+    inner join signals
+        on leads.lead_id = signals.lead_id
+    inner join intent_signals
+        on signals.signal = intent_signals.signal
+    where
+        signals.signal_at
+        between leads.created_at - to_days(definition.intent_window_days)
+        and leads.created_at + to_days(definition.intent_window_days)
+    qualify row_number() over (
+        partition by leads.lead_id
+        order by abs(epoch(signals.signal_at) - epoch(leads.created_at)), signals.activity_id
+    ) = 1
+
+),
+
+criteria as (
+
+    select
+        leads.lead_id,
+        coalesce(leads.number_of_employees >= definition.min_employees, false)
+            as meets_employee_criterion,
+        coalesce(
+            title_matches.matches_budget_role and not title_matches.matches_excluded_role,
+            false
+        ) as meets_budget_authority_criterion,
+        intent_evidence.lead_id is not null as meets_active_intent_criterion,
+        intent_evidence.active_intent_signal,
+        intent_evidence.active_intent_at
+    from leads
+    cross join definition
+    left join title_matches
+        on leads.lead_id = title_matches.lead_id
+    left join intent_evidence
+        on leads.lead_id = intent_evidence.lead_id
+
+),
+
+final as (
+
+    select
+        lead_id,
+        meets_employee_criterion
+        and meets_budget_authority_criterion
+        and meets_active_intent_criterion as meets_definition,
+        meets_employee_criterion,
+        meets_budget_authority_criterion,
+        meets_active_intent_criterion,
+        nullif(
+            concat_ws(
+                ', ',
+                case when not meets_employee_criterion then 'employees' end,
+                case when not meets_budget_authority_criterion then 'budget_authority' end,
+                case when not meets_active_intent_criterion then 'active_intent' end
+            ),
+            ''
+        ) as failed_criteria,
+        active_intent_signal,
+        active_intent_at
+    from criteria
+
+)
+
+select * from final

@@ -1,0 +1,57 @@
+-- Converts each amount with the dated rate in force on the opportunity's CloseDate,
+-- as Salesforce advanced currency management does, so EUR totals match the CRM's
+-- own reports. An amount with no rate in force stays null in EUR: a check flags it
+-- instead of the warehouse guessing a rate.
+with
+
+opportunities as (
+
+    select * from {{ ref('stg_salesforce__opportunities') }}
+
+),
+
+rates as (
+
+    select * from {{ ref('stg_salesforce__dated_conversion_rates') }}
+
+),
+
+definition as (
+
+    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+
+),
+
+rated as (
+
+    select
+        opportunities.opportunity_id,
+        opportunities.amount,
+        opportunities.currency_iso_code,
+        case
+            when opportunities.currency_iso_code = definition.corporate_currency then 1
+            else rates.units_per_eur
+        end as units_per_eur
+    from opportunities
+    cross join definition
+    left join rates
+        on
+            opportunities.currency_iso_code = rates.currency_iso_code
+            and opportunities.close_date >= rates.start_date
+            and opportunities.close_date < rates.next_start_date
+
+),
+
+final as (
+
+    select
+        opportunity_id,
+        amount,
+        currency_iso_code,
+        units_per_eur,
+        cast(round(amount / units_per_eur, 2) as decimal(18, 2)) as amount_eur
+    from rated
+
+)
+
+select * from final

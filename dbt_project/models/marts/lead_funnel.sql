@@ -1,0 +1,132 @@
+with
+
+leads as (
+
+    select * from {{ ref('stg_salesforce__leads') }}
+
+),
+
+definition as (
+
+    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+
+),
+
+status_stages as (
+
+    select * from {{ ref('stg_source_mapping__lead_status_stages') }}
+
+),
+
+users as (
+
+    select * from {{ ref('int_users_assigned_to_teams') }}
+
+),
+
+channels as (
+
+    select * from {{ ref('int_leads_attributed_to_channels') }}
+
+),
+
+scores as (
+
+    select * from {{ ref('int_leads_scored_against_definition') }}
+
+),
+
+stages as (
+
+    select * from {{ ref('int_lead_stages_reached') }}
+
+),
+
+touches as (
+
+    select * from {{ ref('int_lead_first_sales_touches') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('stg_salesforce__opportunities') }}
+
+),
+
+opportunity_amounts as (
+
+    select * from {{ ref('int_opportunities_converted_to_eur') }}
+
+),
+
+final as (
+
+    select
+        leads.lead_id,
+        leads.company,
+        leads.title,
+        leads.number_of_employees,
+        leads.lead_source,
+        channels.source_channel,
+        channels.is_marketing_sourced,
+        channels.campaign_id,
+        channels.campaign_name,
+        leads.owner_id,
+        users.team as owner_team,
+        leads.lead_status,
+        coalesce(status_stages.funnel_stage, 'unmapped') as funnel_stage,
+        {{ to_reporting_time('leads.created_at') }} as created_at,
+        cast(date_trunc('month', {{ to_reporting_time('leads.created_at') }}) as date)
+            as created_month,
+        {{ to_reporting_time('stages.mql_at') }} as mql_at,
+        {{ to_reporting_time('stages.sql_at') }} as sql_at,
+        {{ to_reporting_time('touches.first_sales_touch_at') }} as first_sales_touch_at,
+        round(
+            (epoch(touches.first_sales_touch_at) - epoch(leads.created_at)) / 3600.0, 2
+        ) as hours_to_first_sales_touch,
+        coalesce(
+            touches.first_sales_touch_at
+            <= leads.created_at + to_milliseconds(
+                cast(definition.follow_up_window_hours * 3600000 as bigint)
+            ),
+            false
+        ) as is_picked_up_within_window,
+        coalesce(touches.sales_touches, 0) as sales_touches,
+        scores.meets_definition,
+        scores.meets_employee_criterion,
+        scores.meets_budget_authority_criterion,
+        scores.meets_active_intent_criterion,
+        scores.failed_criteria,
+        scores.active_intent_signal,
+        {{ to_reporting_time('scores.active_intent_at') }} as active_intent_at,
+        coalesce(status_stages.funnel_stage = 'disqualified', false) as is_disqualified,
+        leads.disqualification_reason,
+        coalesce(leads.is_converted, false) as is_converted,
+        leads.converted_opportunity_id,
+        {{ to_reporting_time('opportunities.created_at') }} as opportunity_created_at,
+        opportunity_amounts.amount_eur as opportunity_amount_eur,
+        coalesce(opportunities.is_won, false) as is_won,
+        definition.definition_version
+    from leads
+    cross join definition
+    left join status_stages
+        on leads.lead_status = status_stages.lead_status
+    left join users
+        on leads.owner_id = users.user_id
+    left join channels
+        on leads.lead_id = channels.lead_id
+    left join scores
+        on leads.lead_id = scores.lead_id
+    left join stages
+        on leads.lead_id = stages.lead_id
+    left join touches
+        on leads.lead_id = touches.lead_id
+    left join opportunities
+        on leads.converted_opportunity_id = opportunities.opportunity_id
+    left join opportunity_amounts
+        on leads.converted_opportunity_id = opportunity_amounts.opportunity_id
+
+)
+
+select * from final

@@ -1,0 +1,16 @@
+with
+
+source as (
+
+    select * from {{ source('agreed_definitions', 'active_intent_signals') }}
+
+),
+
+renamed as (
+
+    select signal
+    from source
+
+)
+
+select * from renamed

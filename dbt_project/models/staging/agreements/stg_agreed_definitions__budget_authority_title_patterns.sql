@@ -1,0 +1,18 @@
+with
+
+source as (
+
+    select * from {{ source('agreed_definitions', 'budget_authority_title_patterns') }}
+
+),
+
+renamed as (
+
+    select
+        pattern,
+        is_exclusion
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,18 @@
+with
+
+source as (
+
+    select * from {{ source('agreed_definitions', 'channel_campaign_types') }}
+
+),
+
+renamed as (
+
+    select
+        campaign_type,
+        channel
+    from source
+
+)
+
+select * from renamed

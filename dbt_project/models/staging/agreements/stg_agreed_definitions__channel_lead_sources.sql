@@ -1,0 +1,18 @@
+with
+
+source as (
+
+    select * from {{ source('agreed_definitions', 'channel_lead_sources') }}
+
+),
+
+renamed as (
+
+    select
+        lead_source,
+        channel
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,18 @@
+with
+
+source as (
+
+    select * from {{ source('agreed_definitions', 'channels') }}
+
+),
+
+renamed as (
+
+    select
+        channel,
+        is_marketing_sourced
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,25 @@
+with
+
+source as (
+
+    select * from {{ source('agreed_definitions', 'definition_version') }}
+
+),
+
+renamed as (
+
+    select
+        definition_version,
+        effective_date,
+        signed_off_by,
+        reporting_time_zone,
+        corporate_currency,
+        min_employees,
+        intent_window_days,
+        follow_up_window_hours,
+        freshness_max_age_hours
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,19 @@
+with
+
+source as (
+
+    select * from {{ source('agreed_definitions', 'lifecycle_stage_rules') }}
+
+),
+
+renamed as (
+
+    select
+        lifecycle_stage,
+        signal,
+        min_count
+    from source
+
+)
+
+select * from renamed

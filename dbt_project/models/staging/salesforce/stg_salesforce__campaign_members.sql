@@ -1,0 +1,22 @@
+with
+
+source as (
+
+    select * from {{ source('salesforce', 'campaign_member') }}
+
+),
+
+renamed as (
+
+    select
+        id as campaign_member_id,
+        campaignid as campaign_id,
+        leadid as lead_id,
+        contactid as contact_id,
+        createddate as created_at
+    from source
+    where not coalesce(isdeleted, false)
+
+)
+
+select * from renamed

@@ -1,0 +1,23 @@
+with
+
+source as (
+
+    select * from {{ source('salesforce', 'user') }}
+
+),
+
+renamed as (
+
+    select
+        id as user_id,
+        firstname as first_name,
+        lastname as last_name,
+        team_attribute,
+        isactive as is_active,
+        createddate as created_at,
+        systemmodstamp as modified_at
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,322 @@
+"""The two configuration documents: the agreed definitions and the source mapping.
+
+Both are parsed into typed, validated objects. A mistake in either file fails with
+the file name and the key at fault, never with a KeyError deep inside a run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FUNNEL_STAGES = ("open", "working", "nurture", "converted", "disqualified")
+USER_TEAMS = ("sales", "marketing")
+LIFECYCLE_STAGES = ("mql", "sql")
+
+
+class ConfigurationError(ValueError):
+    """A configuration document is missing a key or holds a value that makes no sense."""
+
+
+class _Reader:
+    """Reads keys out of a parsed YAML mapping, naming file and key path on error."""
+
+    def __init__(self, path: Path, data: Any, where: str = "") -> None:
+        self.path = path
+        self.data = data
+        self.where = where
+
+    def fail(self, message: str) -> ConfigurationError:
+        location = f" at '{self.where}'" if self.where else ""
+        return ConfigurationError(f"{self.path}{location}: {message}")
+
+    def child(self, key: str) -> _Reader:
+        if not isinstance(self.data, Mapping):
+            raise self.fail("expected a mapping")
+        if key not in self.data:
+            raise self.fail(f"missing required key '{key}'")
+        where = f"{self.where}.{key}" if self.where else key
+        return _Reader(self.path, self.data[key], where)
+
+    def optional_child(self, key: str, default: Any) -> _Reader:
+        if isinstance(self.data, Mapping) and key in self.data:
+            return self.child(key)
+        return _Reader(self.path, default, f"{self.where}.{key}" if self.where else key)
+
+    def items(self) -> list[tuple[str, _Reader]]:
+        if not isinstance(self.data, Mapping) or not self.data:
+            raise self.fail("expected a non-empty mapping")
+        return [(str(key), self.child(key)) for key in self.data]
+
+    def entries(self) -> list[_Reader]:
+        if not isinstance(self.data, list):
+            raise self.fail("expected a list")
+        return [_Reader(self.path, item, f"{self.where}[{i}]") for i, item in enumerate(self.data)]
+
+    def text(self) -> str:
+        if not isinstance(self.data, str | int | float) or isinstance(self.data, bool):
+            raise self.fail(f"expected text, got {self.data!r}")
+        value = str(self.data).strip()
+        if not value:
+            raise self.fail("must not be empty")
+        return value
+
+    def texts(self) -> tuple[str, ...]:
+        return tuple(entry.text() for entry in self.entries())
+
+    def number(self, minimum: float = 0.0, maximum: float | None = None) -> float:
+        if not isinstance(self.data, int | float) or isinstance(self.data, bool):
+            raise self.fail(f"expected a number, got {self.data!r}")
+        if self.data < minimum or (maximum is not None and self.data > maximum):
+            upper = f" and at most {maximum}" if maximum is not None else ""
+            raise self.fail(f"must be at least {minimum}{upper}, got {self.data}")
+        return float(self.data)
+
+    def whole_number(self, minimum: int = 0) -> int:
+        if not isinstance(self.data, int) or isinstance(self.data, bool):
+            raise self.fail(f"expected a whole number, got {self.data!r}")
+        if self.data < minimum:
+            raise self.fail(f"must be at least {minimum}, got {self.data}")
+        return self.data
+
+    def boolean(self) -> bool:
+        if not isinstance(self.data, bool):
+            raise self.fail(f"expected true or false, got {self.data!r}")
+        return self.data
+
+    def date(self) -> dt.date:
+        if isinstance(self.data, dt.date):
+            return self.data
+        try:
+            return dt.date.fromisoformat(str(self.data))
+        except ValueError as error:
+            raise self.fail(f"expected a date (YYYY-MM-DD), got {self.data!r}") from error
+
+    def regex(self) -> str:
+        pattern = self.text()
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise self.fail(f"invalid regular expression {pattern!r}: {error}") from error
+        return pattern
+
+    def choice(self, allowed: tuple[str, ...]) -> str:
+        value = self.text()
+        if value not in allowed:
+            raise self.fail(f"must be one of {', '.join(allowed)}, got {value!r}")
+        return value
+
+
+def _read_yaml(path: Path) -> _Reader:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ConfigurationError(f"{path}: file not found") from error
+    except yaml.YAMLError as error:
+        raise ConfigurationError(f"{path}: not valid YAML: {error}") from error
+    return _Reader(path, data)
+
+
+@dataclass(frozen=True)
+class SignOff:
+    team: str
+    name: str
+    role: str
+    signed_on: dt.date
+
+
+@dataclass(frozen=True)
+class StageRule:
+    stage: str
+    signal: str
+    min_count: int
+
+
+@dataclass(frozen=True)
+class Channel:
+    name: str
+    marketing_sourced: bool
+    lead_sources: tuple[str, ...]
+    campaign_types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SlaTargets:
+    sales_ready_leads: float
+    sales_ready_to_opportunity_rate: float
+    marketing_pipeline_eur: float
+    lead_to_won_rate_floor: float
+
+
+@dataclass(frozen=True)
+class AgreedDefinitions:
+    version: str
+    effective_date: dt.date
+    sign_off: tuple[SignOff, ...]
+    time_zone: str
+    currency: str
+    min_employees: int
+    budget_title_include: tuple[str, ...]
+    budget_title_exclude: tuple[str, ...]
+    intent_window_days: int
+    intent_signals: tuple[str, ...]
+    stage_rules: tuple[StageRule, ...]
+    follow_up_window_hours: float
+    disqualification_reasons: tuple[str, ...]
+    channels: tuple[Channel, ...]
+    sla_targets: SlaTargets
+    freshness_max_age_hours: float
+
+    def is_budget_authority(self, title: str | None) -> bool:
+        """The agreed title rule, evaluated in Python so checks do not reuse the SQL."""
+        if not title:
+            return False
+        matches = lambda patterns: any(re.search(p, title, re.IGNORECASE) for p in patterns)  # noqa: E731
+        return matches(self.budget_title_include) and not matches(self.budget_title_exclude)
+
+
+def load_agreed_definitions(path: Path) -> AgreedDefinitions:
+    root = _read_yaml(path)
+    lead = root.child("lead_definition")
+    titles = lead.child("budget_authority_titles")
+    intent = lead.child("active_intent")
+    targets = root.child("sla_targets")
+    reporting = root.child("reporting")
+
+    time_zone = reporting.child("time_zone").text()
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise reporting.child("time_zone").fail(f"unknown time zone {time_zone!r}") from error
+
+    stage_rules = tuple(
+        StageRule(
+            stage=stage,
+            signal=rule.child("signal").text(),
+            min_count=rule.optional_child("min_count", 1).whole_number(minimum=1),
+        )
+        for stage, rules in root.child("lifecycle_stages").items()
+        for rule in rules.entries()
+    )
+    for rule in stage_rules:
+        if rule.stage not in LIFECYCLE_STAGES:
+            raise root.child("lifecycle_stages").fail(
+                f"unknown stage {rule.stage!r}; expected {', '.join(LIFECYCLE_STAGES)}"
+            )
+
+    channels = tuple(
+        Channel(
+            name=name,
+            marketing_sourced=channel.child("marketing_sourced").boolean(),
+            lead_sources=channel.optional_child("lead_sources", []).texts(),
+            campaign_types=channel.optional_child("campaign_types", []).texts(),
+        )
+        for name, channel in root.child("channels").items()
+    )
+    _reject_duplicates(root.child("channels"), "lead source", [s for c in channels for s in c.lead_sources])
+    _reject_duplicates(
+        root.child("channels"), "campaign type", [t for c in channels for t in c.campaign_types]
+    )
+
+    reasons = root.child("disqualification_reasons").texts()
+    _reject_duplicates(root.child("disqualification_reasons"), "reason", list(reasons))
+
+    return AgreedDefinitions(
+        version=root.child("version").text(),
+        effective_date=root.child("effective_date").date(),
+        sign_off=tuple(
+            SignOff(
+                team=entry.child("team").text(),
+                name=entry.child("name").text(),
+                role=entry.child("role").text(),
+                signed_on=entry.child("signed_on").date(),
+            )
+            for entry in root.child("sign_off").entries()
+        ),
+        time_zone=time_zone,
+        currency=reporting.child("currency").text(),
+        min_employees=lead.child("min_employees").whole_number(),
+        budget_title_include=tuple(e.regex() for e in titles.child("include").entries()),
+        budget_title_exclude=tuple(e.regex() for e in titles.optional_child("exclude", []).entries()),
+        intent_window_days=intent.child("window_days").whole_number(),
+        intent_signals=intent.child("signals").texts(),
+        stage_rules=stage_rules,
+        follow_up_window_hours=root.child("follow_up").child("window_hours").number(minimum=0),
+        disqualification_reasons=reasons,
+        channels=channels,
+        sla_targets=SlaTargets(
+            sales_ready_leads=targets.child("sales_ready_leads").number(),
+            sales_ready_to_opportunity_rate=targets.child(
+                "sales_ready_to_opportunity_rate"
+            ).number(maximum=1),
+            marketing_pipeline_eur=targets.child("marketing_pipeline_eur").number(),
+            lead_to_won_rate_floor=targets.child("lead_to_won_rate_floor").number(maximum=1),
+        ),
+        freshness_max_age_hours=root.child("freshness").child("max_age_hours").number(minimum=1),
+    )
+
+
+def _reject_duplicates(reader: _Reader, what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise reader.fail(f"{what} {value!r} is listed more than once")
+        seen.add(value)
+
+
+@dataclass(frozen=True)
+class SignalRule:
+    signal: str
+    activity_type_id: int
+    primary_attribute_like: str
+    new_status: str | None
+
+
+@dataclass(frozen=True)
+class SourceMapping:
+    custom_fields: Mapping[str, Mapping[str, str]]
+    user_teams: Mapping[str, str]
+    lead_statuses: Mapping[str, str]
+    signal_rules: tuple[SignalRule, ...]
+
+    def custom_fields_for(self, sobject: str) -> Mapping[str, str]:
+        """Warehouse field -> export column for one Salesforce object."""
+        return self.custom_fields.get(sobject, {})
+
+
+def load_source_mapping(path: Path) -> SourceMapping:
+    root = _read_yaml(path)
+    salesforce = root.child("salesforce")
+    return SourceMapping(
+        custom_fields={
+            sobject: {field: column.text() for field, column in fields.items()}
+            for sobject, fields in salesforce.child("custom_fields").items()
+        },
+        user_teams={
+            value: team.choice(USER_TEAMS) for value, team in salesforce.child("user_teams").items()
+        },
+        lead_statuses={
+            status: stage.choice(FUNNEL_STAGES)
+            for status, stage in salesforce.child("lead_statuses").items()
+        },
+        signal_rules=tuple(
+            SignalRule(
+                signal=rule.child("signal").text(),
+                activity_type_id=rule.child("activity_type_id").whole_number(minimum=1),
+                primary_attribute_like=rule.child("primary_attribute_like").text(),
+                new_status=(
+                    rule.child("new_status").text()
+                    if isinstance(rule.data, Mapping) and "new_status" in rule.data
+                    else None
+                ),
+            )
+            for rule in root.child("marketo").child("signal_rules").entries()
+        ),
+    )

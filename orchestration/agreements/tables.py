@@ -1,0 +1,161 @@
+"""Relational form of the configuration documents, so dbt models join on them.
+
+Each document is replaced as a whole on every materialisation: a change to the file
+shows up in every model that reads it on the next run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from orchestration.agreements.documents import AgreedDefinitions, SourceMapping
+
+
+@dataclass(frozen=True)
+class ConfigTable:
+    name: str
+    columns: dict[str, str]
+    rows: Sequence[tuple[Any, ...]]
+
+
+def agreed_definition_tables(definitions: AgreedDefinitions) -> list[ConfigTable]:
+    sign_off = "; ".join(
+        f"{s.team}: {s.name} ({s.role}) on {s.signed_on.isoformat()}" for s in definitions.sign_off
+    )
+    targets = definitions.sla_targets
+    return [
+        ConfigTable(
+            "definition_version",
+            {
+                "definition_version": "VARCHAR",
+                "effective_date": "DATE",
+                "signed_off_by": "VARCHAR",
+                "reporting_time_zone": "VARCHAR",
+                "corporate_currency": "VARCHAR",
+                "min_employees": "INTEGER",
+                "intent_window_days": "INTEGER",
+                "follow_up_window_hours": "DOUBLE",
+                "freshness_max_age_hours": "DOUBLE",
+            },
+            [
+                (
+                    definitions.version,
+                    definitions.effective_date,
+                    sign_off,
+                    definitions.time_zone,
+                    definitions.currency,
+                    definitions.min_employees,
+                    definitions.intent_window_days,
+                    definitions.follow_up_window_hours,
+                    definitions.freshness_max_age_hours,
+                )
+            ],
+        ),
+        ConfigTable(
+            "budget_authority_title_patterns",
+            {"pattern": "VARCHAR", "is_exclusion": "BOOLEAN"},
+            [(p, False) for p in definitions.budget_title_include]
+            + [(p, True) for p in definitions.budget_title_exclude],
+        ),
+        ConfigTable(
+            "active_intent_signals",
+            {"signal": "VARCHAR"},
+            [(signal,) for signal in definitions.intent_signals],
+        ),
+        ConfigTable(
+            "lifecycle_stage_rules",
+            {"lifecycle_stage": "VARCHAR", "signal": "VARCHAR", "min_count": "INTEGER"},
+            [(r.stage, r.signal, r.min_count) for r in definitions.stage_rules],
+        ),
+        ConfigTable(
+            "disqualification_reasons",
+            {"reason": "VARCHAR"},
+            [(reason,) for reason in definitions.disqualification_reasons],
+        ),
+        ConfigTable(
+            "channels",
+            {"channel": "VARCHAR", "is_marketing_sourced": "BOOLEAN"},
+            [(c.name, c.marketing_sourced) for c in definitions.channels],
+        ),
+        ConfigTable(
+            "channel_lead_sources",
+            {"lead_source": "VARCHAR", "channel": "VARCHAR"},
+            [(source, c.name) for c in definitions.channels for source in c.lead_sources],
+        ),
+        ConfigTable(
+            "channel_campaign_types",
+            {"campaign_type": "VARCHAR", "channel": "VARCHAR"},
+            [(kind, c.name) for c in definitions.channels for kind in c.campaign_types],
+        ),
+        ConfigTable(
+            "sla_targets",
+            {
+                "sales_ready_leads": "DOUBLE",
+                "sales_ready_to_opportunity_rate": "DOUBLE",
+                "marketing_pipeline_eur": "DOUBLE",
+                "lead_to_won_rate_floor": "DOUBLE",
+            },
+            [
+                (
+                    targets.sales_ready_leads,
+                    targets.sales_ready_to_opportunity_rate,
+                    targets.marketing_pipeline_eur,
+                    targets.lead_to_won_rate_floor,
+                )
+            ],
+        ),
+    ]
+
+
+def source_mapping_tables(mapping: SourceMapping) -> list[ConfigTable]:
+    return [
+        ConfigTable(
+            "user_teams",
+            {"team_attribute": "VARCHAR", "team": "VARCHAR"},
+            list(mapping.user_teams.items()),
+        ),
+        ConfigTable(
+            "lead_status_stages",
+            {"lead_status": "VARCHAR", "funnel_stage": "VARCHAR"},
+            list(mapping.lead_statuses.items()),
+        ),
+        ConfigTable(
+            "marketo_signal_rules",
+            {
+                "signal": "VARCHAR",
+                "activity_type_id": "INTEGER",
+                "primary_attribute_like": "VARCHAR",
+                "new_status": "VARCHAR",
+            },
+            [
+                (r.signal, r.activity_type_id, r.primary_attribute_like, r.new_status)
+                for r in mapping.signal_rules
+            ],
+        ),
+    ]
+
+
+def replace_config_tables(
+    connection: duckdb.DuckDBPyConnection, schema: str, tables: list[ConfigTable]
+) -> None:
+    """Swap in a whole document in one transaction, so readers never see half of it."""
+    connection.execute("begin transaction")
+    try:
+        connection.execute(f'create schema if not exists "{schema}"')
+        for table in tables:
+            columns = ", ".join(f'"{name}" {kind}' for name, kind in table.columns.items())
+            connection.execute(f'create or replace table "{schema}"."{table.name}" ({columns})')
+            if table.rows:
+                placeholders = ", ".join("?" for _ in table.columns)
+                connection.executemany(
+                    f'insert into "{schema}"."{table.name}" values ({placeholders})',
+                    [list(row) for row in table.rows],
+                )
+        connection.execute("commit")
+    except Exception:
+        connection.execute("rollback")
+        raise

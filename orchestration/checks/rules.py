@@ -1,0 +1,187 @@
+"""The agreed definitions, re-evaluated in Python over what the marts publish.
+
+Deliberately not a translation of the dbt SQL: each rule reads the published columns
+and the signed YAML and says which rows break the agreement, so a bug in a model
+cannot hide behind the same bug in its check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from orchestration.agreements.documents import AgreedDefinitions
+
+Row = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Violation:
+    record_id: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: {self.problem}"
+
+
+def to_utc(local: dt.datetime, time_zone: str) -> dt.datetime:
+    """Marts hold wall-clock time in the reporting zone; compare durations in UTC."""
+    return local.replace(tzinfo=zoneinfo.ZoneInfo(time_zone)).astimezone(dt.UTC)
+
+
+def sales_ready_violations(
+    leads: Iterable[Row], definitions: AgreedDefinitions
+) -> list[Violation]:
+    """Every lead published as sales-ready satisfies every criterion of the definition."""
+    window = dt.timedelta(days=definitions.intent_window_days)
+    violations = []
+    for lead in leads:
+        if not lead["meets_definition"]:
+            continue
+        problems = []
+        employees = lead["number_of_employees"]
+        if employees is None or employees < definitions.min_employees:
+            problems.append(f"{employees} employees, agreed minimum {definitions.min_employees}")
+        if not definitions.is_budget_authority(lead["title"]):
+            problems.append(f"title {lead['title']!r} is not a budget-authority role")
+        signal, signal_at = lead["active_intent_signal"], lead["active_intent_at"]
+        if signal not in definitions.intent_signals or signal_at is None:
+            problems.append(f"{signal!r} is not an agreed active-intent signal")
+        else:
+            distance = abs(
+                to_utc(signal_at, definitions.time_zone)
+                - to_utc(lead["created_at"], definitions.time_zone)
+            )
+            if distance > window:
+                problems.append(f"intent signal {distance} from creation, agreed {window}")
+        violations.extend(Violation(lead["lead_id"], problem) for problem in problems)
+    return violations
+
+
+def disqualification_reason_violations(
+    leads: Iterable[Row], definitions: AgreedDefinitions
+) -> list[Violation]:
+    """Every lead sales disqualified carries one of the agreed reasons."""
+    agreed = set(definitions.disqualification_reasons)
+    return [
+        Violation(
+            lead["lead_id"],
+            "disqualified without a reason"
+            if lead["disqualification_reason"] is None
+            else f"reason {lead['disqualification_reason']!r} is not on the agreed list",
+        )
+        for lead in leads
+        if lead["is_disqualified"] and lead["disqualification_reason"] not in agreed
+    ]
+
+
+FUNNEL_ORDER = ("created_at", "mql_at", "sql_at")
+
+
+def funnel_order_violations(leads: Iterable[Row]) -> list[Violation]:
+    """Created, MQL and SQL happen in that order; no sales touch precedes creation."""
+    violations = []
+    for lead in leads:
+        reached = [(stage, lead[stage]) for stage in FUNNEL_ORDER if lead[stage] is not None]
+        violations.extend(
+            Violation(lead["lead_id"], f"{later} {later_at} is before {earlier} {earlier_at}")
+            for (earlier, earlier_at), (later, later_at) in zip(reached, reached[1:], strict=False)
+            if later_at < earlier_at
+        )
+        touched_at = lead["first_sales_touch_at"]
+        if touched_at is not None and touched_at < lead["created_at"]:
+            violations.append(
+                Violation(
+                    lead["lead_id"],
+                    f"first_sales_touch_at {touched_at} is before created_at {lead['created_at']}",
+                )
+            )
+    return violations
+
+
+def converted_opportunity_violations(
+    leads: Iterable[Row], opportunity_ids: set[str]
+) -> list[Violation]:
+    """Every converted lead points at an opportunity that is published."""
+    return [
+        Violation(
+            lead["lead_id"],
+            "converted without an opportunity"
+            if lead["converted_opportunity_id"] is None
+            else f"opportunity {lead['converted_opportunity_id']} does not exist",
+        )
+        for lead in leads
+        if lead["is_converted"] and lead["converted_opportunity_id"] not in opportunity_ids
+    ]
+
+
+def eur_amount_violations(opportunities: Iterable[Row]) -> list[Violation]:
+    """Every amount has a EUR value: a missing dated rate is an error, not a zero."""
+    return [
+        Violation(
+            opportunity["opportunity_id"],
+            f"{opportunity['amount']} {opportunity['currency_iso_code']} on "
+            f"{opportunity['close_date']} has no EUR value (no dated rate in force)",
+        )
+        for opportunity in opportunities
+        if opportunity["amount"] is not None and opportunity["amount_eur"] is None
+    ]
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    commitment: str
+    target: float
+    actual: float | None
+
+    @property
+    def met(self) -> bool:
+        return self.actual is not None and self.actual >= self.target
+
+
+def monthly_target_results(month: Row, definitions: AgreedDefinitions) -> list[TargetResult]:
+    """One month of `shared_kpis_monthly` against every SLA target."""
+    targets = definitions.sla_targets
+
+    def number(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    return [
+        TargetResult("sales_ready_leads", targets.sales_ready_leads, month["sales_ready_leads"]),
+        TargetResult(
+            "sales_ready_to_opportunity_rate",
+            targets.sales_ready_to_opportunity_rate,
+            number(month["lead_to_opportunity_rate"]),
+        ),
+        TargetResult(
+            "marketing_pipeline_eur",
+            targets.marketing_pipeline_eur,
+            number(month["marketing_pipeline_eur"]),
+        ),
+        TargetResult(
+            "lead_to_won_rate_floor",
+            targets.lead_to_won_rate_floor,
+            number(month["lead_to_won_rate"]),
+        ),
+    ]
+
+
+def last_complete_month(months: Iterable[Row]) -> Row | None:
+    """The latest month that has ended in the data: the current one is still filling."""
+    ordered = sorted(months, key=lambda row: row["month"])
+    return ordered[-2] if len(ordered) >= 2 else None
+
+
+def staleness(
+    latest: dt.datetime | None, now: dt.datetime, max_age_hours: float
+) -> str | None:
+    """Why a source is stale, or None when it is fresh enough."""
+    if latest is None:
+        return "no records"
+    age = now - latest
+    if age > dt.timedelta(hours=max_age_hours):
+        return f"newest record is {age.total_seconds() / 3600:.0f} h old, agreed maximum {max_age_hours:g} h"
+    return None

@@ -1,0 +1,37 @@
+"""The Dagster code location: assets, checks, jobs, schedules and resources."""
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.agreements.assets import agreed_definitions, source_mapping
+from orchestration.checks.assets import definition_checks, freshness_checks
+from orchestration.dbt.assets import revenue_dbt_models
+from orchestration.dbt.project import DBT_EXECUTABLE, revenue_dbt_project
+from orchestration.ingest.assets import export_assets
+from orchestration.publish.assets import analytics_duckdb
+from orchestration.resources import WarehouseResource
+from orchestration.schedules import nightly_refresh_job, nightly_refresh_schedule
+
+
+def build_definitions(warehouse: WarehouseResource) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[
+            *export_assets,
+            agreed_definitions,
+            source_mapping,
+            revenue_dbt_models,
+            analytics_duckdb,
+        ],
+        asset_checks=[*definition_checks, *freshness_checks],
+        jobs=[nightly_refresh_job],
+        schedules=[nightly_refresh_schedule],
+        resources={
+            "warehouse": warehouse,
+            "dbt": DbtCliResource(project_dir=revenue_dbt_project, dbt_executable=DBT_EXECUTABLE),
+        },
+        # Every step writes the same DuckDB file, which allows one writing process.
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions(WarehouseResource.from_environment())

@@ -1,0 +1,85 @@
+"""`make run`: the nightly refresh, run once in this process, then a KPI summary.
+
+Runs are recorded in the Dagster instance under DAGSTER_HOME, so they show up in
+`dagster dev` next to scheduled ones.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import dagster as dg
+import duckdb
+
+from orchestration.settings import warehouse_paths
+
+SUMMARY_MONTHS = 3
+NIGHTLY_JOB = "nightly_refresh"
+
+
+def kpi_summary(analytics_database: str) -> str:
+    with duckdb.connect(analytics_database, read_only=True) as connection:
+        months = connection.execute(
+            """
+            select month, sales_ready_leads, lead_to_opportunity_rate,
+                   marketing_pipeline_eur, definition_version
+            from shared_kpis_monthly order by month desc limit ?
+            """,
+            [SUMMARY_MONTHS],
+        ).fetchall()
+        (leads, sales_ready, converted) = connection.execute(
+            "select count(*), count(*) filter (where meets_definition), "
+            "count(*) filter (where is_converted) from lead_funnel"
+        ).fetchone()
+    lines = [
+        f"Leads: {leads}, sales-ready under the agreed definition: {sales_ready}, "
+        f"converted to an opportunity: {converted}",
+        "",
+        f"{'month':<10}  {'sales-ready':>11}  {'→ opportunity':>13}  {'marketing pipeline':>18}",
+    ]
+    for month, ready, rate, pipeline, _version in reversed(months):
+        shown_rate = "-" if rate is None else f"{rate:.0%}"
+        lines.append(f"{month:%Y-%m}     {ready:>11}  {shown_rate:>13}  EUR {pipeline:>14,.0f}")
+    if months:
+        lines.append(f"(definition version {months[0][4]})")
+    return "\n".join(lines)
+
+
+def run_nightly_refresh(
+    defs: dg.Definitions, instance: dg.DagsterInstance
+) -> dg.ExecuteInProcessResult:
+    job = defs.resolve_job_def(NIGHTLY_JOB)
+    return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
+def main() -> int:
+    from orchestration.definitions import defs
+
+    paths = warehouse_paths()
+    print(f"Landing data: {paths.landing_dir}")
+    result = run_nightly_refresh(defs, dg.DagsterInstance.get())
+    failed_checks = sorted(
+        {
+            (evaluation.severity.value, evaluation.asset_key.to_user_string(), evaluation.check_name)
+            for evaluation in result.get_asset_check_evaluations()
+            if not evaluation.passed
+        }
+    )
+    for severity, asset, check in failed_checks:
+        print(f"[{severity}] {asset}: {check} did not pass")
+    if not result.success:
+        print(
+            "The nightly refresh failed; the BI file was not replaced. "
+            "Open `make dev` to see which step failed and why.",
+            file=sys.stderr,
+        )
+        return 1
+    print()
+    print(kpi_summary(str(paths.analytics_database)))
+    print()
+    print(f"BI file: {paths.analytics_database}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Publish the marts as the BI file, atomically.
+
+BI tools hold `analytics.duckdb` open read-only. The new version is built in a
+separate file, checkpointed (no WAL left behind) and moved over the old one in one
+rename, so a reader sees the previous complete version or the new one, never half.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingest.csv_loader import quote_identifier
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    name: str
+    rows: int
+
+
+def publish_marts(
+    build_database: Path, analytics_database: Path, schema: str, tables: Sequence[str]
+) -> list[PublishedTable]:
+    analytics_database.parent.mkdir(parents=True, exist_ok=True)
+    staging_file = analytics_database.with_name(
+        f".{analytics_database.name}.{uuid.uuid4().hex}.partial"
+    )
+    published = []
+    try:
+        with duckdb.connect(str(staging_file)) as connection:
+            connection.execute(
+                f"attach {quote_literal(str(build_database))} as build (read_only)"
+            )
+            for table in tables:
+                source = f"build.{quote_identifier(schema)}.{quote_identifier(table)}"
+                connection.execute(
+                    f"create table main.{quote_identifier(table)} as select * from {source}"
+                )
+                _copy_descriptions(connection, schema, table)
+                (rows,) = connection.execute(
+                    f"select count(*) from main.{quote_identifier(table)}"
+                ).fetchone()
+                published.append(PublishedTable(table, rows))
+            connection.execute("detach build")
+            connection.execute("checkpoint")
+        os.replace(staging_file, analytics_database)
+    finally:
+        staging_file.unlink(missing_ok=True)
+        Path(f"{staging_file}.wal").unlink(missing_ok=True)
+    return published
+
+
+def quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _copy_descriptions(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
+    """Carry dbt's documentation along, so BI tools show what each column means."""
+    (table_comment,) = connection.execute(
+        "select comment from duckdb_tables() "
+        "where database_name = 'build' and schema_name = ? and table_name = ?",
+        [schema, table],
+    ).fetchone() or (None,)
+    if table_comment:
+        connection.execute(
+            f"comment on table main.{quote_identifier(table)} is {quote_literal(table_comment)}"
+        )
+    for column, comment in connection.execute(
+        "select column_name, comment from duckdb_columns() "
+        "where database_name = 'build' and schema_name = ? and table_name = ? "
+        "and comment is not null",
+        [schema, table],
+    ).fetchall():
+        connection.execute(
+            f"comment on column main.{quote_identifier(table)}.{quote_identifier(column)} "
+            f"is {quote_literal(comment)}"
+        )

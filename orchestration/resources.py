@@ -1,0 +1,56 @@
+"""The warehouse resource: where files are, and connections to the build database."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from orchestration.settings import WarehousePaths, warehouse_paths
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """Paths of the landing zone, configuration files and the DuckDB build database."""
+
+    landing_dir: str
+    warehouse_dir: str
+    definitions_file: str
+    source_mapping_file: str
+    memory_limit: str = "4GB"
+    threads: int = 2
+
+    @classmethod
+    def from_environment(cls) -> "WarehouseResource":
+        paths = warehouse_paths()
+        return cls(
+            landing_dir=str(paths.landing_dir),
+            warehouse_dir=str(paths.warehouse_dir),
+            definitions_file=str(paths.definitions_file),
+            source_mapping_file=str(paths.source_mapping_file),
+        )
+
+    @property
+    def paths(self) -> WarehousePaths:
+        return WarehousePaths(
+            landing_dir=Path(self.landing_dir),
+            warehouse_dir=Path(self.warehouse_dir),
+            definitions_file=Path(self.definitions_file),
+            source_mapping_file=Path(self.source_mapping_file),
+        )
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short-lived connection: DuckDB allows one writing process per file, and
+        dbt needs the file as soon as ingestion is done with it."""
+        database = self.paths.build_database
+        database.parent.mkdir(parents=True, exist_ok=True)
+        connection = duckdb.connect(
+            str(database),
+            read_only=read_only,
+            config={"memory_limit": self.memory_limit, "threads": self.threads},
+        )
+        try:
+            yield connection
+        finally:
+            connection.close()

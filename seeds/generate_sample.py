@@ -1,0 +1,1757 @@
+"""Generate a deterministic sample of Salesforce + Marketo exports for the revenue warehouse.
+
+Usage::
+
+    python seeds/generate_sample.py [--out seeds/sample] [--seed 20261031] [--leads 3000]
+
+The same arguments always produce byte-identical files: every random choice comes from one
+``random.Random(seed)`` consumed in a fixed order, and the export instant is the constant
+``SNAPSHOT`` (2026-11-01T00:00:00Z), never the wall clock. Leads are created between
+2025-11-01 and 2026-10-31 (UTC). Every volume except the calendar-driven campaign plan scales
+with ``--leads``; rows are streamed to the CSV writers lead by lead, so memory stays small.
+
+Output (``<out>/salesforce/<Object>.csv`` as the Bulk API / Data Loader writes them, and
+``<out>/marketing/*.csv`` as Marketo bulk exports):
+
+- salesforce: User, Account, Lead, Contact, Opportunity, OpportunityHistory, Task, Event,
+  Campaign, CampaignMember, DatedConversionRate
+- marketing: leads, activity_types, activities
+
+Story: about 22% of leads meet the agreed lead definition (>= 10 employees, a budget-authority
+title that is not an assistant/intern/student, and an intent form - Request Information,
+Request a Demo, Call Me Back, Pricing Question - within 30 days of CreatedDate). Ready leads
+convert at ~30%, the rest at ~4%; lead sources differ visibly in volume, quality and cost.
+
+Deliberately broken rows. They are isolated: never converted, no Marketo person, no task,
+event or campaign membership points at them, so a quarantine step can drop them safely. The
+script prints their exact line numbers.
+
+- Lead.csv: 3 leads whose NumberOfEmployees is not a number (``approx. 50``, ``n/a``,
+  ``10-50``).
+- Lead.csv: 2 leads with an invalid CreatedDate (``2026-02-30T10:00:00.000Z``, ``yesterday``).
+- Lead.csv: 1 line with an unquoted comma in Company, so it has one column too many.
+- Lead.csv: 1 lead whose Title contains a (correctly quoted) newline.
+- activities.csv: 2 extra Visit Webpage rows with an unparseable activityDate.
+- Task.csv: 1 extra follow-up task with an impossible CreatedDate (``2026-04-31...``).
+
+Cosmetic mess that is valid data and takes part in every relationship:
+
+- Titles with odd casing/whitespace (e.g. ``  head of SALES ``) on ~1% of leads.
+- Lead emails in mixed case (~2%); Marketo holds them lower-cased, so email links must
+  ignore case.
+- Soft-deleted rows (IsDeleted=true, as queryAll returns them): ~0.5% of leads (with their
+  tasks and campaign memberships) plus a few tasks that were logged twice.
+- Activities (tasks/events) stay on the lead after conversion; follow-up after conversion is
+  logged on the new contact and opportunity.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import re
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from random import Random
+
+PERIOD_START = datetime(2025, 11, 1)
+SNAPSHOT = datetime(2026, 11, 1)  # export instant: nothing may happen at or after it
+LAST_MOMENT = SNAPSHOT - timedelta(seconds=1)
+OLD_COHORT_END = datetime(2026, 8, 1)  # leads this old have had time to reach an outcome
+DAY = 86_400
+HOUR = 3_600
+
+# --------------------------------------------------------------------------------------------
+# Reference data
+# --------------------------------------------------------------------------------------------
+
+DISQUALIFY_REASONS = (
+    "No budget",
+    "Wrong timing",
+    "Just looking",
+    "No decision authority",
+    "Competitor chosen",
+    "Unreachable",
+)
+NO_BUDGET, _, _, NO_AUTHORITY, _, _ = range(6)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceProfile:
+    """How leads of one LeadSource behave; the differences are what the KPIs should reveal."""
+
+    name: str
+    weight: float  # share of lead volume
+    ready: float  # chance the lead meets the agreed lead definition
+    intent: float  # chance of an intent form when the lead fails for another reason
+    small: float  # chance of a company below 10 employees (outside the ready group)
+    no_size: float  # chance of an empty NumberOfEmployees (outside the ready group)
+    authority: float  # chance of a budget-authority title (outside the ready group)
+    convert_boost: float
+    win: float
+    team: str  # "sdr": inside sales works the lead, "ae": field sales does
+    entry: str  # "form", "webinar", "import" or "sales": how the lead reaches Salesforce
+    freemail: float
+    member_rate: float  # chance of a campaign membership matching the source
+    reasons: tuple[int, ...]  # disqualification weights, DISQUALIFY_REASONS order
+
+
+# fmt: off
+SOURCES: tuple[SourceProfile, ...] = (
+    #              name   weight ready intent small nosize auth  conv  win  team  entry  free  member  reasons
+    SourceProfile("Web", 15, 0.27, 0.55, 0.15, 0.10, 0.45, 1.00, 0.38, "sdr", "form", 0.08, 0.0, (18, 22, 18, 14, 12, 16)),  # noqa: E501
+    SourceProfile("Google Ads", 12, 0.20, 0.50, 0.18, 0.12, 0.40, 0.90, 0.34, "sdr", "form", 0.12, 0.8, (22, 18, 24, 12, 10, 14)),  # noqa: E501
+    SourceProfile("LinkedIn", 9, 0.30, 0.45, 0.08, 0.06, 0.60, 1.00, 0.38, "sdr", "form", 0.02, 0.8, (15, 25, 15, 15, 15, 15)),  # noqa: E501
+    SourceProfile("Webinar", 6, 0.36, 0.40, 0.10, 0.08, 0.55, 1.10, 0.42, "sdr", "webinar", 0.05, 0.95, (12, 28, 28, 12, 10, 10)),  # noqa: E501
+    SourceProfile("Whitepaper", 8, 0.22, 0.40, 0.12, 0.10, 0.45, 0.90, 0.36, "sdr", "form", 0.06, 0.8, (14, 24, 30, 14, 8, 10)),  # noqa: E501
+    SourceProfile("Marktplaats", 14, 0.07, 0.55, 0.45, 0.25, 0.20, 0.70, 0.25, "sdr", "form", 0.45, 0.8, (36, 10, 32, 6, 3, 13)),  # noqa: E501
+    SourceProfile("AutoTrack", 7, 0.10, 0.55, 0.35, 0.20, 0.25, 0.75, 0.28, "sdr", "form", 0.35, 0.8, (32, 12, 30, 8, 4, 14)),  # noqa: E501
+    SourceProfile("Importer", 4, 0.46, 0.70, 0.05, 0.05, 0.65, 1.25, 0.50, "ae", "import", 0.0, 0.8, (12, 30, 6, 10, 30, 12)),  # noqa: E501
+    SourceProfile("Partner Referral", 4, 0.42, 0.65, 0.06, 0.08, 0.60, 1.20, 0.48, "ae", "sales", 0.0, 0.8, (12, 30, 6, 10, 30, 12)),  # noqa: E501
+    SourceProfile("Trade Show", 5, 0.30, 0.45, 0.10, 0.15, 0.55, 1.00, 0.38, "ae", "import", 0.02, 0.8, (15, 28, 20, 14, 12, 11)),  # noqa: E501
+    SourceProfile("Purchased List", 8, 0.05, 0.25, 0.30, 0.35, 0.35, 0.60, 0.22, "sdr", "import", 0.10, 0.8, (18, 12, 20, 12, 3, 35)),  # noqa: E501
+    SourceProfile("Phone Inquiry", 4, 0.34, 0.60, 0.15, 0.10, 0.50, 1.10, 0.40, "sdr", "sales", 0.10, 0.0, (20, 22, 16, 14, 14, 14)),  # noqa: E501
+    SourceProfile("Cold Call", 2, 0.15, 0.30, 0.15, 0.10, 0.45, 0.90, 0.30, "sdr", "sales", 0.0, 0.0, (20, 22, 16, 18, 12, 12)),  # noqa: E501
+    SourceProfile("Referral", 2, 0.40, 0.60, 0.08, 0.08, 0.60, 1.20, 0.48, "ae", "sales", 0.02, 0.0, (12, 30, 6, 10, 30, 12)),  # noqa: E501
+    SourceProfile("", 2, 0.18, 0.50, 0.15, 0.20, 0.45, 0.90, 0.35, "sdr", "sales", 0.10, 0.0, (20, 20, 20, 14, 12, 14)),  # noqa: E501
+)
+# fmt: on
+SOURCE_BY_NAME = {s.name: s for s in SOURCES}
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    name: str
+    weight: float
+    currency: str
+    tld: str
+    legal: tuple[str, ...]
+    names: str  # key into FIRST_NAMES / LAST_NAMES
+
+
+COUNTRIES = (
+    Country("Netherlands", 40, "EUR", "nl", ("B.V.", "BV"), "nl"),
+    Country("Germany", 14, "EUR", "de", ("GmbH",), "de"),
+    Country("Belgium", 10, "EUR", "be", ("NV", "BV"), "be"),
+    Country("France", 5, "EUR", "fr", ("SAS",), "fr"),
+    Country("Austria", 3, "EUR", "at", ("GmbH",), "de"),
+    Country("United Kingdom", 12, "GBP", "co.uk", ("Ltd",), "en"),
+    Country("United States", 8, "USD", "com", ("Inc.", "LLC"), "en"),
+    Country("Sweden", 6, "SEK", "se", ("AB",), "sv"),
+)
+COUNTRY_BY_NAME = {c.name: c for c in COUNTRIES}
+
+FIRST_NAMES = {
+    "nl": "Jan Sanne Pieter Lotte Daan Eva Bram Fleur Joost Anouk Ruben Iris Thijs Marloes Wouter "
+    "Femke Sem Noor Koen Esther",
+    "de": "Lukas Anna Jonas Lea Felix Laura Maximilian Julia Tobias Katrin Jürgen Sabine Stefan",
+    "be": "Wout Elke Jens Lien Pieter-Jan Sofie Arne Hanne Gilles Nathalie",
+    "fr": "Julien Camille Antoine Chloé Mathieu Élodie Nicolas Manon Guillaume Léa",
+    "en": "James Emily Oliver Sophie Harry Charlotte Michael Jessica Daniel Sarah Ryan Ashley "
+    "Thomas Hannah Chris Megan",
+    "sv": "Erik Emma Lars Maja Oskar Elin Johan Sofia Anders Karin",
+}
+LAST_NAMES = {
+    "nl": "de Vries|Jansen|van den Berg|Bakker|Visser|Smit|Meijer|de Boer|Mulder|de Groot|Bos|"
+    "Vos|Peters|Hendriks|van Dijk|Dekker|van Leeuwen|Kok",
+    "de": "Müller|Schmidt|Schneider|Fischer|Weber|Meyer|Wagner|Becker|Hoffmann|Koch",
+    "be": "Peeters|Janssens|Maes|Jacobs|Willems|Claes|Goossens|Wouters",
+    "fr": "Martin|Bernard|Dubois|Lefèvre|Moreau|Laurent|Girard",
+    "en": "Smith|Jones|Taylor|Brown|Wilson|Evans|Johnson|Miller|Davis|Clark|Walker|Wright",
+    "sv": "Andersson|Johansson|Karlsson|Nilsson|Eriksson|Larsson|Olsson",
+}
+COMPANY_ROOTS = (
+    "Noord Delta Vector Summit Polder Atlas Nova Kompas Blauw Helix Orion Fjord Linde Brug "
+    "Zuid Quantum Rivier Alpen Baltic Horizon Meridian Kraan Stern Lumen Cobalt Ember Granite "
+    "Harbor Iris Juniper Oak Pioneer Tulip Vista Zenith"
+).split()
+COMPANY_WORDS = (
+    "Logistics Systems Auto Motors Foods Retail Solutions Consulting Health Finance Tech Group "
+    "Works Trading Mobility Parts Dealers Software"
+).split()
+FREEMAIL = ("gmail.com", "hotmail.com", "outlook.com", "live.nl", "yahoo.com")
+INDUSTRIES = (
+    ("Automotive", 16),
+    ("Manufacturing", 14),
+    ("Technology", 14),
+    ("Retail", 9),
+    ("Wholesale", 9),
+    ("Logistics", 9),
+    ("Financial Services", 7),
+    ("Professional Services", 9),
+    ("Healthcare", 5),
+    ("Education", 3),
+    ("", 5),
+)
+
+AUTHORITY_TITLES = (
+    "CEO Chief Executive Officer|CFO|COO|CMO|CTO|CIO|Chief Revenue Officer|Chief Marketing Officer|"
+    "Marketing Director|Director of Sales|Sales Director|Director Operations|Commercial Director|"
+    "Head of Marketing|Head of Sales|Head of Revenue Operations|Head of Procurement|"
+    "Head of Digital|VP Sales|VP Marketing|Vice President Business Development|Owner|Founder|"
+    "Co-Founder|Founder & CEO|Managing Director|Partner|Procurement Manager|Owner / Director"
+).split("|")
+JUNIOR_TITLES = (
+    "Sales Manager|Marketing Manager|Account Manager|Office Manager|Analyst|Business Analyst|"
+    "Marketing Assistant|Executive Assistant to the CEO|Assistant Director|Student|"
+    "Working Student|Intern|Marketing Intern|Sales Representative|Marketing Coordinator|"
+    "Consultant|Software Engineer|Project Manager|Team Lead|Buyer|Specialist|"
+).split("|")  # the trailing empty entry is an empty Title
+
+# The agreed definition, as a reference implementation the warehouse must agree with.
+AUTHORITY_RE = re.compile(
+    r"\b(?:ceo|cfo|coo|cmo|cto|cio|chief|director|head of|vp|vice president|owner|founder|"
+    r"managing director|partner|procurement manager)\b"
+)
+JUNIOR_RE = re.compile(r"\b(?:assistant|intern|student)\b")
+
+PRODUCTS = {
+    "pipeline-analytics": "Pipeline Analytics",
+    "lead-routing": "Lead Routing",
+    "forecasting": "Forecasting",
+}
+PRODUCT_KEYS = tuple(PRODUCTS)
+BLOG_PAGES = (
+    "/blog/revenue-alignment-101",
+    "/blog/lead-scoring-myths",
+    "/blog/forecast-accuracy",
+    "/blog/sdr-playbook",
+    "/blog/attribution-models",
+)
+OTHER_PAGES = ("/careers", "/about")
+PRODUCT_PAGES = tuple(f"/products/{p}" for p in PRODUCT_KEYS) + ("/pricing",)
+PAGE_IDS = {p: 1001 + i for i, p in enumerate(PRODUCT_PAGES + BLOG_PAGES + OTHER_PAGES)}
+SITE = "https://www.example.com"
+
+INTENT_FORMS = ("Request Information", "Request a Demo", "Call Me Back", "Pricing Question")
+SQL_FORMS = ("Request a Demo", "Call Me Back", "Pricing Question")
+WHITEPAPERS = (
+    ("The Revenue Alignment Playbook", date(2025, 10, 15)),
+    ("Deep Dive: Lead Scoring Architecture", date(2026, 1, 12)),
+    ("Forecasting Benchmarks 2026", date(2026, 4, 13)),
+    ("The SDR Handbook", date(2026, 7, 13)),
+)
+FORM_IDS = {
+    "Request Information": 2001,
+    "Request a Demo": 2002,
+    "Call Me Back": 2003,
+    "Pricing Question": 2004,
+    "Newsletter Signup": 2005,
+} | {f"Whitepaper Download - {title}": 2011 + i for i, (title, _) in enumerate(WHITEPAPERS)}
+FORM_FIELDS = "Email,FirstName,LastName,Company,Title,NumberOfEmployees,Country"
+WEBINAR_TOPICS = (
+    "Revenue Alignment Basics",
+    "Lead Scoring That Works",
+    "Forecasting Without Spreadsheets",
+    "Routing Leads in Minutes",
+    "Pipeline Reviews That Matter",
+    "From MQL to Revenue",
+    "Attribution for B2B",
+    "SDR Productivity",
+    "Pricing Conversations",
+    "Building a RevOps Team",
+    "Data Quality in CRM",
+    "Planning for 2027",
+)
+ACTIVITY_TYPES = (
+    (1, "Visit Webpage", "User visits a web page", "Webpage ID"),
+    (2, "Fill Out Form", "User fills out and submits a form on a web page", "Webform ID"),
+    (6, "Send Email", "Send Marketo email to a person", "Mailing ID"),
+    (10, "Open Email", "User opens Marketo email", "Mailing ID"),
+    (11, "Click Email", "User clicks on a link in a Marketo email", "Mailing ID"),
+    (12, "New Lead", "New person/record is added to the lead database", ""),
+    (104, "Change Status in Progression", "Change a program member's status", "Program ID"),
+)
+VISIT, FORM, CLICK, PROGRAM = 1, 2, 11, 104
+
+STAGES = ("Prospecting", "Qualification", "Proposal/Price Quote", "Negotiation/Review")
+STAGE_DAYS = ((2, 12), (5, 25), (5, 30), (3, 25))  # days spent in each open stage
+PROBABILITY = {
+    "Prospecting": 10,
+    "Qualification": 20,
+    "Proposal/Price Quote": 60,
+    "Negotiation/Review": 80,
+    "Closed Won": 100,
+    "Closed Lost": 0,
+}
+RATE_WALKS = {  # start, step, low, high: units per 1 EUR
+    "USD": (1.08, 0.012, 1.05, 1.12),
+    "GBP": (0.855, 0.006, 0.83, 0.88),
+    "SEK": (11.2, 0.12, 10.9, 11.6),
+}
+MONTH_WEIGHTS = {11: 1.0, 12: 0.75, 1: 1.1, 2: 1.05, 3: 1.15, 4: 1.0, 5: 1.0, 6: 0.95, 7: 0.75,
+                 8: 0.8, 9: 1.15, 10: 1.1}  # fmt: skip
+WEB_HOURS = (0.2,) * 6 + (0.6, 1, 1.4, 1.6, 1.6, 1.5, 1.3, 1.5, 1.6, 1.5, 1.3, 1.0, 0.8, 0.7,
+                          0.6, 0.5, 0.4, 0.3)  # fmt: skip
+
+# --------------------------------------------------------------------------------------------
+# Formatting and ids
+# --------------------------------------------------------------------------------------------
+
+_B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+_ID_START = 62**4 * 11 + 4_321  # gives ids a realistic run of leading zeros
+
+
+def salesforce_id(prefix: str, number: int) -> str:
+    """18-char id: prefix, pod, reserved 0, base-62 counter, and the real case-safe checksum."""
+    digits = ""
+    while number:
+        number, rest = divmod(number, 62)
+        digits = _B62[rest] + digits
+    id15 = f"{prefix}7Q0{digits.rjust(9, '0')}"
+    suffix = ""
+    for start in (0, 5, 10):
+        bits = sum(1 << i for i, ch in enumerate(id15[start : start + 5]) if "A" <= ch <= "Z")
+        suffix += _SUFFIX[bits]
+    return id15 + suffix
+
+
+class IdFactory:
+    """Sequential ids per key prefix, so ids are unique and sort in creation order."""
+
+    def __init__(self) -> None:
+        self._next: dict[str, int] = {}
+
+    def new(self, prefix: str) -> str:
+        number = self._next.get(prefix, _ID_START)
+        self._next[prefix] = number + 1
+        return salesforce_id(prefix, number)
+
+
+def sf_dt(at: datetime) -> str:
+    return f"{at.isoformat()}.000Z"
+
+
+def mk_dt(at: datetime) -> str:
+    return f"{at.isoformat()}Z"
+
+
+def sf_bool(flag: bool) -> str:
+    return "true" if flag else "false"
+
+
+def secs(seconds: float) -> timedelta:
+    # whole seconds only, so isoformat() never grows a microsecond part
+    return timedelta(seconds=int(seconds))
+
+
+def month_end(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(days=1)
+
+
+def modstamp(rng: Random, at: datetime, max_days: float = 3.0) -> datetime:
+    """A last-modified time a little after `at` but never after the export."""
+    return max(at, min(at + secs(rng.uniform(0, max_days * DAY)), LAST_MOMENT))
+
+
+def ascii_slug(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", folded.lower())
+
+
+def has_budget_authority(title: str) -> bool:
+    normal = " ".join(title.lower().split())
+    return bool(AUTHORITY_RE.search(normal)) and not JUNIOR_RE.search(normal)
+
+
+def meets_lead_definition(employees: str, title: str, created: datetime, intents: list) -> bool:
+    window = timedelta(days=30)
+    return (
+        employees.isdigit()
+        and int(employees) >= 10
+        and has_budget_authority(title)
+        and any(abs(at - created) <= window for at in intents)
+    )
+
+
+class CsvSink:
+    """A CSV file written row by row that knows the physical line number of each row."""
+
+    def __init__(self, path: Path, header: Sequence[str]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._fh = path.open("w", encoding="utf-8", newline="")
+        self._writer = csv.writer(self, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        self.lines = 0
+        self.rows = 0
+        self._writer.writerow(header)
+
+    def write(self, text: str) -> int:
+        # csv.writer calls this once per row; counting here also catches quoted newlines
+        self.lines += text.count("\n")
+        return self._fh.write(text)
+
+    def row(self, values: Sequence[object]) -> int:
+        line = self.lines + 1
+        self._writer.writerow(values)
+        self.rows += 1
+        return line
+
+    def raw_line(self, text: str) -> int:
+        line = self.lines + 1
+        self.write(text + "\n")
+        self.rows += 1
+        return line
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+HEADERS = {
+    "salesforce/User.csv": "Id,Username,FirstName,LastName,Email,Department,Title,IsActive,"
+    "CreatedDate,SystemModstamp",
+    "salesforce/Account.csv": "Id,Name,NumberOfEmployees,Industry,BillingCountry,OwnerId,"
+    "CreatedDate,IsDeleted,SystemModstamp",
+    "salesforce/Lead.csv": "Id,FirstName,LastName,Email,Phone,Company,Title,NumberOfEmployees,"
+    "LeadSource,Status,OwnerId,CreatedDate,IsConverted,ConvertedDate,ConvertedOpportunityId,"
+    "ConvertedContactId,ConvertedAccountId,IsDeleted,SystemModstamp,Disqualified_Reason__c,"
+    "Industry,Country",
+    "salesforce/Contact.csv": "Id,AccountId,FirstName,LastName,Email,Phone,Title,LeadSource,"
+    "OwnerId,CreatedDate,IsDeleted,SystemModstamp",
+    "salesforce/Opportunity.csv": "Id,AccountId,Name,Amount,CurrencyIsoCode,StageName,"
+    "Probability,CreatedDate,CloseDate,IsClosed,IsWon,LeadSource,CampaignId,OwnerId,IsDeleted,"
+    "SystemModstamp",
+    "salesforce/OpportunityHistory.csv": "Id,OpportunityId,CreatedDate,StageName,Amount,"
+    "CloseDate,Probability,IsDeleted,SystemModstamp",
+    "salesforce/Task.csv": "Id,WhoId,WhatId,OwnerId,Subject,TaskSubtype,Type,Status,CreatedDate,"
+    "ActivityDate,CallDurationInSeconds,IsDeleted,SystemModstamp",
+    "salesforce/Event.csv": "Id,WhoId,WhatId,OwnerId,Subject,Type,StartDateTime,EndDateTime,"
+    "CreatedDate,IsDeleted,SystemModstamp",
+    "salesforce/Campaign.csv": "Id,Name,Type,Status,StartDate,EndDate,BudgetedCost,ActualCost,"
+    "CurrencyIsoCode,IsActive,CreatedDate,IsDeleted,SystemModstamp",
+    "salesforce/CampaignMember.csv": "Id,CampaignId,LeadId,ContactId,Status,HasResponded,"
+    "CreatedDate,FirstRespondedDate,IsDeleted,SystemModstamp",
+    "salesforce/DatedConversionRate.csv": "Id,IsoCode,ConversionRate,StartDate,NextStartDate",
+    "marketing/leads.csv": "id,email,sfdcLeadId,sfdcContactId,firstName,lastName,company,"
+    "createdAt,updatedAt",
+    "marketing/activity_types.csv": "id,name,description,primaryAttribute",
+    "marketing/activities.csv": "marketoGUID,leadId,activityDate,activityTypeId,campaignId,"
+    "primaryAttributeValueId,primaryAttributeValue,attributes",
+}
+
+
+class Output:
+    """All output files, open at once so each lead's rows can be streamed out together."""
+
+    def __init__(self, root: Path) -> None:
+        self.sinks = {name: CsvSink(root / name, header.split(",")) for name, header in HEADERS.items()}
+        s = self.sinks
+        self.user, self.account = s["salesforce/User.csv"], s["salesforce/Account.csv"]
+        self.lead, self.contact = s["salesforce/Lead.csv"], s["salesforce/Contact.csv"]
+        self.opp = s["salesforce/Opportunity.csv"]
+        self.opp_history = s["salesforce/OpportunityHistory.csv"]
+        self.task, self.event = s["salesforce/Task.csv"], s["salesforce/Event.csv"]
+        self.campaign = s["salesforce/Campaign.csv"]
+        self.member = s["salesforce/CampaignMember.csv"]
+        self.rates = s["salesforce/DatedConversionRate.csv"]
+        self.mkto_lead = s["marketing/leads.csv"]
+        self.activity_types = s["marketing/activity_types.csv"]
+        self.activity = s["marketing/activities.csv"]
+
+    def close(self) -> None:
+        for sink in self.sinks.values():
+            sink.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Static dimensions: users, campaigns, currency rates
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    first: str
+    last: str
+    username: str
+    department: str
+    title: str
+    created: datetime
+    deactivated: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    id: str
+    name: str
+    type: str
+    source: str  # LeadSource of the leads it brings in; "" for the newsletter
+    start: date
+    end: date
+    currency: str
+    budget: int
+    actual: int | None
+    created: datetime
+    event_at: datetime | None = None  # webinar start or trade-show day
+    program_id: int | None = None  # Marketo program of a webinar
+    whitepaper: str | None = None
+
+
+def unique_username(first: str, last: str, taken: set[str]) -> str:
+    base = f"{ascii_slug(first)}.{ascii_slug(last)}"
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}{n}"
+    taken.add(name)
+    return f"{name}@revenuecloud.example"
+
+
+def build_users(rng: Random, ids: IdFactory, n_leads: int) -> list[User]:
+    n_sales = max(12, n_leads // 250)
+    n_sdr = max(4, round(n_sales * 0.42))
+    n_marketing = max(4, n_sales // 3)
+    taken: set[str] = set()
+    users: list[User] = []
+
+    def add(dept: str, title: str, deactivated: datetime | None = None) -> None:
+        group = rng.choice(("nl", "nl", "de", "be", "en"))
+        first = rng.choice(FIRST_NAMES[group].split())
+        last = rng.choice(LAST_NAMES[group].split("|"))
+        created = datetime(2021, 3, 1) + secs(rng.uniform(0, 1_600) * DAY)
+        uname = unique_username(first, last, taken)
+        users.append(User(ids.new("005"), first, last, uname, dept, title, created, deactivated))
+
+    for i in range(n_sdr):
+        add("Inside Sales", "Sales Development Representative" if i else "SDR Team Lead")
+    for i in range(n_sales - n_sdr):
+        # one account executive per ~7 left mid-year: inactive users still own old records
+        leaver = i % 7 == 6 or (i == n_sales - n_sdr - 1 and n_sales - n_sdr < 7)
+        title = "Sales Director" if i == 0 else "Account Executive"
+        add("Sales", title, datetime(2026, 6, 30, 17, 0) if leaver else None)
+    marketing_titles = ("Marketing Manager", "Demand Generation Manager", "Marketing Operations "
+                        "Manager", "Content Marketing Manager")  # fmt: skip
+    for i in range(n_marketing):
+        add("Marketing", marketing_titles[i % len(marketing_titles)])
+    users.append(
+        User(ids.new("005"), "Integration", "User", "integration@revenuecloud.example", "", "",
+             datetime(2021, 2, 15, 9, 0))
+    )  # fmt: skip
+    return users
+
+
+def write_users(out: Output, rng: Random, users: list[User]) -> None:
+    for u in users:
+        changed = u.deactivated or modstamp(rng, u.created, max_days=1_500)
+        out.user.row([u.id, u.username, u.first, u.last, u.username, u.department, u.title,
+                      sf_bool(u.deactivated is None), sf_dt(u.created), sf_dt(changed)])  # fmt: skip
+
+
+def third_thursday(year: int, month: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 14)
+
+
+def campaign_plan() -> list[tuple]:
+    """(name, type, source, start, end, currency, base cost, event_at, whitepaper) per campaign."""
+    plan: list[tuple] = []
+    for i, topic in enumerate(WEBINAR_TOPICS):
+        year, month = (2025, 11 + i) if i < 2 else (2026, i - 1)
+        day = third_thursday(year, month)
+        at = datetime(day.year, day.month, day.day, 15, 0)
+        name = f"Webinar - {topic} {year}-{month:02d}"
+        plan.append((name, "Webinar", "Webinar", day - timedelta(days=28), day, "EUR", 4_000,
+                     at, None))  # fmt: skip
+    halves = ((date(2025, 11, 1), date(2026, 4, 30), "H1"), (date(2026, 5, 1), date(2026, 10, 31),
+              "H2"))  # fmt: skip
+    for start, end, half in halves:
+        plan += [
+            (f"Google Ads - Search FY26 {half}", "Advertisement", "Google Ads", start, end, "EUR",
+             33_000, None, None),
+            (f"LinkedIn Ads - Decision Makers FY26 {half}", "Advertisement", "LinkedIn", start, end,
+             "USD", 27_000, None, None),
+            (f"Marktplaats - Listings FY26 {half}", "Classifieds", "Marktplaats", start, end, "EUR",
+             7_500, None, None),
+            (f"AutoTrack - Listings FY26 {half}", "Classifieds", "AutoTrack", start, end, "EUR",
+             6_500, None, None),
+        ]  # fmt: skip
+    for title, released in WHITEPAPERS:
+        plan.append((f"Content Syndication - {title}", "Content Syndication", "Whitepaper",
+                     released, released + timedelta(days=182), "EUR", 11_000, None, title))  # fmt: skip
+    shows = (
+        ("Marketing Tech Expo Utrecht", date(2025, 11, 19), "EUR", 18_000),
+        ("Revenue Summit London", date(2026, 3, 11), "GBP", 24_000),
+        ("Sales Tech Amsterdam", date(2026, 6, 3), "EUR", 21_000),
+        ("B2B Growth Forum New York", date(2026, 9, 23), "USD", 38_000),
+        ("Marketing Tech Expo Utrecht", date(2026, 11, 18), "EUR", 19_000),
+    )
+    for show, day, currency, cost in shows:
+        name = f"Trade Show - {show} {day:%Y-%m}"
+        plan.append((name, "Trade Show", "Trade Show", day, day + timedelta(days=1), currency, cost,
+                     datetime(day.year, day.month, day.day, 9, 0), None))  # fmt: skip
+    plan += [
+        ("Importer Program FY26", "Partners", "Importer", date(2025, 10, 1), date(2026, 12, 31),
+         "EUR", 35_000, None, None),
+        ("Partner Referral Program FY26", "Partners", "Partner Referral", date(2025, 11, 1),
+         date(2026, 10, 31), "EUR", 18_000, None, None),
+        ("Newsletter FY26", "Email", "", date(2025, 11, 1), date(2026, 10, 31), "EUR", 3_000, None,
+         None),
+        ("Purchased List Outreach 2025-Q4", "Email", "Purchased List", date(2025, 11, 15),
+         date(2026, 3, 31), "EUR", 5_500, None, None),
+        ("Purchased List Outreach 2026", "Email", "Purchased List", date(2026, 5, 1),
+         date(2026, 10, 31), "EUR", 4_500, None, None),
+    ]  # fmt: skip
+    return sorted(plan, key=lambda p: (p[3], p[0]))
+
+
+def build_campaigns(rng: Random, ids: IdFactory, n_leads: int) -> list[Campaign]:
+    # cost scales with volume so cost per lead stays comparable across sample sizes
+    scale = n_leads / 3_000
+    campaigns = []
+    program_id = 4001
+    for name, ctype, source, start, end, currency, cost, event_at, paper in campaign_plan():
+        actual = round(cost * rng.uniform(0.8, 1.2) * scale, -1)
+        budget = round(actual * rng.uniform(0.9, 1.15), -2)
+        created = datetime(start.year, start.month, start.day, 9) - secs(
+            rng.uniform(14, 45) * DAY
+        )
+        is_webinar = ctype == "Webinar"
+        campaigns.append(
+            Campaign(ids.new("701"), name, ctype, source, start, end, currency, int(budget),
+                     None if start >= SNAPSHOT.date() else int(actual), created, event_at,
+                     program_id if is_webinar else None, paper)
+        )  # fmt: skip
+        program_id += is_webinar
+    return campaigns
+
+
+def campaign_status(c: Campaign) -> str:
+    if c.start >= SNAPSHOT.date():
+        return "Planned"
+    return "Completed" if c.end < SNAPSHOT.date() else "In Progress"
+
+
+def write_campaigns(out: Output, rng: Random, campaigns: list[Campaign]) -> None:
+    for c in campaigns:
+        status = campaign_status(c)
+        last_edit = datetime(c.end.year, c.end.month, c.end.day, 17) + secs(rng.uniform(0, 9 * DAY))
+        changed = max(c.created, min(last_edit, LAST_MOMENT))
+        out.campaign.row([c.id, c.name, c.type, status, c.start.isoformat(), c.end.isoformat(),
+                          c.budget, c.actual, c.currency, sf_bool(status != "Completed"),
+                          sf_dt(c.created), "false", sf_dt(changed)])  # fmt: skip
+
+
+def build_rates(rng: Random) -> dict[tuple[str, int, int], float]:
+    months = [(2025, 10), (2025, 11), (2025, 12)] + [(2026, m) for m in range(1, 12)]
+    rates: dict[tuple[str, int, int], float] = {}
+    for year, month in months:
+        rates["EUR", year, month] = 1.0
+    for code, (value, step, low, high) in RATE_WALKS.items():
+        for year, month in months:
+            rates[code, year, month] = round(value, 6)
+            value = min(high, max(low, value + rng.uniform(-step, step)))
+    return rates
+
+
+def write_rates(out: Output, ids: IdFactory, rates: dict[tuple[str, int, int], float]) -> None:
+    keys = sorted(rates)
+    for i, (code, year, month) in enumerate(keys):
+        nxt = keys[i + 1] if i + 1 < len(keys) and keys[i + 1][0] == code else None
+        next_start = f"{nxt[1]}-{nxt[2]:02d}-01" if nxt else "9999-12-31"
+        out.rates.row([ids.new("04w"), code, f"{rates[code, year, month]:.6f}",
+                       f"{year}-{month:02d}-01", next_start])  # fmt: skip
+
+
+def write_activity_types(out: Output) -> None:
+    for row in ACTIVITY_TYPES:
+        out.activity_types.row(row)
+
+
+# --------------------------------------------------------------------------------------------
+# Per-lead plans
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LeadSeed:
+    created: datetime
+    source: str
+    anchor: Campaign | None  # campaign whose date fixed the lead's creation (webinar, show...)
+
+
+@dataclass(slots=True)
+class Person:
+    first: str
+    last: str
+    email: str
+    phone: str
+    company: str
+    country: Country
+    industry: str
+    title: str = ""
+    employees: int | None = None
+
+
+@dataclass(slots=True)
+class Activity:
+    at: datetime
+    type_id: int
+    value: str
+    value_id: int
+    campaign_id: int | None
+    attributes: dict
+
+
+@dataclass(slots=True)
+class WebinarSignup:
+    campaign: Campaign
+    registered_at: datetime
+    attended: bool
+
+
+@dataclass(slots=True)
+class Touch:
+    at: datetime
+    owner: User
+    kind: str  # "Call" or "Email"
+    subject: str
+    who: str = ""
+    what: str = ""
+
+
+@dataclass(slots=True)
+class SalesPlan:
+    status: str = "Open - Not Contacted"
+    reason: str = ""
+    owner: User | None = None
+    touches: list[Touch] = field(default_factory=list)
+    first_touch: datetime | None = None
+    decided_at: datetime | None = None
+    converted_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class OppPlan:
+    history: list[tuple[datetime, str, int, date]]  # at, stage, amount, close date
+    won: bool
+
+
+@dataclass(slots=True)
+class Stats:
+    month_leads: Counter = field(default_factory=Counter)
+    month_ready: Counter = field(default_factory=Counter)
+    old: Counter = field(default_factory=Counter)
+    status_old: Counter = field(default_factory=Counter)
+    touch: Counter = field(default_factory=Counter)
+    owners: Counter = field(default_factory=Counter)
+    source: Counter = field(default_factory=Counter)
+    opps: Counter = field(default_factory=Counter)
+    sf_activities: int = 0
+    sf_persons: int = 0
+    messy: list[str] = field(default_factory=list)
+
+
+class SampleGenerator:
+    """Streams one consistent sample; all randomness comes from the one seeded `rng`."""
+
+    def __init__(self, rng: Random, n_leads: int, out: Output) -> None:
+        self.rng = rng
+        self.n_leads = n_leads
+        self.out = out
+        self.ids = IdFactory()
+        self.stats = Stats()
+        self.users = build_users(rng, self.ids, n_leads)
+        self.sdrs = [u for u in self.users if u.department == "Inside Sales"]
+        self.aes = [u for u in self.users if u.department == "Sales"]
+        self.staying_aes = [u for u in self.aes if u.deactivated is None]
+        self.marketers = [u for u in self.users if u.department == "Marketing"]
+        self.campaigns = build_campaigns(rng, self.ids, n_leads)
+        self.webinars = [c for c in self.campaigns if c.type == "Webinar"]
+        self.newsletter = next(c for c in self.campaigns if c.name.startswith("Newsletter"))
+        self.rates = build_rates(rng)
+        self.used_emails: set[str] = set()
+        self.next_person_id = 1_000_001
+        self.next_guid = 712_000_001
+        self.preexisting: list[tuple[str, User]] = []
+        self.lead_opps = 0
+        self.day_weights = self._day_weights()
+
+    # ---- dimensions -------------------------------------------------------------------------
+
+    def write_dimensions(self) -> None:
+        write_users(self.out, self.rng, self.users)
+        write_campaigns(self.out, self.rng, self.campaigns)
+        write_rates(self.out, self.ids, self.rates)
+        write_activity_types(self.out)
+        self._write_preexisting_accounts()
+
+    def _write_preexisting_accounts(self) -> None:
+        # accounts that were customers or prospects before the sample year
+        for _ in range(max(5, round(self.n_leads * 0.018))):
+            person = self._draw_person(self._draw_country(), freemail=0.0)
+            owner = self.rng.choice(self.aes)
+            created = datetime(2021, 6, 1) + secs(self.rng.uniform(0, 1_580) * DAY)
+            employees = max(10, int(self.rng.lognormvariate(math.log(120), 1.0)))
+            self.out.account.row([self._account_id(person, owner, created, employees)[0],
+                                  *self._account_tail(person, owner, created, employees)])  # fmt: skip
+
+    def _account_id(self, person: Person, owner: User, created: datetime, employees: int | None):
+        account_id = self.ids.new("001")
+        self.preexisting.append((account_id, owner))
+        return account_id, person
+
+    def _account_tail(self, p: Person, owner: User, created: datetime, employees: int | None):
+        changed = modstamp(self.rng, created, max_days=400)
+        return [p.company, employees, p.industry, p.country.name, owner.id, sf_dt(created), "false",
+                sf_dt(changed)]  # fmt: skip
+
+    # ---- random building blocks -------------------------------------------------------------
+
+    def _day_weights(self) -> list[float]:
+        weights, total = [], 0.0
+        for offset in range((SNAPSHOT - PERIOD_START).days):
+            day = PERIOD_START + timedelta(days=offset)
+            total += MONTH_WEIGHTS[day.month] * (1.0 if day.weekday() < 5 else 0.28)
+            weights.append(total)
+        return weights
+
+    def _random_moment(self, business_hours: bool) -> datetime:
+        offset = self.rng.choices(range(len(self.day_weights)), cum_weights=self.day_weights)[0]
+        day = PERIOD_START + timedelta(days=offset)
+        if business_hours:
+            hour = self.rng.uniform(7.5, 17.5)
+        else:
+            hour = self.rng.choices(range(24), weights=WEB_HOURS)[0] + self.rng.random()
+        return day + secs(hour * HOUR)
+
+    def _draw_country(self, hint: str | None = None) -> Country:
+        if hint and self.rng.random() < 0.6:
+            return COUNTRY_BY_NAME[hint]
+        return self.rng.choices(COUNTRIES, weights=[c.weight for c in COUNTRIES])[0]
+
+    def _draw_email(self, local: str, domain: str) -> str:
+        email, n = f"{local}@{domain}", 1
+        while email in self.used_emails:
+            n += 1
+            email = f"{local}{n}@{domain}"
+        self.used_emails.add(email)
+        return email
+
+    def _draw_phone(self, country: Country) -> str:
+        r = self.rng
+        d = lambda k: "".join(str(r.randint(0, 9)) for _ in range(k))  # noqa: E731
+        formats = {
+            "Netherlands": lambda: r.choice((f"+31 6 {d(8)}", f"06-{d(8)}", f"+31 20 {d(7)}")),
+            "Germany": lambda: f"+49 151 {d(8)}",
+            "Belgium": lambda: f"+32 4{d(2)} {d(2)} {d(2)} {d(2)}",
+            "France": lambda: f"+33 6 {d(2)} {d(2)} {d(2)} {d(2)}",
+            "Austria": lambda: f"+43 660 {d(7)}",
+            "United Kingdom": lambda: f"+44 7{d(3)} {d(6)}",
+            "United States": lambda: f"+1 ({r.randint(201, 989)}) {d(3)}-{d(4)}",
+            "Sweden": lambda: f"+46 70 {d(3)} {d(2)} {d(2)}",
+        }
+        return "" if r.random() < 0.08 else formats[country.name]()
+
+    def _draw_person(self, country: Country, freemail: float) -> Person:
+        r = self.rng
+        group = "be" if country.name == "Belgium" and r.random() < 0.6 else country.names
+        group = "nl" if group == "be" and r.random() < 0.3 else group
+        first = r.choice(FIRST_NAMES[group].split())
+        last = r.choice(LAST_NAMES[group].split("|"))
+        root, word = r.choice(COMPANY_ROOTS), r.choice(COMPANY_WORDS)
+        if r.random() < 0.15:
+            company = f"{last} {r.choice(('& Zonen', 'Group', 'Holding', 'Partners'))}"
+        else:
+            company = f"{root} {word}"
+        company = f"{company} {r.choice(country.legal)}"
+        domain = f"{ascii_slug(company.rsplit(' ', 1)[0])}.{country.tld}"
+        if r.random() < freemail:
+            domain = r.choice(FREEMAIL)
+        local = f"{ascii_slug(first)}.{ascii_slug(last)}"
+        industry = r.choices([i for i, _ in INDUSTRIES], weights=[w for _, w in INDUSTRIES])[0]
+        return Person(first, last, self._draw_email(local, domain), self._draw_phone(country),
+                      company, country, industry)  # fmt: skip
+
+    # ---- lead seeds ------------------------------------------------------------------------
+
+    def plan_seeds(self) -> list[LeadSeed]:
+        names = [s.name for s in SOURCES]
+        sources = self.rng.choices(names, weights=[s.weight for s in SOURCES], k=self.n_leads)
+        seeds = [self._seed(source) for source in sources]
+        seeds.sort(key=lambda s: s.created)
+        return seeds
+
+    def _seed(self, source: str) -> LeadSeed:
+        r = self.rng
+        by_source = [c for c in self.campaigns if c.source == source and c.start < SNAPSHOT.date()]
+        if source == "Webinar":
+            anchor = r.choice([c for c in by_source if c.event_at and c.event_at < SNAPSHOT])
+            assert anchor.event_at is not None
+            created = anchor.event_at - secs(r.uniform(HOUR, 21 * DAY))
+            if created < PERIOD_START:
+                created = PERIOD_START + secs(r.uniform(0, (anchor.event_at - PERIOD_START)
+                                                         .total_seconds() - HOUR))  # fmt: skip
+            return LeadSeed(created, source, anchor)
+        if source == "Trade Show":
+            anchor = r.choice([c for c in by_source if c.event_at and c.event_at < SNAPSHOT])
+            day = datetime(anchor.end.year, anchor.end.month, anchor.end.day)
+            return LeadSeed(day + secs(r.uniform(1, 8) * DAY), source, anchor)
+        if source == "Purchased List":
+            batches = (datetime(2025, 11, 18, 9, 12), datetime(2026, 2, 10, 10, 5),
+                       datetime(2026, 5, 12, 9, 30), datetime(2026, 9, 8, 8, 45))  # fmt: skip
+            batch = r.choice(batches)
+            return LeadSeed(batch + secs(r.uniform(0, 1_800)), source, None)
+        business = SOURCE_BY_NAME[source].entry in ("sales", "import")
+        return LeadSeed(self._random_moment(business), source, None)
+
+    # ---- one lead ----------------------------------------------------------------------------
+
+    def emit_lead(self, seed: LeadSeed, isolated: str | None, force_ready: bool) -> None:
+        r = self.rng
+        profile = SOURCE_BY_NAME[seed.source]
+        hint = None
+        if seed.anchor and seed.anchor.currency == "GBP":
+            hint = "United Kingdom"
+        elif seed.anchor and seed.anchor.currency == "USD":
+            hint = "United States"
+        person = self._draw_person(self._draw_country(hint), profile.freemail)
+        ready = force_ready or (not isolated and r.random() < profile.ready)
+        has_intent = self._fill_qualification(person, profile, ready)
+        deleted = not isolated and not force_ready and r.random() < 0.005
+        convert_p = (0.31 if ready else 0.04) * profile.convert_boost
+        will_convert = not isolated and not deleted and r.random() < convert_p
+        campaign = self._primary_campaign(seed, profile) if not isolated else None
+        signups: list[WebinarSignup] = []
+        activities = [] if isolated else self._timeline(seed, person, profile, has_intent,
+                                                        will_convert, campaign, signups)  # fmt: skip
+        sales = self._plan_sales(seed, person, profile, ready, will_convert, deleted, isolated)
+        lead_id = self.ids.new("00Q")
+        opp = None
+        if sales.converted_at:
+            opp = self._plan_opportunity(sales.converted_at, person, profile, ready)
+        self._write_lead_bundle(seed, person, profile, lead_id, sales, opp, campaign, signups,
+                                activities, isolated, ready)  # fmt: skip
+
+    def _fill_qualification(self, p: Person, profile: SourceProfile, ready: bool) -> bool:
+        """Set employees and title; return whether the lead gets an intent form in the window."""
+        r = self.rng
+        if ready:
+            p.employees = 10 if r.random() < 0.03 else max(10, self._draw_size(profile))
+            p.title = r.choice(AUTHORITY_TITLES)
+            return True
+        small = r.random() < profile.small
+        p.employees = None if r.random() < profile.no_size else self._draw_size(profile, small)
+        authority = r.random() < profile.authority
+        p.title = r.choice(AUTHORITY_TITLES if authority else JUNIOR_TITLES)
+        intent = r.random() < profile.intent
+        if (p.employees or 0) >= 10 and has_budget_authority(p.title) and intent:
+            # the lead must fail the definition, so force one realistic reason to fail
+            weights = (profile.small, profile.no_size, 1 - profile.authority, 1 - profile.intent)
+            reason = r.choices(("small", "no_size", "junior", "no_intent"), weights=weights)[0]
+            if reason == "small":
+                p.employees = 9 if r.random() < 0.1 else r.randint(1, 9)
+            elif reason == "no_size":
+                p.employees = None
+            elif reason == "junior":
+                p.title = r.choice(JUNIOR_TITLES)
+            else:
+                intent = False
+        return intent
+
+    def _draw_size(self, profile: SourceProfile, small: bool = False) -> int:
+        if small:
+            return self.rng.randint(1, 9)
+        median = 25 if profile.small > 0.3 else 60
+        return max(10, int(self.rng.lognormvariate(math.log(median), 1.1)))
+
+    def _primary_campaign(self, seed: LeadSeed, profile: SourceProfile) -> Campaign | None:
+        if self.rng.random() >= profile.member_rate:
+            return None
+        if seed.anchor:
+            return seed.anchor
+        day = seed.created.date()
+        active = [c for c in self.campaigns if c.source == seed.source and c.start <= day <= c.end]
+        return self.rng.choice(active) if active else None
+
+    # ---- marketing timeline ------------------------------------------------------------------
+
+    def _timeline(
+        self,
+        seed: LeadSeed,
+        p: Person,
+        profile: SourceProfile,
+        has_intent: bool,
+        will_convert: bool,
+        campaign: Campaign | None,
+        signups: list[WebinarSignup],
+    ) -> list[Activity]:
+        r, created = self.rng, seed.created
+        ip = f"{r.randint(31, 217)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
+        product = r.choice(PRODUCT_KEYS)
+        utm = {"Google Ads": "utm_source=google&utm_medium=cpc",
+               "LinkedIn": "utm_source=linkedin&utm_medium=paid_social",
+               "Marktplaats": "utm_source=marktplaats&utm_medium=classifieds",
+               "AutoTrack": "utm_source=autotrack&utm_medium=classifieds"}.get(seed.source, "")  # fmt: skip
+        acts: list[Activity] = []
+        trigger = created - secs(r.uniform(20, 480))
+        intent_form = self._pick_intent_form(will_convert) if has_intent else None
+        entry = profile.entry
+        if entry == "form" and seed.source in ("Marktplaats", "AutoTrack") and not intent_form:
+            entry = "import"  # a classifieds reply without a form arrives through the integration
+        if entry == "form":
+            if intent_form and seed.source != "Whitepaper":
+                acts.append(self._form(trigger, intent_form, product))
+                intent_form = None
+            elif seed.source == "Web":
+                acts.append(self._form(trigger, "Newsletter Signup", product))
+            else:
+                acts.append(self._form(trigger, self._whitepaper_form(created, campaign), product))
+            acts.append(self._visit(trigger - secs(r.uniform(30, 600)), self._landing(product),
+                                    utm, ip))  # fmt: skip
+        elif entry == "webinar" and seed.anchor:
+            signups.append(WebinarSignup(seed.anchor, trigger, r.random() < 0.58))
+        if intent_form:
+            acts.append(self._form(self._intent_moment(created, will_convert), intent_form, product))
+        if has_intent and r.random() < 0.15:
+            extra = created + secs(r.uniform(2 * DAY, 25 * DAY))
+            acts.append(self._form(extra, r.choice(SQL_FORMS), product))
+        if not has_intent and r.random() < 0.2:
+            # intent that falls clearly outside the 30-day window must not count
+            offset = r.uniform(35, 100) * DAY if r.random() < 0.7 else -r.uniform(35, 58) * DAY
+            acts.append(self._form(created + secs(offset), r.choice(INTENT_FORMS), product))
+        acts += self._browsing(created, product, utm, ip, engaged=has_intent)
+        acts += self._content(created, product, campaign)
+        acts += self._email_clicks(created, ip)
+        if entry != "webinar" and r.random() < (0.16 if has_intent else 0.08):
+            self._maybe_webinar(created, signups)
+        for s in signups:
+            acts += self._webinar_activities(s)
+        return sorted((a for a in acts if a.at < SNAPSHOT), key=lambda a: a.at)
+
+    def _pick_intent_form(self, will_convert: bool) -> str:
+        if will_convert:
+            return self.rng.choices(SQL_FORMS, weights=(5, 2, 3))[0]
+        return self.rng.choices(INTENT_FORMS, weights=(35, 30, 13, 22))[0]
+
+    def _intent_moment(self, created: datetime, will_convert: bool) -> datetime:
+        # converting leads asked before they were converted; others anywhere in +-29 days
+        after = not will_convert and self.rng.random() < 0.6
+        at = created + secs(self.rng.uniform(HOUR, 29 * DAY)) if after else None
+        if at is None or at >= SNAPSHOT:
+            at = created - secs(self.rng.uniform(HOUR, 29 * DAY))
+        return at
+
+    def _landing(self, product: str) -> str:
+        return self.rng.choice((f"/products/{product}", "/pricing", f"/products/{product}"))
+
+    def _whitepaper_form(self, at: datetime, campaign: Campaign | None) -> str:
+        if campaign and campaign.whitepaper:
+            return f"Whitepaper Download - {campaign.whitepaper}"
+        released = [t for t, d in WHITEPAPERS if d <= at.date()] or [WHITEPAPERS[0][0]]
+        return f"Whitepaper Download - {self.rng.choice(released)}"
+
+    def _form(self, at: datetime, form: str, product: str) -> Activity:
+        form_id = FORM_IDS[form]
+        if form in ("Pricing Question", "Call Me Back"):
+            page = "/pricing"
+        elif form.startswith("Whitepaper"):
+            page = ""
+        elif form == "Newsletter Signup":
+            page = BLOG_PAGES[form_id % len(BLOG_PAGES)]
+        else:
+            page = f"/products/{product}"
+        page_id = PAGE_IDS[page] if page else 1200 + form_id % 10  # gated-content landing page
+        return Activity(at, FORM, form, form_id, 3000 + form_id,
+                        {"Webpage ID": page_id, "Form Fields": FORM_FIELDS})  # fmt: skip
+
+    def _visit(self, at: datetime, page: str, utm: str, ip: str) -> Activity:
+        attrs = {"Webpage URL": f"{SITE}{page}", "Query Parameters": utm, "Client IP Address": ip}
+        return Activity(at, VISIT, page, PAGE_IDS[page], None, attrs)
+
+    def _browsing(self, created: datetime, product: str, utm: str, ip: str, engaged: bool):
+        r = self.rng
+        product_share = 0.55 if engaged else 0.3
+        pages = [f"/products/{product}", "/pricing", *PRODUCT_PAGES]
+        visits = []
+        for _ in range(r.randint(0, 5)):  # anonymous history merged when the person got known
+            offset = -min(60 * DAY - HOUR, r.expovariate(1 / (12 * DAY)) + 60)
+            page = r.choice(pages) if r.random() < product_share else r.choice(BLOG_PAGES)
+            visits.append(self._visit(created + secs(offset), page, utm if r.random() < 0.5 else "",
+                                      ip))  # fmt: skip
+        for _ in range(r.randint(3, 17 if engaged else 12)):
+            offset = min(120 * DAY - HOUR, r.expovariate(1 / (22 * DAY)) + 60)
+            roll = r.random()
+            if roll < product_share:
+                page = r.choice(pages)
+            elif roll < 0.93:
+                page = r.choice(BLOG_PAGES)
+            else:
+                page = r.choice(OTHER_PAGES)
+            visits.append(self._visit(created + secs(offset), page, "", ip))
+        return visits
+
+    def _content(self, created: datetime, product: str, campaign: Campaign | None):
+        r, forms = self.rng, []
+        for _ in range(r.choices((0, 1, 2), weights=(62, 30, 8))[0]):
+            at = created + secs(r.uniform(-40 * DAY, 110 * DAY))
+            forms.append(self._form(at, self._whitepaper_form(at, None), product))
+        if r.random() < 0.08:
+            forms.append(self._form(created + secs(r.uniform(DAY, 60 * DAY)), "Newsletter Signup",
+                                    product))  # fmt: skip
+        return forms
+
+    def _email_clicks(self, known_since: datetime, ip: str) -> list[Activity]:
+        r, clicks = self.rng, []
+        year, month = known_since.year, known_since.month
+        for _ in range(5):
+            month += 1
+            if month > 12:
+                year, month = year + 1, 1
+            send = datetime(year, month, 1, 9) + timedelta(days=(1 - date(year, month, 1)
+                                                                 .weekday()) % 7)  # fmt: skip
+            if send >= SNAPSHOT or r.random() > 0.3:
+                continue
+            name = f"Newsletter {year}-{month:02d}"
+            mailing_id = 3000 + (year - 2025) * 12 + month
+            link = f"{SITE}{r.choice(BLOG_PAGES)}?utm_source=newsletter&utm_medium=email"
+            clicks.append(Activity(send + secs(r.uniform(600, 3 * DAY)), CLICK, name, mailing_id,
+                                   5100 + mailing_id % 100, {"Link": link}))  # fmt: skip
+        return clicks
+
+    def _maybe_webinar(self, known_since: datetime, signups: list[WebinarSignup]) -> None:
+        r = self.rng
+        options = [w for w in self.webinars if w.event_at and known_since + 2 * timedelta(days=1)
+                   < w.event_at < known_since + timedelta(days=100)]  # fmt: skip
+        if not options:
+            return
+        webinar = r.choice(options)
+        assert webinar.event_at is not None
+        earliest = max(known_since, webinar.event_at - timedelta(days=20))
+        span = (webinar.event_at - earliest).total_seconds() - HOUR
+        signups.append(WebinarSignup(webinar, earliest + secs(r.uniform(0, span)), r.random() < 0.5))
+
+    def _webinar_activities(self, s: WebinarSignup) -> list[Activity]:
+        c = s.campaign
+        assert c.event_at is not None and c.program_id is not None
+        smart_campaign = 5200 + c.program_id % 100
+        acts = [Activity(s.registered_at, PROGRAM, c.name, c.program_id, smart_campaign,
+                         {"New Status": "Registered", "Old Status": "Not in Program",
+                          "Minutes Attended": 0})]  # fmt: skip
+        after = c.event_at + secs(self.rng.uniform(50, 80) * 60)
+        minutes = self.rng.randint(8, 60) if s.attended else 0
+        acts.append(Activity(after, PROGRAM, c.name, c.program_id, smart_campaign,
+                             {"New Status": "Attended" if s.attended else "No Show",
+                              "Old Status": "Registered", "Minutes Attended": minutes}))  # fmt: skip
+        return acts
+
+    # ---- sales process -----------------------------------------------------------------------
+
+    def _plan_sales(
+        self,
+        seed: LeadSeed,
+        p: Person,
+        profile: SourceProfile,
+        ready: bool,
+        will_convert: bool,
+        deleted: bool,
+        isolated: str | None,
+    ) -> SalesPlan:
+        r, created = self.rng, seed.created
+        plan = SalesPlan(owner=self._lead_owner(profile, created))
+        roll = r.random()
+        if isolated or roll >= 0.95:
+            self.stats.touch["never"] += 1
+            return plan  # gathering dust: nobody ever called
+        if roll < 0.85:
+            first = created + secs(min(23.8 * HOUR, r.lognormvariate(math.log(90 * 60), 1.0)))
+        else:
+            first = created + secs(r.uniform(1, 10) * DAY)
+        if deleted:
+            plan.deleted_at = min(first + secs(r.uniform(HOUR, 3 * DAY)), LAST_MOMENT)
+            self._add_touches(plan, first, 1, fast=False, until=plan.deleted_at)
+            plan.status = "Working - Contacted" if plan.touches else plan.status
+            return plan
+        if will_convert:
+            outcome, attempts = "convert", r.randint(1, 4)
+        else:
+            outcome = r.choices(("disqualify", "nurture", "working"), weights=(56, 19, 25))[0]
+            attempts = {"disqualify": r.choices(range(1, 7), weights=(15, 20, 25, 20, 12, 8))[0],
+                        "nurture": r.randint(2, 5), "working": r.randint(1, 4)}[outcome]  # fmt: skip
+        last = self._add_touches(plan, first, attempts, fast=ready, until=LAST_MOMENT)
+        self.stats.touch["24h" if first - created <= timedelta(hours=24) else "later"] += 1
+        if not plan.touches:
+            return plan
+        plan.first_touch = plan.touches[0].at
+        plan.status = "Working - Contacted"
+        pause = {"convert": (HOUR, 3 * DAY), "disqualify": (0, 2 * DAY),
+                 "nurture": (DAY, 10 * DAY), "working": (0, 0)}[outcome]  # fmt: skip
+        decided = last + secs(r.uniform(*pause))
+        if outcome == "working" or decided >= SNAPSHOT:
+            return plan
+        plan.decided_at = decided
+        if outcome == "convert":
+            plan.status, plan.converted_at = "Closed - Converted", decided
+        elif outcome == "disqualify":
+            plan.status, plan.reason = "Closed - Not Converted", self._reason(p, profile, ready)
+        else:
+            plan.status = "Nurture"
+            plan.owner = r.choice(self.marketers)
+            self._add_nurture_emails(plan, decided)
+        return plan
+
+    def _lead_owner(self, profile: SourceProfile, at: datetime) -> User:
+        if profile.team == "ae":
+            return self._ae_at(at)
+        return self.rng.choice(self.sdrs)
+
+    def _ae_at(self, at: datetime) -> User:
+        # leavers stop getting new work three months before they go
+        leaving_soon = at >= datetime(2026, 4, 1)
+        return self.rng.choice(self.staying_aes if leaving_soon else self.aes)
+
+    def _add_touches(self, plan: SalesPlan, first: datetime, attempts: int, fast: bool,
+                     until: datetime) -> datetime:  # fmt: skip
+        r, at = self.rng, first
+        owner = plan.owner
+        assert owner is not None
+        for i in range(attempts):
+            if i:
+                at += secs(r.uniform(0.3, 2.5 if fast else 4.0) * DAY)
+            if at > until:
+                break
+            plan.touches.append(self._touch(at, owner))
+        return at
+
+    def _touch(self, at: datetime, owner: User, follow_up: bool = False) -> Touch:
+        r = self.rng
+        if r.random() < 0.6:
+            subjects = ("Follow-up call", "Call") if follow_up else ("Call", "Left voicemail",
+                                                                     "Intro call", "Call")  # fmt: skip
+            return Touch(at, owner, "Call", r.choice(subjects))
+        subjects = ("Email: Proposal follow-up", "Email: Next steps") if follow_up else (
+            "Intro email", "Email: Re: your request", "Email: Checking in")  # fmt: skip
+        return Touch(at, owner, "Email", r.choice(subjects))
+
+    def _add_nurture_emails(self, plan: SalesPlan, handed_over: datetime) -> None:
+        at = handed_over
+        assert plan.owner is not None
+        for _ in range(self.rng.randint(0, 3)):
+            at += secs(self.rng.uniform(3, 30) * DAY)
+            if at < SNAPSHOT:
+                plan.touches.append(Touch(at, plan.owner, "Email", "Nurture email"))
+
+    def _reason(self, p: Person, profile: SourceProfile, ready: bool) -> str:
+        r = self.rng
+        if not ready and (p.employees or 10) < 10 and r.random() < 0.4:
+            return DISQUALIFY_REASONS[NO_BUDGET]
+        if not ready and not has_budget_authority(p.title) and r.random() < 0.4:
+            return DISQUALIFY_REASONS[NO_AUTHORITY]
+        weights = list(profile.reasons)
+        if ready:
+            weights[NO_AUTHORITY] *= 0.3
+        return r.choices(DISQUALIFY_REASONS, weights=weights)[0]
+
+    # ---- opportunity -------------------------------------------------------------------------
+
+    def _plan_opportunity(self, created: datetime, p: Person | None, profile: SourceProfile,
+                          ready: bool) -> OppPlan:  # fmt: skip
+        r = self.rng
+        win = profile.win * (1.1 if ready else 0.8)
+        won = r.random() < win
+        last_open = 3 if won else r.choices(range(4), weights=(20, 35, 30, 15))[0]
+        steps, at = [], created
+        for i in range(last_open + 1):
+            steps.append((at, STAGES[i]))
+            at += secs(r.uniform(*STAGE_DAYS[i]) * DAY)
+        steps.append((at, "Closed Won" if won else "Closed Lost"))
+        closes_at = at
+        amount = self._amount(created, p)
+        currency = p.country.currency if p else "EUR"
+        forecast = month_end(closes_at.date() + timedelta(days=r.randint(0, 25)))
+        history = []
+        for at, stage in steps:
+            if at >= SNAPSHOT:
+                break
+            if stage == "Proposal/Price Quote":
+                amount = self._round_amount(amount * r.uniform(0.85, 1.15), currency)
+                forecast = closes_at.date() + timedelta(days=r.randint(0, 10))
+            closed = stage.startswith("Closed")
+            history.append((at, stage, amount, at.date() if closed else forecast))
+        return OppPlan(history, won)
+
+    def _amount(self, created: datetime, p: Person | None) -> int:
+        employees = (p.employees if p else None) or 50
+        eur = math.exp(self.rng.gauss(math.log(20_000), 0.7)) * min(2.0, (employees / 50) ** 0.2)
+        eur = min(120_000, max(5_000, eur))
+        currency = p.country.currency if p else "EUR"
+        return self._round_amount(eur * self.rates[currency, created.year, created.month], currency)
+
+    @staticmethod
+    def _round_amount(value: float, currency: str) -> int:
+        step = 1_000 if currency == "SEK" else 100
+        return int(round(value / step) * step)
+
+    # ---- writing one lead --------------------------------------------------------------------
+
+    def _write_lead_bundle(
+        self,
+        seed: LeadSeed,
+        p: Person,
+        profile: SourceProfile,
+        lead_id: str,
+        sales: SalesPlan,
+        opp: OppPlan | None,
+        campaign: Campaign | None,
+        signups: list[WebinarSignup],
+        activities: list[Activity],
+        isolated: str | None,
+        ready: bool,
+    ) -> None:
+        r, created = self.rng, seed.created
+        converted = sales.converted_at
+        contact_id = account_id = opp_id = ""
+        ae = None
+        if converted and opp:
+            ae = sales.owner if sales.owner in self.aes else self._ae_at(converted)
+            assert ae is not None
+            account_id, contact_id = self.ids.new("001"), self.ids.new("003")
+            opp_id = self._write_opportunity(opp, account_id, p, seed.source, campaign, ae, converted,
+                                             ready)  # fmt: skip
+            self._write_account_contact(p, seed.source, account_id, contact_id, ae, converted)
+        last_change = max(created, sales.decided_at or created, sales.deleted_at or created)
+        changed = sales.deleted_at or modstamp(r, last_change, max_days=2)
+        email = p.email
+        if not isolated and r.random() < 0.02:
+            email = self._mixed_case(email)
+        title = p.title
+        if not isolated and r.random() < 0.01:
+            title = self._odd_casing(title)
+        row = [lead_id, p.first, p.last, email, p.phone, p.company, title, p.employees, seed.source,
+               sales.status, sales.owner.id if sales.owner else "", sf_dt(created),
+               sf_bool(bool(converted)), converted.date().isoformat() if converted else "", opp_id,
+               contact_id, account_id, sf_bool(sales.deleted_at is not None), sf_dt(changed),
+               sales.reason, p.industry, p.country.name]  # fmt: skip
+        self._write_lead_row(row, isolated)
+        if not isolated:
+            self._write_members(lead_id, contact_id, converted, created, campaign, signups,
+                                sales.deleted_at)  # fmt: skip
+            self._write_touches(sales, lead_id, contact_id, opp_id, opp, ae)
+            self._write_person(p, lead_id, contact_id, created, converted, activities, profile)
+        self._record(seed, p, row, activities, sales, opp, ready, isolated)
+
+    @staticmethod
+    def _mixed_case(email: str) -> str:
+        local, domain = email.split("@")
+        parts = [part[:1].upper() + part[1:] for part in local.split(".")]
+        return f"{'.'.join(parts)}@{domain.capitalize()}"
+
+    def _odd_casing(self, title: str) -> str:
+        styles = (str.upper, str.lower, lambda t: f"  {t} ", lambda t: t.replace(" ", "  "))
+        return self.rng.choice(styles)(title) if title else title
+
+    def _write_lead_row(self, row: list, isolated: str | None) -> None:
+        kind = isolated or ""
+        messy_values = {"emp_approx": "approx. 50", "emp_na": "n/a", "emp_range": "10-50"}
+        if kind in messy_values:
+            row[7] = messy_values[kind]
+        elif kind == "date_feb30":
+            row[11] = "2026-02-30T10:00:00.000Z"
+        elif kind == "date_word":
+            row[11] = "yesterday"
+        elif kind == "title_newline":
+            row[6] = "Director of\nOperations"
+        elif kind == "head_of_sales":
+            row[6] = "  head of SALES "
+        if kind == "extra_comma":
+            row[5] = "Jansen, de Vries & Partners B.V."
+            cells = ["" if v is None else str(v) for v in row]
+            assert not any(c in v for v in cells[:5] + cells[6:] for c in ',"\n')
+            line = self.out.lead.raw_line(",".join(cells))
+        else:
+            line = self.out.lead.row(row)
+        if kind:
+            shown = repr(row[7] if kind.startswith("emp") else row[11] if kind.startswith("date")
+                         else row[6] if "newline" in kind or "head" in kind else row[5])  # fmt: skip
+            self.stats.messy.append(f"salesforce/Lead.csv line {line}: {kind} {shown} ({row[0]})")
+
+    def _write_members(self, lead_id: str, contact_id: str, converted: datetime | None,
+                       created: datetime, campaign: Campaign | None,
+                       signups: list[WebinarSignup], deleted_at: datetime | None) -> None:  # fmt: skip
+        r = self.rng
+        memberships: list[tuple[Campaign, datetime, str, bool]] = []
+        if campaign:
+            at = created if r.random() < 0.75 else created - secs(r.uniform(60, 900))
+            status, responded = self._member_status(campaign, signups)
+            memberships.append((campaign, at, status, responded))
+        for s in signups:
+            if s.campaign is campaign or s.registered_at < created:
+                continue
+            status, responded = self._member_status(s.campaign, [s])
+            memberships.append((s.campaign, s.registered_at, status, responded))
+        for campaign_, at, status, responded in memberships:
+            if at >= SNAPSHOT:
+                continue
+            contact = contact_id if converted and converted > at else ""
+            changed = deleted_at or modstamp(r, max(at, converted if contact and converted else at))
+            self.out.member.row([self.ids.new("00v"), campaign_.id, lead_id, contact, status,
+                                 sf_bool(responded), sf_dt(at),
+                                 at.date().isoformat() if responded else "",
+                                 sf_bool(deleted_at is not None), sf_dt(changed)])  # fmt: skip
+
+    def _member_status(self, c: Campaign, signups: list[WebinarSignup]) -> tuple[str, bool]:
+        if c.type == "Webinar":
+            signup = next((s for s in signups if s.campaign is c), None)
+            if c.event_at and c.event_at < SNAPSHOT and signup:
+                return ("Attended" if signup.attended else "No Show"), True
+            return "Registered", True
+        if c.source == "Purchased List":
+            return "Sent", False
+        status = {"Content Syndication": "Downloaded", "Advertisement": "Clicked",
+                  "Classifieds": "Responded", "Partners": "Referred",
+                  "Trade Show": "Visited Booth"}.get(c.type, "Responded")  # fmt: skip
+        return status, True
+
+    def _write_touches(self, sales: SalesPlan, lead_id: str, contact_id: str, opp_id: str,
+                       opp: OppPlan | None, ae: User | None) -> None:  # fmt: skip
+        r = self.rng
+        deleted = sales.deleted_at
+        for t in sales.touches:
+            self._write_task(t, lead_id, "", deleted)
+            if not deleted and r.random() < 0.003:
+                # logged twice by accident and the copy was deleted
+                copy = Touch(t.at + secs(r.uniform(30, 180)), t.owner, t.kind, t.subject)
+                self._write_task(copy, lead_id, "", copy.at + secs(r.uniform(60, 3_600)))
+        sales_touches = [t for t in sales.touches if t.subject != "Nurture email"]
+        if sales_touches and not deleted and self.pending_broken_task:
+            self._write_broken_task(sales_touches, lead_id)
+        self._write_discovery_call(sales, lead_id)
+        if opp and ae and sales.converted_at:
+            self._write_opp_follow_up(opp, ae, sales.converted_at, contact_id, opp_id)
+
+    def _write_task(self, t: Touch, who: str, what: str, deleted_at: datetime | None) -> None:
+        r = self.rng
+        if t.kind == "Call":
+            duration = 0 if r.random() < 0.3 else r.randint(25, 1_500)
+            duration = r.randint(15, 60) if t.subject == "Left voicemail" else duration
+        else:
+            duration = None
+        changed = deleted_at or modstamp(r, t.at, max_days=0.01)
+        self.out.task.row([self.ids.new("00T"), who, what, t.owner.id, t.subject, t.kind, t.kind,
+                           "Completed", sf_dt(t.at), t.at.date().isoformat(), duration,
+                           sf_bool(deleted_at is not None), sf_dt(changed)])  # fmt: skip
+
+    pending_broken_task = False
+
+    def _write_broken_task(self, touches: list[Touch], lead_id: str) -> None:
+        if len(touches) < 2 or touches[-1].at.date() >= date(2026, 10, 30):
+            return
+        last = touches[-1]
+        day = last.at.date() + timedelta(days=1)
+        line = self.out.task.row([self.ids.new("00T"), lead_id, "", last.owner.id, "Follow-up call",
+                                  "Call", "Call", "Completed", "2026-04-31T09:00:00.000Z",
+                                  day.isoformat(), 0, "false",
+                                  sf_dt(datetime(day.year, day.month, day.day, 9, 5))])  # fmt: skip
+        self.pending_broken_task = False
+        self.stats.messy.append(f"salesforce/Task.csv line {line}: CreatedDate "
+                                f"'2026-04-31T09:00:00.000Z' (WhoId {lead_id})")  # fmt: skip
+
+    def _write_discovery_call(self, sales: SalesPlan, lead_id: str) -> None:
+        r = self.rng
+        if not sales.first_touch or not sales.owner or r.random() > self._sql_chance:
+            return
+        booked = sales.first_touch
+        start = booked + secs(r.uniform(1, 5) * DAY)
+        if sales.converted_at and start >= sales.converted_at:
+            start = booked + (sales.converted_at - booked) / 2
+            start = start.replace(microsecond=0)
+        owner = sales.touches[0].owner
+        self._write_event(lead_id, "", owner, "Discovery call", booked, start, 30)
+
+    _sql_chance = 0.0  # set per lead: share of SQL leads that book a discovery call
+
+    def _write_event(self, who: str, what: str, owner: User, subject: str, booked: datetime,
+                     start: datetime, minutes: int) -> None:  # fmt: skip
+        end = start + timedelta(minutes=minutes)
+        changed = min(max(booked, end), LAST_MOMENT)
+        self.out.event.row([self.ids.new("00U"), who, what, owner.id, subject, "Meeting",
+                            sf_dt(start), sf_dt(end), sf_dt(booked), "false", sf_dt(changed)])  # fmt: skip
+
+    def _write_opp_follow_up(self, opp: OppPlan, ae: User, converted: datetime, contact_id: str,
+                             opp_id: str) -> None:  # fmt: skip
+        r = self.rng
+        end = opp.history[-1][0] if opp.history[-1][1].startswith("Closed") else LAST_MOMENT
+        at = converted
+        for _ in range(r.randint(2, 8)):
+            at += secs(r.uniform(2, 15) * DAY)
+            if at >= end:
+                break
+            self._write_task(self._touch(at, ae, follow_up=True), contact_id, opp_id, None)
+        if r.random() < 0.8:
+            booked = converted + secs(r.uniform(0, DAY))
+            if booked < SNAPSHOT:
+                start = booked + secs(r.uniform(2, 14) * DAY)
+                self._write_event(contact_id, opp_id, ae, "Demo", booked, start, 60)
+
+    def _write_opportunity(self, opp: OppPlan, account_id: str, p: Person | None, source: str,
+                           campaign: Campaign | None, owner: User, created: datetime,
+                           ready: bool) -> str:  # fmt: skip
+        opp_id = self.ids.new("006")
+        name = p.company if p else "Account"
+        for at, stage, amount, close_day in opp.history:
+            self.out.opp_history.row([self.ids.new("008"), opp_id, sf_dt(at), stage, amount,
+                                      close_day.isoformat(), PROBABILITY[stage], "false",
+                                      sf_dt(at)])  # fmt: skip
+        at, stage, amount, close_day = opp.history[-1]
+        closed = stage.startswith("Closed")
+        currency = p.country.currency if p else "EUR"
+        product = PRODUCTS[self.rng.choice(PRODUCT_KEYS)]
+        self.out.opp.row([opp_id, account_id, f"{name} - {product}", amount, currency, stage,
+                          PROBABILITY[stage], sf_dt(created), close_day.isoformat(),
+                          sf_bool(closed), sf_bool(stage == "Closed Won"), source,
+                          campaign.id if campaign else "", owner.id, "false",
+                          sf_dt(modstamp(self.rng, at, max_days=2))])  # fmt: skip
+        self.stats.opps["total"] += 1
+        self.stats.opps["closed"] += closed
+        self.stats.opps["won"] += stage == "Closed Won"
+        self.stats.opps[currency] += 1
+        return opp_id
+
+    def _write_account_contact(self, p: Person, source: str, account_id: str, contact_id: str,
+                               owner: User, at: datetime) -> None:  # fmt: skip
+        employees = p.employees or self.rng.choice((None, 25, 50, 100))
+        self.out.account.row([account_id, *self._account_tail(p, owner, at, employees)])
+        self.out.contact.row([contact_id, account_id, p.first, p.last, p.email, p.phone, p.title,
+                              source, owner.id, sf_dt(at), "false",
+                              sf_dt(modstamp(self.rng, at, max_days=20))])  # fmt: skip
+
+    # ---- Marketo -----------------------------------------------------------------------------
+
+    def _write_person(self, p: Person, lead_id: str, contact_id: str, created: datetime,
+                      converted: datetime | None, activities: list[Activity],
+                      profile: SourceProfile) -> None:  # fmt: skip
+        r = self.rng
+        person_id = self.next_person_id
+        self.next_person_id += 1
+        roll = r.random()
+        sfdc_lead, sfdc_contact = "", ""
+        if converted and roll < 0.05:
+            sfdc_contact = contact_id  # Marketo synced the contact but lost the lead link
+        elif roll < 0.895:
+            sfdc_lead, sfdc_contact = lead_id, contact_id
+        known = [a.at for a in activities if a.type_id in (FORM, PROGRAM)]
+        sync = created + secs(r.uniform(60, 900))
+        created_at = min([sync, *known]) if profile.entry != "sales" else min([sync, *known])
+        updated = max([created_at, converted or created_at, *(a.at for a in activities)])
+        updated = min(updated + secs(r.uniform(0, 3_600)), LAST_MOMENT)
+        self.out.mkto_lead.row([person_id, p.email.lower(), sfdc_lead, sfdc_contact, p.first,
+                                p.last, p.company, mk_dt(created_at), mk_dt(updated)])  # fmt: skip
+        self._write_activities(person_id, activities)
+        self.stats.sf_activities += len(activities)
+        self.stats.sf_persons += 1
+        if self.pending_broken_activity and activities:
+            self._write_broken_activity(person_id)
+
+    def _write_activities(self, person_id: int, activities: list[Activity]) -> None:
+        for a in activities:
+            self._write_activity(person_id, a, mk_dt(a.at))
+
+    def _write_activity(self, person_id: int, a: Activity, when: str) -> int:
+        guid = self.next_guid
+        self.next_guid += 1
+        attrs = json.dumps(a.attributes, separators=(",", ":"), ensure_ascii=False)
+        return self.out.activity.row([guid, person_id, when, a.type_id, a.campaign_id, a.value_id,
+                                      a.value, attrs])  # fmt: skip
+
+    pending_broken_activity: str | None = None
+
+    def _write_broken_activity(self, person_id: int) -> None:
+        when = self.pending_broken_activity or ""
+        page = BLOG_PAGES[1]
+        visit = Activity(SNAPSHOT, VISIT, page, PAGE_IDS[page], None,
+                         {"Webpage URL": f"{SITE}{page}", "Query Parameters": "",
+                          "Client IP Address": "203.0.113.7"})  # fmt: skip
+        line = self._write_activity(person_id, visit, when)
+        self.pending_broken_activity = None
+        self.stats.messy.append(f"marketing/activities.csv line {line}: activityDate {when!r} "
+                                f"(leadId {person_id})")  # fmt: skip
+
+    def emit_nurture_person(self, created_at: datetime) -> None:
+        """A Marketo-only person (newsletter/whitepaper audience) never synced to Salesforce."""
+        r = self.rng
+        p = self._draw_person(self._draw_country(), freemail=0.25)
+        product = r.choice(PRODUCT_KEYS)
+        first_form = "Newsletter Signup" if r.random() < 0.5 else self._whitepaper_form(created_at,
+                                                                                        None)  # fmt: skip
+        acts = [self._form(created_at, first_form, product)]
+        ip = f"{r.randint(31, 217)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
+        for _ in range(r.randint(0, 4)):
+            at = created_at + secs(r.uniform(0, 150 * DAY))
+            acts.append(self._visit(at, r.choice(BLOG_PAGES + OTHER_PAGES + ("/pricing",)), "", ip))
+        acts += self._email_clicks(created_at, ip)
+        if r.random() < 0.05:
+            signups: list[WebinarSignup] = []
+            self._maybe_webinar(created_at, signups)
+            for s in signups:
+                acts += self._webinar_activities(s)
+        acts = sorted((a for a in acts if a.at < SNAPSHOT), key=lambda a: a.at)
+        person_id = self.next_person_id
+        self.next_person_id += 1
+        updated = min(acts[-1].at + secs(r.uniform(0, 3_600)), LAST_MOMENT)
+        self.out.mkto_lead.row([person_id, p.email.lower(), "", "", p.first, p.last, p.company,
+                                mk_dt(created_at), mk_dt(updated)])  # fmt: skip
+        self._write_activities(person_id, acts)
+
+    # ---- sales-sourced opportunities ---------------------------------------------------------
+
+    def emit_sales_sourced_opportunities(self) -> None:
+        r = self.rng
+        count = round(self.lead_opps * 0.15 / 0.85)
+        for _ in range(count):
+            account_id, owner = r.choice(self.preexisting)
+            created = self._random_moment(business_hours=True)
+            if owner.deactivated and created >= datetime(2026, 4, 1):
+                owner = self._ae_at(created)
+            source = r.choice(("Cold Call", "Referral"))
+            plan = self._plan_opportunity(created, None, SOURCE_BY_NAME[source], ready=True)
+            opp_id = self._write_opportunity(plan, account_id, None, source, None, owner, created,
+                                             True)  # fmt: skip
+            at = created
+            for _ in range(r.randint(1, 4)):
+                at += secs(r.uniform(1, 12) * DAY)
+                if at < SNAPSHOT:
+                    self._write_task(self._touch(at, owner, follow_up=True), "", opp_id, None)
+
+    # ---- statistics --------------------------------------------------------------------------
+
+    def _record(self, seed: LeadSeed, p: Person, row: list, activities: list[Activity],
+                sales: SalesPlan, opp: OppPlan | None, ready: bool,
+                isolated: str | None) -> None:  # fmt: skip
+        s = self.stats
+        if sales.converted_at:
+            self.lead_opps += 1
+        if sales.deleted_at or (isolated or "").startswith("date"):
+            return
+        created = seed.created
+        intents = [a.at for a in activities if a.type_id == FORM and a.value in INTENT_FORMS]
+        meets = meets_lead_definition(str(row[7] or ""), str(row[6]), created, intents)
+        month = f"{created:%Y-%m}"
+        s.month_leads[month] += 1
+        s.month_ready[month] += meets
+        s.owners["sales" if sales.status != "Nurture" else "marketing"] += 1
+        s.source[seed.source, "leads"] += 1
+        s.source[seed.source, "meets"] += meets
+        s.source[seed.source, "converted"] += bool(sales.converted_at)
+        if meets != ready and not isolated:
+            s.old["latent_mismatch"] += 1
+        if created < OLD_COHORT_END:
+            group = "ready" if meets else "other"
+            s.old[group] += 1
+            s.old[group, "converted"] += bool(sales.converted_at)
+            s.old[group, "won"] += bool(opp and opp.won and opp.history[-1][1] == "Closed Won")
+            s.status_old[sales.status] += 1
+
+    # ---- driver ------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.write_dimensions()
+        seeds = self.plan_seeds()
+        n = len(seeds)
+        isolated = {int(n * f): kind for f, kind in (
+            (0.05, "emp_approx"), (0.16, "date_feb30"), (0.27, "emp_na"), (0.38, "extra_comma"),
+            (0.58, "emp_range"), (0.69, "date_word"), (0.84, "title_newline"))}  # fmt: skip
+        head_of_sales = int(n * 0.47)
+        broken_activity_at = {int(n * 0.31): "2026-02-31T10:15:00Z", int(n * 0.72): "1 maart 2026"}
+        broken_task_at = int(n * 0.45)
+        extra_times = sorted(
+            datetime(2025, 9, 1) + secs(self.rng.uniform(0, 425 * DAY))
+            for _ in range(round(self.n_leads * 0.30))
+        )
+        next_extra = 0
+        for i, seed in enumerate(seeds):
+            while next_extra < len(extra_times) and extra_times[next_extra] <= seed.created:
+                self.emit_nurture_person(extra_times[next_extra])
+                next_extra += 1
+            if i in broken_activity_at:
+                self.pending_broken_activity = broken_activity_at[i]
+            if i == broken_task_at:
+                self.pending_broken_task = True
+            self._sql_chance = 0.7
+            kind = isolated.get(i) or ("head_of_sales" if i == head_of_sales else None)
+            if kind == "head_of_sales":
+                self._emit_head_of_sales(seed)
+            else:
+                self.emit_lead(seed, kind, force_ready=False)
+        for at in extra_times[next_extra:]:
+            self.emit_nurture_person(at)
+        self.emit_sales_sourced_opportunities()
+
+    def _emit_head_of_sales(self, seed: LeadSeed) -> None:
+        # a ready lead whose title only matches after trimming and lower-casing
+        self._pending_title = True
+        self.emit_lead(seed, None, force_ready=True)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "sample")
+    parser.add_argument("--seed", type=int, default=20261031)
+    parser.add_argument("--leads", type=int, default=3000)
+    args = parser.parse_args(argv)
+    if args.leads < 100:
+        parser.error("--leads must be at least 100 so the planted messy rows stay distinct")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    out = Output(args.out)
+    generator = SampleGenerator(Random(args.seed), args.leads, out)
+    try:
+        generator.run()
+    finally:
+        out.close()
+    print_report(args.out, out, generator.stats, time.perf_counter() - started)
+
+
+def print_report(root: Path, out: Output, stats: Stats, seconds: float) -> None:
+    total = 0
+    print(f"wrote {root}")
+    for name, sink in out.sinks.items():
+        size = sink.path.stat().st_size
+        total += size
+        print(f"  {name:38} {sink.rows:>8} rows {size / 1e6:7.2f} MB")
+    print(f"  {'total':38} {'':>8}      {total / 1e6:7.2f} MB in {seconds:.1f} s")
+    print("leads meeting the lead definition per month (evaluated on the written data):")
+    for month in sorted(stats.month_leads):
+        leads, ready = stats.month_leads[month], stats.month_ready[month]
+        print(f"  {month}: {ready:>5} of {leads:>6} = {ready / leads:6.1%}")
+    old = stats.old
+    for group in ("ready", "other"):
+        n = max(1, old[group])
+        print(f"{group:>5} leads created before {OLD_COHORT_END:%Y-%m-%d}: {old[group]}, converted "
+              f"{old[group, 'converted'] / n:.1%}, won {old[group, 'won'] / n:.1%}")  # fmt: skip
+    print(f"latent/evaluated definition mismatches: {old['latent_mismatch']}")
+    n_old = max(1, sum(stats.status_old.values()))
+    print("status of leads created before the cohort end: " + ", ".join(
+        f"{k} {v / n_old:.0%}" for k, v in stats.status_old.most_common()))  # fmt: skip
+    n_touch = max(1, sum(stats.touch.values()))
+    print("first touch: " + ", ".join(f"{k} {v / n_touch:.0%}" for k, v in stats.touch.items()))
+    n_own = max(1, sum(stats.owners.values()))
+    print("owners: " + ", ".join(f"{k} {v / n_own:.0%}" for k, v in stats.owners.items()))
+    o = stats.opps
+    print(f"opportunities {o['total']}: closed {o['closed']}, won {o['won']} "
+          f"({o['won'] / max(1, o['closed']):.0%} of closed), EUR {o['EUR'] / o['total']:.0%}")  # fmt: skip
+    print(f"marketo activities per Salesforce lead: {stats.sf_activities / stats.sf_persons:.1f}")
+    print("by source (leads, meets definition, converted):")
+    for s in SOURCES:
+        leads = max(1, stats.source[s.name, "leads"])
+        print(f"  {s.name or '(empty)':17} {stats.source[s.name, 'leads']:>6} "
+              f"{stats.source[s.name, 'meets'] / leads:6.1%} "
+              f"{stats.source[s.name, 'converted'] / leads:6.1%}")  # fmt: skip
+    print("planted messy rows:")
+    for line in stats.messy:
+        print(f"  {line}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Shared fixtures: one full nightly run per landing directory per test session.
+
+A dbt build plus a Dagster run cost tens of seconds of start-up, so each landing
+directory is materialised once and every KPI test reads the published result.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.definitions import build_definitions
+from orchestration.nightly import run_nightly_refresh
+from orchestration.resources import WarehouseResource
+from orchestration.settings import DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE
+
+FIXTURE_LANDING = Path(__file__).parent / "fixtures" / "landing"
+
+
+@dataclass
+class WarehouseRun:
+    warehouse: WarehouseResource
+    result: dg.ExecuteInProcessResult
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse.paths.analytics_database), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def failed_checks(self, severity: dg.AssetCheckSeverity) -> set[str]:
+        return {
+            evaluation.check_name
+            for evaluation in self.result.get_asset_check_evaluations()
+            if not evaluation.passed and evaluation.severity == severity
+        }
+
+
+def make_warehouse(landing_dir: Path, warehouse_dir: Path, **overrides: str) -> WarehouseResource:
+    return WarehouseResource(
+        landing_dir=str(landing_dir),
+        warehouse_dir=str(warehouse_dir),
+        definitions_file=overrides.get("definitions_file", str(DEFAULT_DEFINITIONS_FILE)),
+        source_mapping_file=overrides.get("source_mapping_file", str(DEFAULT_SOURCE_MAPPING_FILE)),
+    )
+
+
+def run_warehouse(warehouse: WarehouseResource) -> WarehouseRun:
+    result = run_nightly_refresh(build_definitions(warehouse), dg.DagsterInstance.ephemeral())
+    return WarehouseRun(warehouse, result)
+
+
+def copy_landing(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> WarehouseRun:
+    run = run_warehouse(make_warehouse(FIXTURE_LANDING, tmp_path_factory.mktemp("fixture_wh")))
+    assert run.result.success, "the nightly job failed on the hand-made fixture"
+    return run
