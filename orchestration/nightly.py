@@ -60,7 +60,11 @@ def main() -> int:
     result = run_nightly_refresh(defs, dg.DagsterInstance.get())
     failed_checks = sorted(
         {
-            (evaluation.severity.value, evaluation.asset_key.to_user_string(), evaluation.check_name)
+            (
+                evaluation.severity.value,
+                evaluation.asset_key.to_user_string(),
+                evaluation.check_name,
+            )
             for evaluation in result.get_asset_check_evaluations()
             if not evaluation.passed
         }

@@ -105,7 +105,8 @@ class SourceProfile:
 
 # fmt: off
 SOURCES: tuple[SourceProfile, ...] = (
-    #              name   weight ready intent small nosize auth  conv  win  team  entry  free  member  reasons
+    # name, weight, ready, intent, small, no_size, authority, convert_boost, win, team, entry,
+    # freemail, member_rate, reasons
     SourceProfile("Web", 15, 0.27, 0.55, 0.15, 0.10, 0.45, 1.00, 0.38, "sdr", "form", 0.08, 0.0, (18, 22, 18, 14, 12, 16)),  # noqa: E501
     SourceProfile("Google Ads", 12, 0.20, 0.50, 0.18, 0.12, 0.40, 0.90, 0.34, "sdr", "form", 0.12, 0.8, (22, 18, 24, 12, 10, 14)),  # noqa: E501
     SourceProfile("LinkedIn", 9, 0.30, 0.45, 0.08, 0.06, 0.60, 1.00, 0.38, "sdr", "form", 0.02, 0.8, (15, 25, 15, 15, 15, 15)),  # noqa: E501
@@ -137,45 +138,55 @@ class Country:
 
 
 COUNTRIES = (
-    Country("Netherlands", 40, "EUR", "nl", ("B.V.", "BV"), "nl"),
+    Country("Netherlands", 44, "EUR", "nl", ("B.V.", "BV"), "nl"),
     Country("Germany", 14, "EUR", "de", ("GmbH",), "de"),
     Country("Belgium", 10, "EUR", "be", ("NV", "BV"), "be"),
     Country("France", 5, "EUR", "fr", ("SAS",), "fr"),
     Country("Austria", 3, "EUR", "at", ("GmbH",), "de"),
-    Country("United Kingdom", 12, "GBP", "co.uk", ("Ltd",), "en"),
-    Country("United States", 8, "USD", "com", ("Inc.", "LLC"), "en"),
-    Country("Sweden", 6, "SEK", "se", ("AB",), "sv"),
+    Country("United Kingdom", 11, "GBP", "co.uk", ("Ltd",), "en"),
+    Country("United States", 7, "USD", "com", ("Inc.", "LLC"), "en"),
+    Country("Sweden", 5, "SEK", "se", ("AB",), "sv"),
 )
 COUNTRY_BY_NAME = {c.name: c for c in COUNTRIES}
 
+# fmt: off
 FIRST_NAMES = {
-    "nl": "Jan Sanne Pieter Lotte Daan Eva Bram Fleur Joost Anouk Ruben Iris Thijs Marloes Wouter "
-    "Femke Sem Noor Koen Esther",
-    "de": "Lukas Anna Jonas Lea Felix Laura Maximilian Julia Tobias Katrin Jürgen Sabine Stefan",
-    "be": "Wout Elke Jens Lien Pieter-Jan Sofie Arne Hanne Gilles Nathalie",
-    "fr": "Julien Camille Antoine Chloé Mathieu Élodie Nicolas Manon Guillaume Léa",
-    "en": "James Emily Oliver Sophie Harry Charlotte Michael Jessica Daniel Sarah Ryan Ashley "
-    "Thomas Hannah Chris Megan",
-    "sv": "Erik Emma Lars Maja Oskar Elin Johan Sofia Anders Karin",
+    "nl": ("Jan", "Sanne", "Pieter", "Lotte", "Daan", "Eva", "Bram", "Fleur", "Joost", "Anouk",
+           "Ruben", "Iris", "Thijs", "Marloes", "Wouter", "Femke", "Sem", "Noor", "Koen", "Esther"),
+    "de": ("Lukas", "Anna", "Jonas", "Lea", "Felix", "Laura", "Maximilian", "Julia", "Tobias",
+           "Katrin", "Jürgen", "Sabine", "Stefan"),
+    "be": ("Wout", "Elke", "Jens", "Lien", "Pieter-Jan", "Sofie", "Arne", "Hanne", "Gilles",
+           "Nathalie"),
+    "fr": ("Julien", "Camille", "Antoine", "Chloé", "Mathieu", "Élodie", "Nicolas", "Manon",
+           "Guillaume", "Léa"),
+    "en": ("James", "Emily", "Oliver", "Sophie", "Harry", "Charlotte", "Michael", "Jessica",
+           "Daniel", "Sarah", "Ryan", "Ashley", "Thomas", "Hannah", "Chris", "Megan"),
+    "sv": ("Erik", "Emma", "Lars", "Maja", "Oskar", "Elin", "Johan", "Sofia", "Anders", "Karin"),
 }
 LAST_NAMES = {
-    "nl": "de Vries|Jansen|van den Berg|Bakker|Visser|Smit|Meijer|de Boer|Mulder|de Groot|Bos|"
-    "Vos|Peters|Hendriks|van Dijk|Dekker|van Leeuwen|Kok",
-    "de": "Müller|Schmidt|Schneider|Fischer|Weber|Meyer|Wagner|Becker|Hoffmann|Koch",
-    "be": "Peeters|Janssens|Maes|Jacobs|Willems|Claes|Goossens|Wouters",
-    "fr": "Martin|Bernard|Dubois|Lefèvre|Moreau|Laurent|Girard",
-    "en": "Smith|Jones|Taylor|Brown|Wilson|Evans|Johnson|Miller|Davis|Clark|Walker|Wright",
-    "sv": "Andersson|Johansson|Karlsson|Nilsson|Eriksson|Larsson|Olsson",
+    "nl": ("de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer",
+           "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Dijk", "Dekker",
+           "van Leeuwen", "Kok"),
+    "de": ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
+           "Hoffmann", "Koch"),
+    "be": ("Peeters", "Janssens", "Maes", "Jacobs", "Willems", "Claes", "Goossens", "Wouters"),
+    "fr": ("Martin", "Bernard", "Dubois", "Lefèvre", "Moreau", "Laurent", "Girard"),
+    "en": ("Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Johnson", "Miller", "Davis",
+           "Clark", "Walker", "Wright"),
+    "sv": ("Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson"),
 }
 COMPANY_ROOTS = (
-    "Noord Delta Vector Summit Polder Atlas Nova Kompas Blauw Helix Orion Fjord Linde Brug "
-    "Zuid Quantum Rivier Alpen Baltic Horizon Meridian Kraan Stern Lumen Cobalt Ember Granite "
-    "Harbor Iris Juniper Oak Pioneer Tulip Vista Zenith"
-).split()
+    "Noord", "Delta", "Vector", "Summit", "Polder", "Atlas", "Nova", "Kompas", "Blauw", "Helix",
+    "Orion", "Fjord", "Linde", "Brug", "Zuid", "Quantum", "Rivier", "Alpen", "Baltic", "Horizon",
+    "Meridian", "Kraan", "Stern", "Lumen", "Cobalt", "Ember", "Granite", "Harbor", "Iris",
+    "Juniper", "Oak", "Pioneer", "Tulip", "Vista", "Zenith",
+)
 COMPANY_WORDS = (
-    "Logistics Systems Auto Motors Foods Retail Solutions Consulting Health Finance Tech Group "
-    "Works Trading Mobility Parts Dealers Software"
-).split()
+    "Logistics", "Systems", "Auto", "Motors", "Foods", "Retail", "Solutions", "Consulting",
+    "Health", "Finance", "Tech", "Group", "Works", "Trading", "Mobility", "Parts", "Dealers",
+    "Software",
+)
+# fmt: on
 FREEMAIL = ("gmail.com", "hotmail.com", "outlook.com", "live.nl", "yahoo.com")
 INDUSTRIES = (
     ("Automotive", 16),
@@ -191,19 +202,23 @@ INDUSTRIES = (
     ("", 5),
 )
 
+# fmt: off
 AUTHORITY_TITLES = (
-    "CEO Chief Executive Officer|CFO|COO|CMO|CTO|CIO|Chief Revenue Officer|Chief Marketing Officer|"
-    "Marketing Director|Director of Sales|Sales Director|Director Operations|Commercial Director|"
-    "Head of Marketing|Head of Sales|Head of Revenue Operations|Head of Procurement|"
-    "Head of Digital|VP Sales|VP Marketing|Vice President Business Development|Owner|Founder|"
-    "Co-Founder|Founder & CEO|Managing Director|Partner|Procurement Manager|Owner / Director"
-).split("|")
-JUNIOR_TITLES = (
-    "Sales Manager|Marketing Manager|Account Manager|Office Manager|Analyst|Business Analyst|"
-    "Marketing Assistant|Executive Assistant to the CEO|Assistant Director|Student|"
-    "Working Student|Intern|Marketing Intern|Sales Representative|Marketing Coordinator|"
-    "Consultant|Software Engineer|Project Manager|Team Lead|Buyer|Specialist|"
-).split("|")  # the trailing empty entry is an empty Title
+    "CEO", "Chief Executive Officer", "CFO", "COO", "CMO", "CTO", "CIO", "Chief Revenue Officer",
+    "Chief Marketing Officer", "Marketing Director", "Director of Sales", "Sales Director",
+    "Director Operations", "Commercial Director", "Head of Marketing", "Head of Sales",
+    "Head of Revenue Operations", "Head of Procurement", "Head of Digital", "VP Sales",
+    "VP Marketing", "Vice President Business Development", "Owner", "Founder", "Co-Founder",
+    "Founder & CEO", "Managing Director", "Partner", "Procurement Manager", "Owner / Director",
+)
+JUNIOR_TITLES = (  # "Manager" alone is no budget authority; "" is an empty Title
+    "Sales Manager", "Marketing Manager", "Account Manager", "Office Manager", "Analyst",
+    "Business Analyst", "Marketing Assistant", "Executive Assistant to the CEO",
+    "Assistant Director", "Student", "Working Student", "Intern", "Marketing Intern",
+    "Sales Representative", "Marketing Coordinator", "Consultant", "Software Engineer",
+    "Project Manager", "Team Lead", "Buyer", "Specialist", "",
+)
+# fmt: on
 
 # The agreed definition, as a reference implementation the warehouse must agree with.
 AUTHORITY_RE = re.compile(
@@ -226,7 +241,7 @@ BLOG_PAGES = (
     "/blog/attribution-models",
 )
 OTHER_PAGES = ("/careers", "/about")
-PRODUCT_PAGES = tuple(f"/products/{p}" for p in PRODUCT_KEYS) + ("/pricing",)
+PRODUCT_PAGES = (*(f"/products/{p}" for p in PRODUCT_KEYS), "/pricing")
 PAGE_IDS = {p: 1001 + i for i, p in enumerate(PRODUCT_PAGES + BLOG_PAGES + OTHER_PAGES)}
 SITE = "https://www.example.com"
 
@@ -270,6 +285,10 @@ ACTIVITY_TYPES = (
     (104, "Change Status in Progression", "Change a program member's status", "Program ID"),
 )
 VISIT, FORM, CLICK, PROGRAM = 1, 2, 11, 104
+# planted broken Lead rows; each is isolated so quarantining it breaks no relationship
+ISOLATED_KINDS = frozenset(
+    ("emp_approx", "emp_na", "emp_range", "date_feb30", "date_word", "extra_comma", "title_newline")
+)
 
 STAGES = ("Prospecting", "Qualification", "Proposal/Price Quote", "Negotiation/Review")
 STAGE_DAYS = ((2, 12), (5, 25), (5, 30), (3, 25))  # days spent in each open stage
@@ -286,10 +305,12 @@ RATE_WALKS = {  # start, step, low, high: units per 1 EUR
     "GBP": (0.855, 0.006, 0.83, 0.88),
     "SEK": (11.2, 0.12, 10.9, 11.6),
 }
-MONTH_WEIGHTS = {11: 1.0, 12: 0.75, 1: 1.1, 2: 1.05, 3: 1.15, 4: 1.0, 5: 1.0, 6: 0.95, 7: 0.75,
-                 8: 0.8, 9: 1.15, 10: 1.1}  # fmt: skip
-WEB_HOURS = (0.2,) * 6 + (0.6, 1, 1.4, 1.6, 1.6, 1.5, 1.3, 1.5, 1.6, 1.5, 1.3, 1.0, 0.8, 0.7,
-                          0.6, 0.5, 0.4, 0.3)  # fmt: skip
+# fmt: off
+MONTH_WEIGHTS = {11: 0.95, 12: 0.85, 1: 1.05, 2: 1.0, 3: 1.1, 4: 1.0, 5: 1.0, 6: 0.95, 7: 0.85,
+                 8: 0.9, 9: 1.0, 10: 1.05}  # lead volume by month: holidays are quieter
+WEB_HOURS = (0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.6, 1, 1.4, 1.6, 1.6, 1.5, 1.3, 1.5, 1.6, 1.5, 1.3, 1.0,
+             0.8, 0.7, 0.6, 0.5, 0.4, 0.3)  # form fills by UTC hour
+# fmt: on
 
 # --------------------------------------------------------------------------------------------
 # Formatting and ids
@@ -442,7 +463,9 @@ class Output:
     """All output files, open at once so each lead's rows can be streamed out together."""
 
     def __init__(self, root: Path) -> None:
-        self.sinks = {name: CsvSink(root / name, header.split(",")) for name, header in HEADERS.items()}
+        self.sinks = {
+            name: CsvSink(root / name, header.split(",")) for name, header in HEADERS.items()
+        }
         s = self.sinks
         self.user, self.account = s["salesforce/User.csv"], s["salesforce/Account.csv"]
         self.lead, self.contact = s["salesforce/Lead.csv"], s["salesforce/Contact.csv"]
@@ -514,8 +537,8 @@ def build_users(rng: Random, ids: IdFactory, n_leads: int) -> list[User]:
 
     def add(dept: str, title: str, deactivated: datetime | None = None) -> None:
         group = rng.choice(("nl", "nl", "de", "be", "en"))
-        first = rng.choice(FIRST_NAMES[group].split())
-        last = rng.choice(LAST_NAMES[group].split("|"))
+        first = rng.choice(FIRST_NAMES[group])
+        last = rng.choice(LAST_NAMES[group])
         created = datetime(2021, 3, 1) + secs(rng.uniform(0, 1_600) * DAY)
         uname = unique_username(first, last, taken)
         users.append(User(ids.new("005"), first, last, uname, dept, title, created, deactivated))
@@ -527,22 +550,45 @@ def build_users(rng: Random, ids: IdFactory, n_leads: int) -> list[User]:
         leaver = i % 7 == 6 or (i == n_sales - n_sdr - 1 and n_sales - n_sdr < 7)
         title = "Sales Director" if i == 0 else "Account Executive"
         add("Sales", title, datetime(2026, 6, 30, 17, 0) if leaver else None)
-    marketing_titles = ("Marketing Manager", "Demand Generation Manager", "Marketing Operations "
-                        "Manager", "Content Marketing Manager")  # fmt: skip
+    marketing_titles = (
+        "Marketing Manager",
+        "Demand Generation Manager",
+        "Marketing Operations Manager",
+        "Content Marketing Manager",
+    )
     for i in range(n_marketing):
         add("Marketing", marketing_titles[i % len(marketing_titles)])
     users.append(
-        User(ids.new("005"), "Integration", "User", "integration@revenuecloud.example", "", "",
-             datetime(2021, 2, 15, 9, 0))
-    )  # fmt: skip
+        User(
+            ids.new("005"),
+            "Integration",
+            "User",
+            "integration@revenuecloud.example",
+            "",
+            "",
+            datetime(2021, 2, 15, 9, 0),
+        )
+    )
     return users
 
 
 def write_users(out: Output, rng: Random, users: list[User]) -> None:
     for u in users:
         changed = u.deactivated or modstamp(rng, u.created, max_days=1_500)
-        out.user.row([u.id, u.username, u.first, u.last, u.username, u.department, u.title,
-                      sf_bool(u.deactivated is None), sf_dt(u.created), sf_dt(changed)])  # fmt: skip
+        out.user.row(
+            [
+                u.id,
+                u.username,
+                u.first,
+                u.last,
+                u.username,
+                u.department,
+                u.title,
+                sf_bool(u.deactivated is None),
+                sf_dt(u.created),
+                sf_dt(changed),
+            ]
+        )
 
 
 def third_thursday(year: int, month: int) -> date:
@@ -550,56 +596,86 @@ def third_thursday(year: int, month: int) -> date:
     return first + timedelta(days=(3 - first.weekday()) % 7 + 14)
 
 
-def campaign_plan() -> list[tuple]:
-    """(name, type, source, start, end, currency, base cost, event_at, whitepaper) per campaign."""
-    plan: list[tuple] = []
+@dataclass(frozen=True, slots=True)
+class CampaignSpec:
+    name: str
+    type: str
+    source: str  # LeadSource of the leads it brings in; "" for the newsletter
+    start: date
+    end: date
+    currency: str
+    cost: int  # actual cost at the 3,000-lead scale, in the campaign currency
+    event_at: datetime | None = None
+    whitepaper: str | None = None
+
+
+# fmt: off
+HALF_YEARS = ((date(2025, 11, 1), date(2026, 4, 30), "H1"), (date(2026, 5, 1), date(2026, 10, 31), "H2"))  # noqa: E501
+HALF_YEAR_CAMPAIGNS = (  # name template, type, source, currency, cost per half year
+    ("Google Ads - Search FY26 {}", "Advertisement", "Google Ads", "EUR", 33_000),
+    ("LinkedIn Ads - Decision Makers FY26 {}", "Advertisement", "LinkedIn", "USD", 27_000),
+    ("Marktplaats - Listings FY26 {}", "Classifieds", "Marktplaats", "EUR", 7_500),
+    ("AutoTrack - Listings FY26 {}", "Classifieds", "AutoTrack", "EUR", 6_500),
+)
+TRADE_SHOWS = (  # the November 2026 show is still being planned at export time
+    ("Marketing Tech Expo Utrecht", date(2025, 11, 19), "EUR", 18_000),
+    ("Revenue Summit London", date(2026, 3, 11), "GBP", 24_000),
+    ("Sales Tech Amsterdam", date(2026, 6, 3), "EUR", 21_000),
+    ("B2B Growth Forum New York", date(2026, 9, 23), "USD", 38_000),
+    ("Marketing Tech Expo Utrecht", date(2026, 11, 18), "EUR", 19_000),
+)
+OTHER_CAMPAIGNS = (
+    CampaignSpec("Importer Program FY26", "Partners", "Importer", date(2025, 10, 1), date(2026, 12, 31), "EUR", 35_000),  # noqa: E501
+    CampaignSpec("Partner Referral Program FY26", "Partners", "Partner Referral", date(2025, 11, 1), date(2026, 10, 31), "EUR", 18_000),  # noqa: E501
+    CampaignSpec("Newsletter FY26", "Email", "", date(2025, 11, 1), date(2026, 10, 31), "EUR", 3_000),  # noqa: E501
+    CampaignSpec("Purchased List Outreach 2025-Q4", "Email", "Purchased List", date(2025, 11, 15), date(2026, 3, 31), "EUR", 5_500),  # noqa: E501
+    CampaignSpec("Purchased List Outreach 2026", "Email", "Purchased List", date(2026, 5, 1), date(2026, 10, 31), "EUR", 4_500),  # noqa: E501
+)
+PURCHASED_LIST_IMPORTS = (
+    datetime(2025, 11, 18, 9, 12), datetime(2026, 1, 20, 10, 5), datetime(2026, 3, 17, 8, 40),
+    datetime(2026, 5, 12, 9, 30), datetime(2026, 7, 7, 13, 15), datetime(2026, 9, 8, 8, 45),
+)
+# fmt: on
+
+
+def campaign_plan() -> list[CampaignSpec]:
+    """About 30 campaigns: a webinar a month, half-year paid media, content, shows, partners."""
+    plan = list(OTHER_CAMPAIGNS)
     for i, topic in enumerate(WEBINAR_TOPICS):
         year, month = (2025, 11 + i) if i < 2 else (2026, i - 1)
         day = third_thursday(year, month)
-        at = datetime(day.year, day.month, day.day, 15, 0)
         name = f"Webinar - {topic} {year}-{month:02d}"
-        plan.append((name, "Webinar", "Webinar", day - timedelta(days=28), day, "EUR", 4_000,
-                     at, None))  # fmt: skip
-    halves = ((date(2025, 11, 1), date(2026, 4, 30), "H1"), (date(2026, 5, 1), date(2026, 10, 31),
-              "H2"))  # fmt: skip
-    for start, end, half in halves:
-        plan += [
-            (f"Google Ads - Search FY26 {half}", "Advertisement", "Google Ads", start, end, "EUR",
-             33_000, None, None),
-            (f"LinkedIn Ads - Decision Makers FY26 {half}", "Advertisement", "LinkedIn", start, end,
-             "USD", 27_000, None, None),
-            (f"Marktplaats - Listings FY26 {half}", "Classifieds", "Marktplaats", start, end, "EUR",
-             7_500, None, None),
-            (f"AutoTrack - Listings FY26 {half}", "Classifieds", "AutoTrack", start, end, "EUR",
-             6_500, None, None),
-        ]  # fmt: skip
+        at = datetime(day.year, day.month, day.day, 15, 0)
+        registration_opens = day - timedelta(days=28)
+        plan.append(
+            CampaignSpec(name, "Webinar", "Webinar", registration_opens, day, "EUR", 4_000, at)
+        )
+    for start, end, half in HALF_YEARS:
+        for template, ctype, source, currency, cost in HALF_YEAR_CAMPAIGNS:
+            plan.append(
+                CampaignSpec(template.format(half), ctype, source, start, end, currency, cost)
+            )
     for title, released in WHITEPAPERS:
-        plan.append((f"Content Syndication - {title}", "Content Syndication", "Whitepaper",
-                     released, released + timedelta(days=182), "EUR", 11_000, None, title))  # fmt: skip
-    shows = (
-        ("Marketing Tech Expo Utrecht", date(2025, 11, 19), "EUR", 18_000),
-        ("Revenue Summit London", date(2026, 3, 11), "GBP", 24_000),
-        ("Sales Tech Amsterdam", date(2026, 6, 3), "EUR", 21_000),
-        ("B2B Growth Forum New York", date(2026, 9, 23), "USD", 38_000),
-        ("Marketing Tech Expo Utrecht", date(2026, 11, 18), "EUR", 19_000),
-    )
-    for show, day, currency, cost in shows:
+        name = f"Content Syndication - {title}"
+        until = released + timedelta(days=182)
+        plan.append(
+            CampaignSpec(
+                name,
+                "Content Syndication",
+                "Whitepaper",
+                released,
+                until,
+                "EUR",
+                11_000,
+                whitepaper=title,
+            )
+        )
+    for show, day, currency, cost in TRADE_SHOWS:
         name = f"Trade Show - {show} {day:%Y-%m}"
-        plan.append((name, "Trade Show", "Trade Show", day, day + timedelta(days=1), currency, cost,
-                     datetime(day.year, day.month, day.day, 9, 0), None))  # fmt: skip
-    plan += [
-        ("Importer Program FY26", "Partners", "Importer", date(2025, 10, 1), date(2026, 12, 31),
-         "EUR", 35_000, None, None),
-        ("Partner Referral Program FY26", "Partners", "Partner Referral", date(2025, 11, 1),
-         date(2026, 10, 31), "EUR", 18_000, None, None),
-        ("Newsletter FY26", "Email", "", date(2025, 11, 1), date(2026, 10, 31), "EUR", 3_000, None,
-         None),
-        ("Purchased List Outreach 2025-Q4", "Email", "Purchased List", date(2025, 11, 15),
-         date(2026, 3, 31), "EUR", 5_500, None, None),
-        ("Purchased List Outreach 2026", "Email", "Purchased List", date(2026, 5, 1),
-         date(2026, 10, 31), "EUR", 4_500, None, None),
-    ]  # fmt: skip
-    return sorted(plan, key=lambda p: (p[3], p[0]))
+        at = datetime(day.year, day.month, day.day, 9, 0)
+        until = day + timedelta(days=1)
+        plan.append(CampaignSpec(name, "Trade Show", "Trade Show", day, until, currency, cost, at))
+    return sorted(plan, key=lambda c: (c.start, c.name))
 
 
 def build_campaigns(rng: Random, ids: IdFactory, n_leads: int) -> list[Campaign]:
@@ -607,19 +683,31 @@ def build_campaigns(rng: Random, ids: IdFactory, n_leads: int) -> list[Campaign]
     scale = n_leads / 3_000
     campaigns = []
     program_id = 4001
-    for name, ctype, source, start, end, currency, cost, event_at, paper in campaign_plan():
-        actual = round(cost * rng.uniform(0.8, 1.2) * scale, -1)
-        budget = round(actual * rng.uniform(0.9, 1.15), -2)
-        created = datetime(start.year, start.month, start.day, 9) - secs(
-            rng.uniform(14, 45) * DAY
-        )
-        is_webinar = ctype == "Webinar"
+    for spec in campaign_plan():
+        actual = round(spec.cost * rng.uniform(0.8, 1.2) * scale, -1)
+        budget = int(round(actual * rng.uniform(0.9, 1.15), -2))
+        planned = spec.start >= SNAPSHOT.date()
+        opened = datetime(spec.start.year, spec.start.month, spec.start.day, 9)
+        created = opened - secs(rng.uniform(14, 45) * DAY)
+        program = program_id if spec.type == "Webinar" else None
+        program_id += program is not None
         campaigns.append(
-            Campaign(ids.new("701"), name, ctype, source, start, end, currency, int(budget),
-                     None if start >= SNAPSHOT.date() else int(actual), created, event_at,
-                     program_id if is_webinar else None, paper)
-        )  # fmt: skip
-        program_id += is_webinar
+            Campaign(
+                ids.new("701"),
+                spec.name,
+                spec.type,
+                spec.source,
+                spec.start,
+                spec.end,
+                spec.currency,
+                budget,
+                None if planned else int(actual),
+                created,
+                spec.event_at,
+                program,
+                spec.whitepaper,
+            )
+        )
     return campaigns
 
 
@@ -634,9 +722,23 @@ def write_campaigns(out: Output, rng: Random, campaigns: list[Campaign]) -> None
         status = campaign_status(c)
         last_edit = datetime(c.end.year, c.end.month, c.end.day, 17) + secs(rng.uniform(0, 9 * DAY))
         changed = max(c.created, min(last_edit, LAST_MOMENT))
-        out.campaign.row([c.id, c.name, c.type, status, c.start.isoformat(), c.end.isoformat(),
-                          c.budget, c.actual, c.currency, sf_bool(status != "Completed"),
-                          sf_dt(c.created), "false", sf_dt(changed)])  # fmt: skip
+        out.campaign.row(
+            [
+                c.id,
+                c.name,
+                c.type,
+                status,
+                c.start.isoformat(),
+                c.end.isoformat(),
+                c.budget,
+                c.actual,
+                c.currency,
+                sf_bool(status != "Completed"),
+                sf_dt(c.created),
+                "false",
+                sf_dt(changed),
+            ]
+        )
 
 
 def build_rates(rng: Random) -> dict[tuple[str, int, int], float]:
@@ -656,8 +758,15 @@ def write_rates(out: Output, ids: IdFactory, rates: dict[tuple[str, int, int], f
     for i, (code, year, month) in enumerate(keys):
         nxt = keys[i + 1] if i + 1 < len(keys) and keys[i + 1][0] == code else None
         next_start = f"{nxt[1]}-{nxt[2]:02d}-01" if nxt else "9999-12-31"
-        out.rates.row([ids.new("04w"), code, f"{rates[code, year, month]:.6f}",
-                       f"{year}-{month:02d}-01", next_start])  # fmt: skip
+        out.rates.row(
+            [
+                ids.new("04w"),
+                code,
+                f"{rates[code, year, month]:.6f}",
+                f"{year}-{month:02d}-01",
+                next_start,
+            ]
+        )
 
 
 def write_activity_types(out: Output) -> None:
@@ -771,8 +880,11 @@ class SampleGenerator:
         self.used_emails: set[str] = set()
         self.next_person_id = 1_000_001
         self.next_guid = 712_000_001
-        self.preexisting: list[tuple[str, User]] = []
+        self.preexisting: list[tuple[str, User, Person]] = []
         self.lead_opps = 0
+        self.pending_broken_task = False
+        self.debts: dict[str, float] = {}
+        self.pending_broken_activity: str | None = None
         self.day_weights = self._day_weights()
 
     # ---- dimensions -------------------------------------------------------------------------
@@ -785,24 +897,39 @@ class SampleGenerator:
         self._write_preexisting_accounts()
 
     def _write_preexisting_accounts(self) -> None:
-        # accounts that were customers or prospects before the sample year
+        # customers and prospects from before the sample year, for sales-sourced opportunities
         for _ in range(max(5, round(self.n_leads * 0.018))):
             person = self._draw_person(self._draw_country(), freemail=0.0)
+            person.employees = max(10, int(self.rng.lognormvariate(math.log(120), 1.0)))
             owner = self.rng.choice(self.aes)
             created = datetime(2021, 6, 1) + secs(self.rng.uniform(0, 1_580) * DAY)
-            employees = max(10, int(self.rng.lognormvariate(math.log(120), 1.0)))
-            self.out.account.row([self._account_id(person, owner, created, employees)[0],
-                                  *self._account_tail(person, owner, created, employees)])  # fmt: skip
+            account_id = self.ids.new("001")
+            self.preexisting.append((account_id, owner, person))
+            self._write_account(account_id, person, owner, created, person.employees, 400)
 
-    def _account_id(self, person: Person, owner: User, created: datetime, employees: int | None):
-        account_id = self.ids.new("001")
-        self.preexisting.append((account_id, owner))
-        return account_id, person
-
-    def _account_tail(self, p: Person, owner: User, created: datetime, employees: int | None):
-        changed = modstamp(self.rng, created, max_days=400)
-        return [p.company, employees, p.industry, p.country.name, owner.id, sf_dt(created), "false",
-                sf_dt(changed)]  # fmt: skip
+    def _write_account(
+        self,
+        account_id: str,
+        p: Person,
+        owner: User,
+        created: datetime,
+        employees: int | None,
+        max_days: float,
+    ) -> None:
+        changed = modstamp(self.rng, created, max_days=max_days)
+        self.out.account.row(
+            [
+                account_id,
+                p.company,
+                employees,
+                p.industry,
+                p.country.name,
+                owner.id,
+                sf_dt(created),
+                "false",
+                sf_dt(changed),
+            ]
+        )
 
     # ---- random building blocks -------------------------------------------------------------
 
@@ -855,8 +982,8 @@ class SampleGenerator:
         r = self.rng
         group = "be" if country.name == "Belgium" and r.random() < 0.6 else country.names
         group = "nl" if group == "be" and r.random() < 0.3 else group
-        first = r.choice(FIRST_NAMES[group].split())
-        last = r.choice(LAST_NAMES[group].split("|"))
+        first = r.choice(FIRST_NAMES[group])
+        last = r.choice(LAST_NAMES[group])
         root, word = r.choice(COMPANY_ROOTS), r.choice(COMPANY_WORDS)
         if r.random() < 0.15:
             company = f"{last} {r.choice(('& Zonen', 'Group', 'Holding', 'Partners'))}"
@@ -868,8 +995,15 @@ class SampleGenerator:
             domain = r.choice(FREEMAIL)
         local = f"{ascii_slug(first)}.{ascii_slug(last)}"
         industry = r.choices([i for i, _ in INDUSTRIES], weights=[w for _, w in INDUSTRIES])[0]
-        return Person(first, last, self._draw_email(local, domain), self._draw_phone(country),
-                      company, country, industry)  # fmt: skip
+        return Person(
+            first,
+            last,
+            self._draw_email(local, domain),
+            self._draw_phone(country),
+            company,
+            country,
+            industry,
+        )
 
     # ---- lead seeds ------------------------------------------------------------------------
 
@@ -888,48 +1022,78 @@ class SampleGenerator:
             assert anchor.event_at is not None
             created = anchor.event_at - secs(r.uniform(HOUR, 21 * DAY))
             if created < PERIOD_START:
-                created = PERIOD_START + secs(r.uniform(0, (anchor.event_at - PERIOD_START)
-                                                         .total_seconds() - HOUR))  # fmt: skip
+                created = PERIOD_START + secs(
+                    r.uniform(0, (anchor.event_at - PERIOD_START).total_seconds() - HOUR)
+                )
             return LeadSeed(created, source, anchor)
         if source == "Trade Show":
             anchor = r.choice([c for c in by_source if c.event_at and c.event_at < SNAPSHOT])
+            # badge scans are imported in the days after the show
             day = datetime(anchor.end.year, anchor.end.month, anchor.end.day)
-            return LeadSeed(day + secs(r.uniform(1, 8) * DAY), source, anchor)
+            at = day + timedelta(days=r.randint(1, 8)) + secs(r.uniform(8, 17) * HOUR)
+            return LeadSeed(at, source, anchor)
         if source == "Purchased List":
-            batches = (datetime(2025, 11, 18, 9, 12), datetime(2026, 2, 10, 10, 5),
-                       datetime(2026, 5, 12, 9, 30), datetime(2026, 9, 8, 8, 45))  # fmt: skip
-            batch = r.choice(batches)
+            # bought lists arrive as bulk imports: many leads within half an hour
+            batch = r.choice(PURCHASED_LIST_IMPORTS)
             return LeadSeed(batch + secs(r.uniform(0, 1_800)), source, None)
         business = SOURCE_BY_NAME[source].entry in ("sales", "import")
         return LeadSeed(self._random_moment(business), source, None)
 
     # ---- one lead ----------------------------------------------------------------------------
 
-    def emit_lead(self, seed: LeadSeed, isolated: str | None, force_ready: bool) -> None:
+    def emit_lead(self, seed: LeadSeed, messy: str | None) -> None:
         r = self.rng
         profile = SOURCE_BY_NAME[seed.source]
+        isolated = messy if messy in ISOLATED_KINDS else None
+        force_ready = messy == "head_of_sales"
         hint = None
         if seed.anchor and seed.anchor.currency == "GBP":
             hint = "United Kingdom"
         elif seed.anchor and seed.anchor.currency == "USD":
             hint = "United States"
         person = self._draw_person(self._draw_country(hint), profile.freemail)
-        ready = force_ready or (not isolated and r.random() < profile.ready)
+        ready = force_ready or (
+            not isolated and self._smoothed_chance(f"ready:{profile.name}", profile.ready)
+        )
         has_intent = self._fill_qualification(person, profile, ready)
+        if not isolated:
+            self._cosmetic_mess(person, messy)
         deleted = not isolated and not force_ready and r.random() < 0.005
         convert_p = (0.31 if ready else 0.04) * profile.convert_boost
         will_convert = not isolated and not deleted and r.random() < convert_p
         campaign = self._primary_campaign(seed, profile) if not isolated else None
         signups: list[WebinarSignup] = []
-        activities = [] if isolated else self._timeline(seed, person, profile, has_intent,
-                                                        will_convert, campaign, signups)  # fmt: skip
+        activities = (
+            []
+            if isolated
+            else self._timeline(seed, person, profile, has_intent, will_convert, campaign, signups)
+        )
         sales = self._plan_sales(seed, person, profile, ready, will_convert, deleted, isolated)
         lead_id = self.ids.new("00Q")
         opp = None
         if sales.converted_at:
             opp = self._plan_opportunity(sales.converted_at, person, profile, ready)
-        self._write_lead_bundle(seed, person, profile, lead_id, sales, opp, campaign, signups,
-                                activities, isolated, ready)  # fmt: skip
+        self._write_lead_bundle(
+            seed,
+            person,
+            profile,
+            lead_id,
+            sales,
+            opp,
+            campaign,
+            signups,
+            activities,
+            isolated,
+            messy,
+            ready,
+        )
+
+    def _smoothed_chance(self, key: str, chance: float) -> bool:
+        """A coin flip that carries its shortfall forward, so small samples keep their rates."""
+        debt = self.debts.get(key, 0.0) + chance
+        hit = self.rng.random() < debt
+        self.debts[key] = debt - hit
+        return hit
 
     def _fill_qualification(self, p: Person, profile: SourceProfile, ready: bool) -> bool:
         """Set employees and title; return whether the lead gets an intent form in the window."""
@@ -987,10 +1151,12 @@ class SampleGenerator:
         r, created = self.rng, seed.created
         ip = f"{r.randint(31, 217)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
         product = r.choice(PRODUCT_KEYS)
-        utm = {"Google Ads": "utm_source=google&utm_medium=cpc",
-               "LinkedIn": "utm_source=linkedin&utm_medium=paid_social",
-               "Marktplaats": "utm_source=marktplaats&utm_medium=classifieds",
-               "AutoTrack": "utm_source=autotrack&utm_medium=classifieds"}.get(seed.source, "")  # fmt: skip
+        utm = {
+            "Google Ads": "utm_source=google&utm_medium=cpc",
+            "LinkedIn": "utm_source=linkedin&utm_medium=paid_social",
+            "Marktplaats": "utm_source=marktplaats&utm_medium=classifieds",
+            "AutoTrack": "utm_source=autotrack&utm_medium=classifieds",
+        }.get(seed.source, "")
         acts: list[Activity] = []
         trigger = created - secs(r.uniform(20, 480))
         intent_form = self._pick_intent_form(will_convert) if has_intent else None
@@ -1005,12 +1171,15 @@ class SampleGenerator:
                 acts.append(self._form(trigger, "Newsletter Signup", product))
             else:
                 acts.append(self._form(trigger, self._whitepaper_form(created, campaign), product))
-            acts.append(self._visit(trigger - secs(r.uniform(30, 600)), self._landing(product),
-                                    utm, ip))  # fmt: skip
+            acts.append(
+                self._visit(trigger - secs(r.uniform(30, 600)), self._landing(product), utm, ip)
+            )
         elif entry == "webinar" and seed.anchor:
             signups.append(WebinarSignup(seed.anchor, trigger, r.random() < 0.58))
         if intent_form:
-            acts.append(self._form(self._intent_moment(created, will_convert), intent_form, product))
+            acts.append(
+                self._form(self._intent_moment(created, will_convert), intent_form, product)
+            )
         if has_intent and r.random() < 0.15:
             extra = created + secs(r.uniform(2 * DAY, 25 * DAY))
             acts.append(self._form(extra, r.choice(SQL_FORMS), product))
@@ -1020,12 +1189,14 @@ class SampleGenerator:
             acts.append(self._form(created + secs(offset), r.choice(INTENT_FORMS), product))
         acts += self._browsing(created, product, utm, ip, engaged=has_intent)
         acts += self._content(created, product, campaign)
-        acts += self._email_clicks(created, ip)
+        acts += self._email_clicks(created, created + timedelta(days=120))
         if entry != "webinar" and r.random() < (0.16 if has_intent else 0.08):
             self._maybe_webinar(created, signups)
         for s in signups:
             acts += self._webinar_activities(s)
-        return sorted((a for a in acts if a.at < SNAPSHOT), key=lambda a: a.at)
+        # Marketo exports the lead's activity from 60 days before to 120 days after creation
+        first, last = created - timedelta(days=60), min(created + timedelta(days=120), LAST_MOMENT)
+        return sorted((a for a in acts if first <= a.at <= last), key=lambda a: a.at)
 
     def _pick_intent_form(self, will_convert: bool) -> str:
         if will_convert:
@@ -1060,8 +1231,14 @@ class SampleGenerator:
         else:
             page = f"/products/{product}"
         page_id = PAGE_IDS[page] if page else 1200 + form_id % 10  # gated-content landing page
-        return Activity(at, FORM, form, form_id, 3000 + form_id,
-                        {"Webpage ID": page_id, "Form Fields": FORM_FIELDS})  # fmt: skip
+        return Activity(
+            at,
+            FORM,
+            form,
+            form_id,
+            3000 + form_id,
+            {"Webpage ID": page_id, "Form Fields": FORM_FIELDS},
+        )
 
     def _visit(self, at: datetime, page: str, utm: str, ip: str) -> Activity:
         attrs = {"Webpage URL": f"{SITE}{page}", "Query Parameters": utm, "Client IP Address": ip}
@@ -1072,12 +1249,13 @@ class SampleGenerator:
         product_share = 0.55 if engaged else 0.3
         pages = [f"/products/{product}", "/pricing", *PRODUCT_PAGES]
         visits = []
-        for _ in range(r.randint(0, 5)):  # anonymous history merged when the person got known
+        for _ in range(r.randint(0, 6)):  # anonymous history merged when the person got known
             offset = -min(60 * DAY - HOUR, r.expovariate(1 / (12 * DAY)) + 60)
             page = r.choice(pages) if r.random() < product_share else r.choice(BLOG_PAGES)
-            visits.append(self._visit(created + secs(offset), page, utm if r.random() < 0.5 else "",
-                                      ip))  # fmt: skip
-        for _ in range(r.randint(3, 17 if engaged else 12)):
+            visits.append(
+                self._visit(created + secs(offset), page, utm if r.random() < 0.5 else "", ip)
+            )
+        for _ in range(r.randint(4, 19 if engaged else 13)):
             offset = min(120 * DAY - HOUR, r.expovariate(1 / (22 * DAY)) + 60)
             roll = r.random()
             if roll < product_share:
@@ -1095,52 +1273,87 @@ class SampleGenerator:
             at = created + secs(r.uniform(-40 * DAY, 110 * DAY))
             forms.append(self._form(at, self._whitepaper_form(at, None), product))
         if r.random() < 0.08:
-            forms.append(self._form(created + secs(r.uniform(DAY, 60 * DAY)), "Newsletter Signup",
-                                    product))  # fmt: skip
+            forms.append(
+                self._form(created + secs(r.uniform(DAY, 60 * DAY)), "Newsletter Signup", product)
+            )
         return forms
 
-    def _email_clicks(self, known_since: datetime, ip: str) -> list[Activity]:
+    def _email_clicks(self, known_since: datetime, until: datetime) -> list[Activity]:
         r, clicks = self.rng, []
         year, month = known_since.year, known_since.month
         for _ in range(5):
             month += 1
             if month > 12:
                 year, month = year + 1, 1
-            send = datetime(year, month, 1, 9) + timedelta(days=(1 - date(year, month, 1)
-                                                                 .weekday()) % 7)  # fmt: skip
-            if send >= SNAPSHOT or r.random() > 0.3:
+            send = datetime(year, month, 1, 9) + timedelta(
+                days=(1 - date(year, month, 1).weekday()) % 7
+            )
+            clicked = send + secs(r.uniform(600, 3 * DAY))
+            if clicked > until or r.random() > 0.3:
                 continue
             name = f"Newsletter {year}-{month:02d}"
             mailing_id = 3000 + (year - 2025) * 12 + month
             link = f"{SITE}{r.choice(BLOG_PAGES)}?utm_source=newsletter&utm_medium=email"
-            clicks.append(Activity(send + secs(r.uniform(600, 3 * DAY)), CLICK, name, mailing_id,
-                                   5100 + mailing_id % 100, {"Link": link}))  # fmt: skip
+            clicks.append(
+                Activity(
+                    clicked,
+                    CLICK,
+                    name,
+                    mailing_id,
+                    5100 + mailing_id % 100,
+                    {"Link": link},
+                )
+            )
         return clicks
 
     def _maybe_webinar(self, known_since: datetime, signups: list[WebinarSignup]) -> None:
         r = self.rng
-        options = [w for w in self.webinars if w.event_at and known_since + 2 * timedelta(days=1)
-                   < w.event_at < known_since + timedelta(days=100)]  # fmt: skip
+        options = [
+            w
+            for w in self.webinars
+            if w.event_at
+            and known_since + 2 * timedelta(days=1) < w.event_at < known_since + timedelta(days=100)
+        ]
         if not options:
             return
         webinar = r.choice(options)
         assert webinar.event_at is not None
         earliest = max(known_since, webinar.event_at - timedelta(days=20))
         span = (webinar.event_at - earliest).total_seconds() - HOUR
-        signups.append(WebinarSignup(webinar, earliest + secs(r.uniform(0, span)), r.random() < 0.5))
+        signups.append(
+            WebinarSignup(webinar, earliest + secs(r.uniform(0, span)), r.random() < 0.5)
+        )
 
     def _webinar_activities(self, s: WebinarSignup) -> list[Activity]:
         c = s.campaign
         assert c.event_at is not None and c.program_id is not None
         smart_campaign = 5200 + c.program_id % 100
-        acts = [Activity(s.registered_at, PROGRAM, c.name, c.program_id, smart_campaign,
-                         {"New Status": "Registered", "Old Status": "Not in Program",
-                          "Minutes Attended": 0})]  # fmt: skip
+        acts = [
+            Activity(
+                s.registered_at,
+                PROGRAM,
+                c.name,
+                c.program_id,
+                smart_campaign,
+                {"New Status": "Registered", "Old Status": "Not in Program", "Minutes Attended": 0},
+            )
+        ]
         after = c.event_at + secs(self.rng.uniform(50, 80) * 60)
         minutes = self.rng.randint(8, 60) if s.attended else 0
-        acts.append(Activity(after, PROGRAM, c.name, c.program_id, smart_campaign,
-                             {"New Status": "Attended" if s.attended else "No Show",
-                              "Old Status": "Registered", "Minutes Attended": minutes}))  # fmt: skip
+        acts.append(
+            Activity(
+                after,
+                PROGRAM,
+                c.name,
+                c.program_id,
+                smart_campaign,
+                {
+                    "New Status": "Attended" if s.attended else "No Show",
+                    "Old Status": "Registered",
+                    "Minutes Attended": minutes,
+                },
+            )
+        )
         return acts
 
     # ---- sales process -----------------------------------------------------------------------
@@ -1173,17 +1386,25 @@ class SampleGenerator:
         if will_convert:
             outcome, attempts = "convert", r.randint(1, 4)
         else:
-            outcome = r.choices(("disqualify", "nurture", "working"), weights=(56, 19, 25))[0]
-            attempts = {"disqualify": r.choices(range(1, 7), weights=(15, 20, 25, 20, 12, 8))[0],
-                        "nurture": r.randint(2, 5), "working": r.randint(1, 4)}[outcome]  # fmt: skip
+            outcome = r.choices(("disqualify", "nurture", "working"), weights=(51, 19, 30))[0]
+            attempts = {
+                "disqualify": r.choices(range(1, 7), weights=(15, 20, 25, 20, 12, 8))[0],
+                "nurture": r.randint(2, 5),
+                "working": r.randint(1, 4),
+            }[outcome]
         last = self._add_touches(plan, first, attempts, fast=ready, until=LAST_MOMENT)
-        self.stats.touch["24h" if first - created <= timedelta(hours=24) else "later"] += 1
         if not plan.touches:
+            self.stats.touch["not yet"] += 1
             return plan
+        self.stats.touch["24h" if first - created <= timedelta(hours=24) else "later"] += 1
         plan.first_touch = plan.touches[0].at
         plan.status = "Working - Contacted"
-        pause = {"convert": (HOUR, 3 * DAY), "disqualify": (0, 2 * DAY),
-                 "nurture": (DAY, 10 * DAY), "working": (0, 0)}[outcome]  # fmt: skip
+        pause = {
+            "convert": (HOUR, 3 * DAY),
+            "disqualify": (0, 2 * DAY),
+            "nurture": (DAY, 10 * DAY),
+            "working": (0, 0),
+        }[outcome]
         decided = last + secs(r.uniform(*pause))
         if outcome == "working" or decided >= SNAPSHOT:
             return plan
@@ -1208,8 +1429,9 @@ class SampleGenerator:
         leaving_soon = at >= datetime(2026, 4, 1)
         return self.rng.choice(self.staying_aes if leaving_soon else self.aes)
 
-    def _add_touches(self, plan: SalesPlan, first: datetime, attempts: int, fast: bool,
-                     until: datetime) -> datetime:  # fmt: skip
+    def _add_touches(
+        self, plan: SalesPlan, first: datetime, attempts: int, fast: bool, until: datetime
+    ) -> datetime:
         r, at = self.rng, first
         owner = plan.owner
         assert owner is not None
@@ -1224,17 +1446,24 @@ class SampleGenerator:
     def _touch(self, at: datetime, owner: User, follow_up: bool = False) -> Touch:
         r = self.rng
         if r.random() < 0.6:
-            subjects = ("Follow-up call", "Call") if follow_up else ("Call", "Left voicemail",
-                                                                     "Intro call", "Call")  # fmt: skip
+            subjects = (
+                ("Follow-up call", "Call")
+                if follow_up
+                else ("Call", "Left voicemail", "Intro call", "Call")
+            )
             return Touch(at, owner, "Call", r.choice(subjects))
-        subjects = ("Email: Proposal follow-up", "Email: Next steps") if follow_up else (
-            "Intro email", "Email: Re: your request", "Email: Checking in")  # fmt: skip
+        subjects = (
+            ("Email: Proposal follow-up", "Email: Next steps")
+            if follow_up
+            else ("Intro email", "Email: Re: your request", "Email: Checking in")
+        )
         return Touch(at, owner, "Email", r.choice(subjects))
 
     def _add_nurture_emails(self, plan: SalesPlan, handed_over: datetime) -> None:
         at = handed_over
         assert plan.owner is not None
-        for _ in range(self.rng.randint(0, 3)):
+        # only some nurture leads get a logged personal email from marketing
+        for _ in range(self.rng.choice((0, 0, 0, 1, 1, 2))):
             at += secs(self.rng.uniform(3, 30) * DAY)
             if at < SNAPSHOT:
                 plan.touches.append(Touch(at, plan.owner, "Email", "Nurture email"))
@@ -1252,11 +1481,11 @@ class SampleGenerator:
 
     # ---- opportunity -------------------------------------------------------------------------
 
-    def _plan_opportunity(self, created: datetime, p: Person | None, profile: SourceProfile,
-                          ready: bool) -> OppPlan:  # fmt: skip
+    def _plan_opportunity(
+        self, created: datetime, p: Person, profile: SourceProfile, ready: bool
+    ) -> OppPlan:
         r = self.rng
-        win = profile.win * (1.1 if ready else 0.8)
-        won = r.random() < win
+        won = self._smoothed_chance("won", profile.win * (1.05 if ready else 0.8))
         last_open = 3 if won else r.choices(range(4), weights=(20, 35, 30, 15))[0]
         steps, at = [], created
         for i in range(last_open + 1):
@@ -1265,7 +1494,7 @@ class SampleGenerator:
         steps.append((at, "Closed Won" if won else "Closed Lost"))
         closes_at = at
         amount = self._amount(created, p)
-        currency = p.country.currency if p else "EUR"
+        currency = p.country.currency
         forecast = month_end(closes_at.date() + timedelta(days=r.randint(0, 25)))
         history = []
         for at, stage in steps:
@@ -1278,11 +1507,12 @@ class SampleGenerator:
             history.append((at, stage, amount, at.date() if closed else forecast))
         return OppPlan(history, won)
 
-    def _amount(self, created: datetime, p: Person | None) -> int:
-        employees = (p.employees if p else None) or 50
-        eur = math.exp(self.rng.gauss(math.log(20_000), 0.7)) * min(2.0, (employees / 50) ** 0.2)
+    def _amount(self, created: datetime, p: Person) -> int:
+        # bigger companies buy bigger deals, within the 5k-120k EUR price list
+        size_factor = min(2.0, ((p.employees or 50) / 50) ** 0.2)
+        eur = math.exp(self.rng.gauss(math.log(20_000), 0.7)) * size_factor
         eur = min(120_000, max(5_000, eur))
-        currency = p.country.currency if p else "EUR"
+        currency = p.country.currency
         return self._round_amount(eur * self.rates[currency, created.year, created.month], currency)
 
     @staticmethod
@@ -1304,6 +1534,7 @@ class SampleGenerator:
         signups: list[WebinarSignup],
         activities: list[Activity],
         isolated: str | None,
+        messy: str | None,
         ready: bool,
     ) -> None:
         r, created = self.rng, seed.created
@@ -1314,42 +1545,75 @@ class SampleGenerator:
             ae = sales.owner if sales.owner in self.aes else self._ae_at(converted)
             assert ae is not None
             account_id, contact_id = self.ids.new("001"), self.ids.new("003")
-            opp_id = self._write_opportunity(opp, account_id, p, seed.source, campaign, ae, converted,
-                                             ready)  # fmt: skip
+            opp_id = self._write_opportunity(
+                opp, account_id, p, seed.source, campaign, ae, converted
+            )
             self._write_account_contact(p, seed.source, account_id, contact_id, ae, converted)
         last_change = max(created, sales.decided_at or created, sales.deleted_at or created)
         changed = sales.deleted_at or modstamp(r, last_change, max_days=2)
-        email = p.email
-        if not isolated and r.random() < 0.02:
-            email = self._mixed_case(email)
-        title = p.title
-        if not isolated and r.random() < 0.01:
-            title = self._odd_casing(title)
-        row = [lead_id, p.first, p.last, email, p.phone, p.company, title, p.employees, seed.source,
-               sales.status, sales.owner.id if sales.owner else "", sf_dt(created),
-               sf_bool(bool(converted)), converted.date().isoformat() if converted else "", opp_id,
-               contact_id, account_id, sf_bool(sales.deleted_at is not None), sf_dt(changed),
-               sales.reason, p.industry, p.country.name]  # fmt: skip
-        self._write_lead_row(row, isolated)
+        row = [
+            lead_id,
+            p.first,
+            p.last,
+            p.email,
+            p.phone,
+            p.company,
+            p.title,
+            p.employees,
+            seed.source,
+            sales.status,
+            sales.owner.id if sales.owner else "",
+            sf_dt(created),
+            sf_bool(bool(converted)),
+            converted.date().isoformat() if converted else "",
+            opp_id,
+            contact_id,
+            account_id,
+            sf_bool(sales.deleted_at is not None),
+            sf_dt(changed),
+            sales.reason,
+            p.industry,
+            p.country.name,
+        ]
+        self._write_lead_row(row, isolated, messy)
         if not isolated:
-            self._write_members(lead_id, contact_id, converted, created, campaign, signups,
-                                sales.deleted_at)  # fmt: skip
-            self._write_touches(sales, lead_id, contact_id, opp_id, opp, ae)
+            subscribed = next(
+                (a.at for a in activities if a.value == "Newsletter Signup" and a.at >= created),
+                None,
+            )
+            self._write_members(
+                lead_id,
+                contact_id,
+                converted,
+                created,
+                campaign,
+                signups,
+                subscribed,
+                sales.deleted_at,
+            )
+            reached_sql = any(
+                a.type_id == FORM and a.value in SQL_FORMS and a.at < (sales.decided_at or SNAPSHOT)
+                for a in activities
+            )
+            self._write_touches(sales, lead_id, contact_id, opp_id, opp, ae, reached_sql)
             self._write_person(p, lead_id, contact_id, created, converted, activities, profile)
         self._record(seed, p, row, activities, sales, opp, ready, isolated)
 
-    @staticmethod
-    def _mixed_case(email: str) -> str:
-        local, domain = email.split("@")
-        parts = [part[:1].upper() + part[1:] for part in local.split(".")]
-        return f"{'.'.join(parts)}@{domain.capitalize()}"
+    def _cosmetic_mess(self, p: Person, messy: str | None) -> None:
+        """Valid-but-untidy values a CRM collects; contacts inherit them on conversion."""
+        r = self.rng
+        if r.random() < 0.02:
+            local, domain = p.email.split("@")
+            parts = [part[:1].upper() + part[1:] for part in local.split(".")]
+            p.email = f"{'.'.join(parts)}@{domain.capitalize()}"
+        if p.title and r.random() < 0.01:
+            styles = (str.upper, str.lower, lambda t: f"  {t} ", lambda t: t.replace(" ", "  "))
+            p.title = r.choice(styles)(p.title)
+        if messy == "head_of_sales":
+            p.title = "  head of SALES "
 
-    def _odd_casing(self, title: str) -> str:
-        styles = (str.upper, str.lower, lambda t: f"  {t} ", lambda t: t.replace(" ", "  "))
-        return self.rng.choice(styles)(title) if title else title
-
-    def _write_lead_row(self, row: list, isolated: str | None) -> None:
-        kind = isolated or ""
+    def _write_lead_row(self, row: list, isolated: str | None, messy: str | None) -> None:
+        kind = messy or ""
         messy_values = {"emp_approx": "approx. 50", "emp_na": "n/a", "emp_range": "10-50"}
         if kind in messy_values:
             row[7] = messy_values[kind]
@@ -1359,8 +1623,6 @@ class SampleGenerator:
             row[11] = "yesterday"
         elif kind == "title_newline":
             row[6] = "Director of\nOperations"
-        elif kind == "head_of_sales":
-            row[6] = "  head of SALES "
         if kind == "extra_comma":
             row[5] = "Jansen, de Vries & Partners B.V."
             cells = ["" if v is None else str(v) for v in row]
@@ -1369,16 +1631,32 @@ class SampleGenerator:
         else:
             line = self.out.lead.row(row)
         if kind:
-            shown = repr(row[7] if kind.startswith("emp") else row[11] if kind.startswith("date")
-                         else row[6] if "newline" in kind or "head" in kind else row[5])  # fmt: skip
+            shown = repr(
+                row[7]
+                if kind.startswith("emp")
+                else row[11]
+                if kind.startswith("date")
+                else row[6]
+                if "newline" in kind or "head" in kind
+                else row[5]
+            )
             self.stats.messy.append(f"salesforce/Lead.csv line {line}: {kind} {shown} ({row[0]})")
 
-    def _write_members(self, lead_id: str, contact_id: str, converted: datetime | None,
-                       created: datetime, campaign: Campaign | None,
-                       signups: list[WebinarSignup], deleted_at: datetime | None) -> None:  # fmt: skip
+    def _write_members(
+        self,
+        lead_id: str,
+        contact_id: str,
+        converted: datetime | None,
+        created: datetime,
+        campaign: Campaign | None,
+        signups: list[WebinarSignup],
+        subscribed: datetime | None,
+        deleted_at: datetime | None,
+    ) -> None:
         r = self.rng
         memberships: list[tuple[Campaign, datetime, str, bool]] = []
         if campaign:
+            # the sync stamps the membership with the response time, at or just before creation
             at = created if r.random() < 0.75 else created - secs(r.uniform(60, 900))
             status, responded = self._member_status(campaign, signups)
             memberships.append((campaign, at, status, responded))
@@ -1387,15 +1665,27 @@ class SampleGenerator:
                 continue
             status, responded = self._member_status(s.campaign, [s])
             memberships.append((s.campaign, s.registered_at, status, responded))
+        if subscribed and self.newsletter.start <= subscribed.date() <= self.newsletter.end:
+            memberships.append((self.newsletter, subscribed, "Responded", True))
         for campaign_, at, status, responded in memberships:
-            if at >= SNAPSHOT:
+            if at >= SNAPSHOT or (deleted_at and at > deleted_at):
                 continue
             contact = contact_id if converted and converted > at else ""
             changed = deleted_at or modstamp(r, max(at, converted if contact and converted else at))
-            self.out.member.row([self.ids.new("00v"), campaign_.id, lead_id, contact, status,
-                                 sf_bool(responded), sf_dt(at),
-                                 at.date().isoformat() if responded else "",
-                                 sf_bool(deleted_at is not None), sf_dt(changed)])  # fmt: skip
+            self.out.member.row(
+                [
+                    self.ids.new("00v"),
+                    campaign_.id,
+                    lead_id,
+                    contact,
+                    status,
+                    sf_bool(responded),
+                    sf_dt(at),
+                    at.date().isoformat() if responded else "",
+                    sf_bool(deleted_at is not None),
+                    sf_dt(changed),
+                ]
+            )
 
     def _member_status(self, c: Campaign, signups: list[WebinarSignup]) -> tuple[str, bool]:
         if c.type == "Webinar":
@@ -1405,13 +1695,25 @@ class SampleGenerator:
             return "Registered", True
         if c.source == "Purchased List":
             return "Sent", False
-        status = {"Content Syndication": "Downloaded", "Advertisement": "Clicked",
-                  "Classifieds": "Responded", "Partners": "Referred",
-                  "Trade Show": "Visited Booth"}.get(c.type, "Responded")  # fmt: skip
+        status = {
+            "Content Syndication": "Downloaded",
+            "Advertisement": "Clicked",
+            "Classifieds": "Responded",
+            "Partners": "Referred",
+            "Trade Show": "Visited Booth",
+        }.get(c.type, "Responded")
         return status, True
 
-    def _write_touches(self, sales: SalesPlan, lead_id: str, contact_id: str, opp_id: str,
-                       opp: OppPlan | None, ae: User | None) -> None:  # fmt: skip
+    def _write_touches(
+        self,
+        sales: SalesPlan,
+        lead_id: str,
+        contact_id: str,
+        opp_id: str,
+        opp: OppPlan | None,
+        ae: User | None,
+        reached_sql: bool,
+    ) -> None:
         r = self.rng
         deleted = sales.deleted_at
         for t in sales.touches:
@@ -1423,7 +1725,8 @@ class SampleGenerator:
         sales_touches = [t for t in sales.touches if t.subject != "Nurture email"]
         if sales_touches and not deleted and self.pending_broken_task:
             self._write_broken_task(sales_touches, lead_id)
-        self._write_discovery_call(sales, lead_id)
+        if reached_sql and self.rng.random() < 0.7:
+            self._write_discovery_call(sales, lead_id)
         if opp and ae and sales.converted_at:
             self._write_opp_follow_up(opp, ae, sales.converted_at, contact_id, opp_id)
 
@@ -1435,48 +1738,94 @@ class SampleGenerator:
         else:
             duration = None
         changed = deleted_at or modstamp(r, t.at, max_days=0.01)
-        self.out.task.row([self.ids.new("00T"), who, what, t.owner.id, t.subject, t.kind, t.kind,
-                           "Completed", sf_dt(t.at), t.at.date().isoformat(), duration,
-                           sf_bool(deleted_at is not None), sf_dt(changed)])  # fmt: skip
-
-    pending_broken_task = False
+        self.out.task.row(
+            [
+                self.ids.new("00T"),
+                who,
+                what,
+                t.owner.id,
+                t.subject,
+                t.kind,
+                t.kind,
+                "Completed",
+                sf_dt(t.at),
+                t.at.date().isoformat(),
+                duration,
+                sf_bool(deleted_at is not None),
+                sf_dt(changed),
+            ]
+        )
 
     def _write_broken_task(self, touches: list[Touch], lead_id: str) -> None:
         if len(touches) < 2 or touches[-1].at.date() >= date(2026, 10, 30):
             return
         last = touches[-1]
         day = last.at.date() + timedelta(days=1)
-        line = self.out.task.row([self.ids.new("00T"), lead_id, "", last.owner.id, "Follow-up call",
-                                  "Call", "Call", "Completed", "2026-04-31T09:00:00.000Z",
-                                  day.isoformat(), 0, "false",
-                                  sf_dt(datetime(day.year, day.month, day.day, 9, 5))])  # fmt: skip
+        line = self.out.task.row(
+            [
+                self.ids.new("00T"),
+                lead_id,
+                "",
+                last.owner.id,
+                "Follow-up call",
+                "Call",
+                "Call",
+                "Completed",
+                "2026-04-31T09:00:00.000Z",
+                day.isoformat(),
+                0,
+                "false",
+                sf_dt(datetime(day.year, day.month, day.day, 9, 5)),
+            ]
+        )
         self.pending_broken_task = False
-        self.stats.messy.append(f"salesforce/Task.csv line {line}: CreatedDate "
-                                f"'2026-04-31T09:00:00.000Z' (WhoId {lead_id})")  # fmt: skip
+        self.stats.messy.append(
+            f"salesforce/Task.csv line {line}: CreatedDate "
+            f"'2026-04-31T09:00:00.000Z' (WhoId {lead_id})"
+        )
 
     def _write_discovery_call(self, sales: SalesPlan, lead_id: str) -> None:
-        r = self.rng
-        if not sales.first_touch or not sales.owner or r.random() > self._sql_chance:
+        if not sales.first_touch:
             return
         booked = sales.first_touch
-        start = booked + secs(r.uniform(1, 5) * DAY)
-        if sales.converted_at and start >= sales.converted_at:
-            start = booked + (sales.converted_at - booked) / 2
-            start = start.replace(microsecond=0)
-        owner = sales.touches[0].owner
+        start = booked + secs(self.rng.uniform(1, 5) * DAY)
+        if sales.decided_at and start >= sales.decided_at:
+            # the call happened before the lead was converted or closed
+            start = booked + secs((sales.decided_at - booked).total_seconds() / 2)
+        owner = sales.touches[0].owner  # the rep who qualified it, even if marketing owns it now
         self._write_event(lead_id, "", owner, "Discovery call", booked, start, 30)
 
-    _sql_chance = 0.0  # set per lead: share of SQL leads that book a discovery call
-
-    def _write_event(self, who: str, what: str, owner: User, subject: str, booked: datetime,
-                     start: datetime, minutes: int) -> None:  # fmt: skip
+    def _write_event(
+        self,
+        who: str,
+        what: str,
+        owner: User,
+        subject: str,
+        booked: datetime,
+        start: datetime,
+        minutes: int,
+    ) -> None:
         end = start + timedelta(minutes=minutes)
         changed = min(max(booked, end), LAST_MOMENT)
-        self.out.event.row([self.ids.new("00U"), who, what, owner.id, subject, "Meeting",
-                            sf_dt(start), sf_dt(end), sf_dt(booked), "false", sf_dt(changed)])  # fmt: skip
+        self.out.event.row(
+            [
+                self.ids.new("00U"),
+                who,
+                what,
+                owner.id,
+                subject,
+                "Meeting",
+                sf_dt(start),
+                sf_dt(end),
+                sf_dt(booked),
+                "false",
+                sf_dt(changed),
+            ]
+        )
 
-    def _write_opp_follow_up(self, opp: OppPlan, ae: User, converted: datetime, contact_id: str,
-                             opp_id: str) -> None:  # fmt: skip
+    def _write_opp_follow_up(
+        self, opp: OppPlan, ae: User, converted: datetime, contact_id: str, opp_id: str
+    ) -> None:
         r = self.rng
         end = opp.history[-1][0] if opp.history[-1][1].startswith("Closed") else LAST_MOMENT
         at = converted
@@ -1491,43 +1840,96 @@ class SampleGenerator:
                 start = booked + secs(r.uniform(2, 14) * DAY)
                 self._write_event(contact_id, opp_id, ae, "Demo", booked, start, 60)
 
-    def _write_opportunity(self, opp: OppPlan, account_id: str, p: Person | None, source: str,
-                           campaign: Campaign | None, owner: User, created: datetime,
-                           ready: bool) -> str:  # fmt: skip
+    def _write_opportunity(
+        self,
+        opp: OppPlan,
+        account_id: str,
+        p: Person,
+        source: str,
+        campaign: Campaign | None,
+        owner: User,
+        created: datetime,
+    ) -> str:
         opp_id = self.ids.new("006")
-        name = p.company if p else "Account"
         for at, stage, amount, close_day in opp.history:
-            self.out.opp_history.row([self.ids.new("008"), opp_id, sf_dt(at), stage, amount,
-                                      close_day.isoformat(), PROBABILITY[stage], "false",
-                                      sf_dt(at)])  # fmt: skip
+            self.out.opp_history.row(
+                [
+                    self.ids.new("008"),
+                    opp_id,
+                    sf_dt(at),
+                    stage,
+                    amount,
+                    close_day.isoformat(),
+                    PROBABILITY[stage],
+                    "false",
+                    sf_dt(at),
+                ]
+            )
         at, stage, amount, close_day = opp.history[-1]
         closed = stage.startswith("Closed")
-        currency = p.country.currency if p else "EUR"
+        currency = p.country.currency
         product = PRODUCTS[self.rng.choice(PRODUCT_KEYS)]
-        self.out.opp.row([opp_id, account_id, f"{name} - {product}", amount, currency, stage,
-                          PROBABILITY[stage], sf_dt(created), close_day.isoformat(),
-                          sf_bool(closed), sf_bool(stage == "Closed Won"), source,
-                          campaign.id if campaign else "", owner.id, "false",
-                          sf_dt(modstamp(self.rng, at, max_days=2))])  # fmt: skip
+        self.out.opp.row(
+            [
+                opp_id,
+                account_id,
+                f"{p.company} - {product}",
+                amount,
+                currency,
+                stage,
+                PROBABILITY[stage],
+                sf_dt(created),
+                close_day.isoformat(),
+                sf_bool(closed),
+                sf_bool(stage == "Closed Won"),
+                source,
+                campaign.id if campaign else "",
+                owner.id,
+                "false",
+                sf_dt(modstamp(self.rng, at, max_days=2)),
+            ]
+        )
         self.stats.opps["total"] += 1
         self.stats.opps["closed"] += closed
         self.stats.opps["won"] += stage == "Closed Won"
         self.stats.opps[currency] += 1
         return opp_id
 
-    def _write_account_contact(self, p: Person, source: str, account_id: str, contact_id: str,
-                               owner: User, at: datetime) -> None:  # fmt: skip
+    def _write_account_contact(
+        self, p: Person, source: str, account_id: str, contact_id: str, owner: User, at: datetime
+    ) -> None:
+        # sales often fills in the company size on conversion
         employees = p.employees or self.rng.choice((None, 25, 50, 100))
-        self.out.account.row([account_id, *self._account_tail(p, owner, at, employees)])
-        self.out.contact.row([contact_id, account_id, p.first, p.last, p.email, p.phone, p.title,
-                              source, owner.id, sf_dt(at), "false",
-                              sf_dt(modstamp(self.rng, at, max_days=20))])  # fmt: skip
+        self._write_account(account_id, p, owner, at, employees, 60)
+        self.out.contact.row(
+            [
+                contact_id,
+                account_id,
+                p.first,
+                p.last,
+                p.email,
+                p.phone,
+                p.title,
+                source,
+                owner.id,
+                sf_dt(at),
+                "false",
+                sf_dt(modstamp(self.rng, at, max_days=20)),
+            ]
+        )
 
     # ---- Marketo -----------------------------------------------------------------------------
 
-    def _write_person(self, p: Person, lead_id: str, contact_id: str, created: datetime,
-                      converted: datetime | None, activities: list[Activity],
-                      profile: SourceProfile) -> None:  # fmt: skip
+    def _write_person(
+        self,
+        p: Person,
+        lead_id: str,
+        contact_id: str,
+        created: datetime,
+        converted: datetime | None,
+        activities: list[Activity],
+        profile: SourceProfile,
+    ) -> None:
         r = self.rng
         person_id = self.next_person_id
         self.next_person_id += 1
@@ -1535,15 +1937,26 @@ class SampleGenerator:
         sfdc_lead, sfdc_contact = "", ""
         if converted and roll < 0.05:
             sfdc_contact = contact_id  # Marketo synced the contact but lost the lead link
-        elif roll < 0.895:
+        elif roll < 0.85:
             sfdc_lead, sfdc_contact = lead_id, contact_id
+        # Marketo knows the person from their first form or registration, else from the sync
         known = [a.at for a in activities if a.type_id in (FORM, PROGRAM)]
-        sync = created + secs(r.uniform(60, 900))
-        created_at = min([sync, *known]) if profile.entry != "sales" else min([sync, *known])
+        created_at = min([created + secs(r.uniform(60, 900)), *known])
         updated = max([created_at, converted or created_at, *(a.at for a in activities)])
         updated = min(updated + secs(r.uniform(0, 3_600)), LAST_MOMENT)
-        self.out.mkto_lead.row([person_id, p.email.lower(), sfdc_lead, sfdc_contact, p.first,
-                                p.last, p.company, mk_dt(created_at), mk_dt(updated)])  # fmt: skip
+        self.out.mkto_lead.row(
+            [
+                person_id,
+                p.email.lower(),
+                sfdc_lead,
+                sfdc_contact,
+                p.first,
+                p.last,
+                p.company,
+                mk_dt(created_at),
+                mk_dt(updated),
+            ]
+        )
         self._write_activities(person_id, activities)
         self.stats.sf_activities += len(activities)
         self.stats.sf_persons += 1
@@ -1558,35 +1971,45 @@ class SampleGenerator:
         guid = self.next_guid
         self.next_guid += 1
         attrs = json.dumps(a.attributes, separators=(",", ":"), ensure_ascii=False)
-        return self.out.activity.row([guid, person_id, when, a.type_id, a.campaign_id, a.value_id,
-                                      a.value, attrs])  # fmt: skip
-
-    pending_broken_activity: str | None = None
+        return self.out.activity.row(
+            [guid, person_id, when, a.type_id, a.campaign_id, a.value_id, a.value, attrs]
+        )
 
     def _write_broken_activity(self, person_id: int) -> None:
         when = self.pending_broken_activity or ""
         page = BLOG_PAGES[1]
-        visit = Activity(SNAPSHOT, VISIT, page, PAGE_IDS[page], None,
-                         {"Webpage URL": f"{SITE}{page}", "Query Parameters": "",
-                          "Client IP Address": "203.0.113.7"})  # fmt: skip
+        visit = Activity(
+            SNAPSHOT,
+            VISIT,
+            page,
+            PAGE_IDS[page],
+            None,
+            {
+                "Webpage URL": f"{SITE}{page}",
+                "Query Parameters": "",
+                "Client IP Address": "203.0.113.7",
+            },
+        )
         line = self._write_activity(person_id, visit, when)
         self.pending_broken_activity = None
-        self.stats.messy.append(f"marketing/activities.csv line {line}: activityDate {when!r} "
-                                f"(leadId {person_id})")  # fmt: skip
+        self.stats.messy.append(
+            f"marketing/activities.csv line {line}: activityDate {when!r} (leadId {person_id})"
+        )
 
     def emit_nurture_person(self, created_at: datetime) -> None:
         """A Marketo-only person (newsletter/whitepaper audience) never synced to Salesforce."""
         r = self.rng
         p = self._draw_person(self._draw_country(), freemail=0.25)
         product = r.choice(PRODUCT_KEYS)
-        first_form = "Newsletter Signup" if r.random() < 0.5 else self._whitepaper_form(created_at,
-                                                                                        None)  # fmt: skip
+        first_form = (
+            "Newsletter Signup" if r.random() < 0.5 else self._whitepaper_form(created_at, None)
+        )
         acts = [self._form(created_at, first_form, product)]
         ip = f"{r.randint(31, 217)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
         for _ in range(r.randint(0, 4)):
             at = created_at + secs(r.uniform(0, 150 * DAY))
             acts.append(self._visit(at, r.choice(BLOG_PAGES + OTHER_PAGES + ("/pricing",)), "", ip))
-        acts += self._email_clicks(created_at, ip)
+        acts += self._email_clicks(created_at, LAST_MOMENT)
         if r.random() < 0.05:
             signups: list[WebinarSignup] = []
             self._maybe_webinar(created_at, signups)
@@ -1596,8 +2019,19 @@ class SampleGenerator:
         person_id = self.next_person_id
         self.next_person_id += 1
         updated = min(acts[-1].at + secs(r.uniform(0, 3_600)), LAST_MOMENT)
-        self.out.mkto_lead.row([person_id, p.email.lower(), "", "", p.first, p.last, p.company,
-                                mk_dt(created_at), mk_dt(updated)])  # fmt: skip
+        self.out.mkto_lead.row(
+            [
+                person_id,
+                p.email.lower(),
+                "",
+                "",
+                p.first,
+                p.last,
+                p.company,
+                mk_dt(created_at),
+                mk_dt(updated),
+            ]
+        )
         self._write_activities(person_id, acts)
 
     # ---- sales-sourced opportunities ---------------------------------------------------------
@@ -1606,14 +2040,13 @@ class SampleGenerator:
         r = self.rng
         count = round(self.lead_opps * 0.15 / 0.85)
         for _ in range(count):
-            account_id, owner = r.choice(self.preexisting)
+            account_id, owner, person = r.choice(self.preexisting)
             created = self._random_moment(business_hours=True)
             if owner.deactivated and created >= datetime(2026, 4, 1):
                 owner = self._ae_at(created)
             source = r.choice(("Cold Call", "Referral"))
-            plan = self._plan_opportunity(created, None, SOURCE_BY_NAME[source], ready=True)
-            opp_id = self._write_opportunity(plan, account_id, None, source, None, owner, created,
-                                             True)  # fmt: skip
+            plan = self._plan_opportunity(created, person, SOURCE_BY_NAME[source], ready=True)
+            opp_id = self._write_opportunity(plan, account_id, person, source, None, owner, created)
             at = created
             for _ in range(r.randint(1, 4)):
                 at += secs(r.uniform(1, 12) * DAY)
@@ -1622,9 +2055,17 @@ class SampleGenerator:
 
     # ---- statistics --------------------------------------------------------------------------
 
-    def _record(self, seed: LeadSeed, p: Person, row: list, activities: list[Activity],
-                sales: SalesPlan, opp: OppPlan | None, ready: bool,
-                isolated: str | None) -> None:  # fmt: skip
+    def _record(
+        self,
+        seed: LeadSeed,
+        p: Person,
+        row: list,
+        activities: list[Activity],
+        sales: SalesPlan,
+        opp: OppPlan | None,
+        ready: bool,
+        isolated: str | None,
+    ) -> None:
         s = self.stats
         if sales.converted_at:
             self.lead_opps += 1
@@ -1655,9 +2096,18 @@ class SampleGenerator:
         self.write_dimensions()
         seeds = self.plan_seeds()
         n = len(seeds)
-        isolated = {int(n * f): kind for f, kind in (
-            (0.05, "emp_approx"), (0.16, "date_feb30"), (0.27, "emp_na"), (0.38, "extra_comma"),
-            (0.58, "emp_range"), (0.69, "date_word"), (0.84, "title_newline"))}  # fmt: skip
+        isolated = {
+            int(n * f): kind
+            for f, kind in (
+                (0.05, "emp_approx"),
+                (0.16, "date_feb30"),
+                (0.27, "emp_na"),
+                (0.38, "extra_comma"),
+                (0.58, "emp_range"),
+                (0.69, "date_word"),
+                (0.84, "title_newline"),
+            )
+        }
         head_of_sales = int(n * 0.47)
         broken_activity_at = {int(n * 0.31): "2026-02-31T10:15:00Z", int(n * 0.72): "1 maart 2026"}
         broken_task_at = int(n * 0.45)
@@ -1674,20 +2124,12 @@ class SampleGenerator:
                 self.pending_broken_activity = broken_activity_at[i]
             if i == broken_task_at:
                 self.pending_broken_task = True
-            self._sql_chance = 0.7
-            kind = isolated.get(i) or ("head_of_sales" if i == head_of_sales else None)
-            if kind == "head_of_sales":
-                self._emit_head_of_sales(seed)
-            else:
-                self.emit_lead(seed, kind, force_ready=False)
+            self.emit_lead(
+                seed, isolated.get(i) or ("head_of_sales" if i == head_of_sales else None)
+            )
         for at in extra_times[next_extra:]:
             self.emit_nurture_person(at)
         self.emit_sales_sourced_opportunities()
-
-    def _emit_head_of_sales(self, seed: LeadSeed) -> None:
-        # a ready lead whose title only matches after trimming and lower-casing
-        self._pending_title = True
-        self.emit_lead(seed, None, force_ready=True)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -1728,26 +2170,34 @@ def print_report(root: Path, out: Output, stats: Stats, seconds: float) -> None:
     old = stats.old
     for group in ("ready", "other"):
         n = max(1, old[group])
-        print(f"{group:>5} leads created before {OLD_COHORT_END:%Y-%m-%d}: {old[group]}, converted "
-              f"{old[group, 'converted'] / n:.1%}, won {old[group, 'won'] / n:.1%}")  # fmt: skip
+        print(
+            f"{group:>5} leads created before {OLD_COHORT_END:%Y-%m-%d}: {old[group]}, converted "
+            f"{old[group, 'converted'] / n:.1%}, won {old[group, 'won'] / n:.1%}"
+        )
     print(f"latent/evaluated definition mismatches: {old['latent_mismatch']}")
     n_old = max(1, sum(stats.status_old.values()))
-    print("status of leads created before the cohort end: " + ", ".join(
-        f"{k} {v / n_old:.0%}" for k, v in stats.status_old.most_common()))  # fmt: skip
+    print(
+        "status of leads created before the cohort end: "
+        + ", ".join(f"{k} {v / n_old:.0%}" for k, v in stats.status_old.most_common())
+    )
     n_touch = max(1, sum(stats.touch.values()))
     print("first touch: " + ", ".join(f"{k} {v / n_touch:.0%}" for k, v in stats.touch.items()))
     n_own = max(1, sum(stats.owners.values()))
     print("owners: " + ", ".join(f"{k} {v / n_own:.0%}" for k, v in stats.owners.items()))
     o = stats.opps
-    print(f"opportunities {o['total']}: closed {o['closed']}, won {o['won']} "
-          f"({o['won'] / max(1, o['closed']):.0%} of closed), EUR {o['EUR'] / o['total']:.0%}")  # fmt: skip
+    print(
+        f"opportunities {o['total']}: closed {o['closed']}, won {o['won']} "
+        f"({o['won'] / max(1, o['closed']):.0%} of closed), EUR {o['EUR'] / o['total']:.0%}"
+    )
     print(f"marketo activities per Salesforce lead: {stats.sf_activities / stats.sf_persons:.1f}")
     print("by source (leads, meets definition, converted):")
     for s in SOURCES:
         leads = max(1, stats.source[s.name, "leads"])
-        print(f"  {s.name or '(empty)':17} {stats.source[s.name, 'leads']:>6} "
-              f"{stats.source[s.name, 'meets'] / leads:6.1%} "
-              f"{stats.source[s.name, 'converted'] / leads:6.1%}")  # fmt: skip
+        print(
+            f"  {s.name or '(empty)':17} {stats.source[s.name, 'leads']:>6} "
+            f"{stats.source[s.name, 'meets'] / leads:6.1%} "
+            f"{stats.source[s.name, 'converted'] / leads:6.1%}"
+        )
     print("planted messy rows:")
     for line in stats.messy:
         print(f"  {line}")

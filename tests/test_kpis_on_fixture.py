@@ -135,13 +135,13 @@ def test_bi_file_holds_the_marts_only(fixture_run):
     }
 
 
-def test_quarantined_row_is_kept_with_line_and_column(fixture_run):
+def test_quarantined_row_is_kept_with_row_and_column(fixture_run):
     import duckdb
 
     build = fixture_run.warehouse.paths.build_database
     with duckdb.connect(str(build), read_only=True) as connection:
         rows = connection.execute(
-            "select table_name, line, column_name from raw_quarantine.rejected_rows order by 1"
+            "select table_name, file_row, column_name from raw_quarantine.rejected_rows order by 1"
         ).fetchall()
     assert rows == [("activities", 13, "activityDate"), ("lead", 10, "NumberOfEmployees")]
 

@@ -220,7 +220,9 @@ def load_agreed_definitions(path: Path) -> AgreedDefinitions:
         )
         for name, channel in root.child("channels").items()
     )
-    _reject_duplicates(root.child("channels"), "lead source", [s for c in channels for s in c.lead_sources])
+    _reject_duplicates(
+        root.child("channels"), "lead source", [s for c in channels for s in c.lead_sources]
+    )
     _reject_duplicates(
         root.child("channels"), "campaign type", [t for c in channels for t in c.campaign_types]
     )
@@ -244,7 +246,9 @@ def load_agreed_definitions(path: Path) -> AgreedDefinitions:
         currency=reporting.child("currency").text(),
         min_employees=lead.child("min_employees").whole_number(),
         budget_title_include=tuple(e.regex() for e in titles.child("include").entries()),
-        budget_title_exclude=tuple(e.regex() for e in titles.optional_child("exclude", []).entries()),
+        budget_title_exclude=tuple(
+            e.regex() for e in titles.optional_child("exclude", []).entries()
+        ),
         intent_window_days=intent.child("window_days").whole_number(),
         intent_signals=intent.child("signals").texts(),
         stage_rules=stage_rules,
@@ -253,9 +257,9 @@ def load_agreed_definitions(path: Path) -> AgreedDefinitions:
         channels=channels,
         sla_targets=SlaTargets(
             sales_ready_leads=targets.child("sales_ready_leads").number(),
-            sales_ready_to_opportunity_rate=targets.child(
-                "sales_ready_to_opportunity_rate"
-            ).number(maximum=1),
+            sales_ready_to_opportunity_rate=targets.child("sales_ready_to_opportunity_rate").number(
+                maximum=1
+            ),
             marketing_pipeline_eur=targets.child("marketing_pipeline_eur").number(),
             lead_to_won_rate_floor=targets.child("lead_to_won_rate_floor").number(maximum=1),
         ),

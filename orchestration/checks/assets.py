@@ -102,7 +102,9 @@ def converted_leads_have_opportunity(warehouse: WarehouseResource) -> dg.AssetCh
         )
         opportunity_ids = {
             row["opportunity_id"]
-            for row in fetch_rows(connection, "select opportunity_id from marts.opportunity_pipeline")
+            for row in fetch_rows(
+                connection, "select opportunity_id from marts.opportunity_pipeline"
+            )
         }
     return violation_result(converted_opportunity_violations(leads, opportunity_ids), len(leads))
 
@@ -125,7 +127,9 @@ def amounts_have_eur_value(warehouse: WarehouseResource) -> dg.AssetCheckResult:
 def sla_targets_met(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     definitions = load_agreed_definitions(warehouse.paths.definitions_file)
     with warehouse.connect(read_only=True) as connection:
-        month = last_complete_month(fetch_rows(connection, "select * from marts.shared_kpis_monthly"))
+        month = last_complete_month(
+            fetch_rows(connection, "select * from marts.shared_kpis_monthly")
+        )
     if month is None:
         return dg.AssetCheckResult(passed=True, metadata={"note": "no complete month yet"})
     results = monthly_target_results(month, definitions)

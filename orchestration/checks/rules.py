@@ -8,6 +8,7 @@ cannot hide behind the same bug in its check.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -32,9 +33,7 @@ def to_utc(local: dt.datetime, time_zone: str) -> dt.datetime:
     return local.replace(tzinfo=zoneinfo.ZoneInfo(time_zone)).astimezone(dt.UTC)
 
 
-def sales_ready_violations(
-    leads: Iterable[Row], definitions: AgreedDefinitions
-) -> list[Violation]:
+def sales_ready_violations(leads: Iterable[Row], definitions: AgreedDefinitions) -> list[Violation]:
     """Every lead published as sales-ready satisfies every criterion of the definition."""
     window = dt.timedelta(days=definitions.intent_window_days)
     violations = []
@@ -88,7 +87,7 @@ def funnel_order_violations(leads: Iterable[Row]) -> list[Violation]:
         reached = [(stage, lead[stage]) for stage in FUNNEL_ORDER if lead[stage] is not None]
         violations.extend(
             Violation(lead["lead_id"], f"{later} {later_at} is before {earlier} {earlier_at}")
-            for (earlier, earlier_at), (later, later_at) in zip(reached, reached[1:], strict=False)
+            for (earlier, earlier_at), (later, later_at) in itertools.pairwise(reached)
             if later_at < earlier_at
         )
         touched_at = lead["first_sales_touch_at"]
@@ -175,13 +174,12 @@ def last_complete_month(months: Iterable[Row]) -> Row | None:
     return ordered[-2] if len(ordered) >= 2 else None
 
 
-def staleness(
-    latest: dt.datetime | None, now: dt.datetime, max_age_hours: float
-) -> str | None:
+def staleness(latest: dt.datetime | None, now: dt.datetime, max_age_hours: float) -> str | None:
     """Why a source is stale, or None when it is fresh enough."""
     if latest is None:
         return "no records"
     age = now - latest
     if age > dt.timedelta(hours=max_age_hours):
-        return f"newest record is {age.total_seconds() / 3600:.0f} h old, agreed maximum {max_age_hours:g} h"
+        hours = age.total_seconds() / 3600
+        return f"newest record is {hours:.0f} h old, agreed maximum {max_age_hours:g} h"
     return None

@@ -15,7 +15,9 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
         kinds={"csv", "duckdb"},
         description=f"{spec.description} Loaded from `{spec.relative_path}`.",
     )
-    def load(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def load(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
         paths = warehouse.paths
         custom_fields = (
             load_source_mapping(paths.source_mapping_file).custom_fields_for(spec.object_name)
@@ -27,8 +29,7 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
             result = load_export(connection, spec, source_file, custom_fields)
         if result.rows_quarantined:
             context.log.warning(
-                f"{result.rows_quarantined} row(s) of {source_file} set aside in "
-                f"{QUARANTINE_TABLE}"
+                f"{result.rows_quarantined} row(s) of {source_file} set aside in {QUARANTINE_TABLE}"
             )
         return dg.MaterializeResult(
             metadata={

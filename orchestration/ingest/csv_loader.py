@@ -2,7 +2,7 @@
 
 Rows that do not fit the contract (a value that does not parse as its column's type,
 too many or too few fields, an empty key) are not dropped: they go to the quarantine
-table with file, line, column and reason, and the load reports how many.
+table with file, row, column and reason, and the load reports how many.
 """
 
 from __future__ import annotations
@@ -76,7 +76,10 @@ def _ensure_quarantine(connection: duckdb.DuckDBPyConnection) -> None:
             source varchar,
             table_name varchar,
             source_file varchar,
-            line bigint,
+            -- The row as a spreadsheet shows it: the header is row 1, and a quoted
+            -- value spanning several lines is still one row. Null for a row that
+            -- parsed but breaks a rule; raw_record then holds the row as JSON.
+            file_row bigint,
             column_name varchar,
             error_type varchar,
             reason varchar,
@@ -156,7 +159,7 @@ def load_export(
         (rows_loaded,) = connection.execute(f"select count(*) from {target}").fetchone()
         (rows_quarantined,) = connection.execute(
             f"""
-            select count(distinct coalesce(line::varchar, raw_record))
+            select count(distinct coalesce(file_row::varchar, raw_record))
             from {QUARANTINE_TABLE} where source = ? and table_name = ?
             """,
             scope,

@@ -34,9 +34,7 @@ def publish_marts(
     published = []
     try:
         with duckdb.connect(str(staging_file)) as connection:
-            connection.execute(
-                f"attach {quote_literal(str(build_database))} as build (read_only)"
-            )
+            connection.execute(f"attach {quote_literal(str(build_database))} as build (read_only)")
             for table in tables:
                 source = f"build.{quote_identifier(schema)}.{quote_identifier(table)}"
                 connection.execute(

@@ -1,0 +1,131 @@
+"""The agreed-definitions and source-mapping files: parsing, validation, title rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from orchestration.agreements.documents import (
+    ConfigurationError,
+    load_agreed_definitions,
+    load_source_mapping,
+)
+from orchestration.agreements.tables import agreed_definition_tables, source_mapping_tables
+from orchestration.settings import DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE
+
+
+def edited_definitions(tmp_path: Path, edit) -> Path:
+    document = yaml.safe_load(DEFAULT_DEFINITIONS_FILE.read_text())
+    edit(document)
+    path = tmp_path / "agreed_definitions.yml"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+def test_shipped_definitions_hold_the_agreed_numbers():
+    definitions = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+    assert definitions.min_employees == 10
+    assert definitions.follow_up_window_hours == 24
+    assert definitions.time_zone == "Europe/Amsterdam"
+    assert definitions.currency == "EUR"
+    targets = definitions.sla_targets
+    assert (targets.sales_ready_leads, targets.sales_ready_to_opportunity_rate) == (50, 0.3)
+    assert (targets.marketing_pipeline_eur, targets.lead_to_won_rate_floor) == (100000, 0.13)
+    assert {s.team for s in definitions.sign_off} == {"marketing", "sales"}
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Chief Financial Officer", True),
+        ("  head of SALES ", True),
+        ("VP Marketing", True),
+        ("Managing Director", True),
+        ("Founder & CEO", True),
+        ("Sales Manager", False),
+        ("Marketing Assistant", False),
+        ("Assistant to the CEO", False),
+        ("Student", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_budget_authority_title_rule(title, expected):
+    assert load_agreed_definitions(DEFAULT_DEFINITIONS_FILE).is_budget_authority(title) is expected
+
+
+def test_missing_key_names_file_and_key_path(tmp_path):
+    path = edited_definitions(tmp_path, lambda d: d["lead_definition"].pop("min_employees"))
+    with pytest.raises(
+        ConfigurationError,
+        match=r"agreed_definitions\.yml at 'lead_definition': missing required key 'min_employees'",
+    ):
+        load_agreed_definitions(path)
+
+
+def test_invalid_title_pattern_is_rejected(tmp_path):
+    path = edited_definitions(
+        tmp_path,
+        lambda d: d["lead_definition"]["budget_authority_titles"]["include"].append("(unclosed"),
+    )
+    with pytest.raises(ConfigurationError, match="invalid regular expression"):
+        load_agreed_definitions(path)
+
+
+def test_unknown_time_zone_is_rejected(tmp_path):
+    path = edited_definitions(tmp_path, lambda d: d["reporting"].update(time_zone="Mars/Olympus"))
+    with pytest.raises(ConfigurationError, match="unknown time zone 'Mars/Olympus'"):
+        load_agreed_definitions(path)
+
+
+def test_lead_source_in_two_channels_is_rejected(tmp_path):
+    path = edited_definitions(
+        tmp_path, lambda d: d["channels"]["paid_social"]["lead_sources"].append("Web")
+    )
+    with pytest.raises(ConfigurationError, match="lead source 'Web' is listed more than once"):
+        load_agreed_definitions(path)
+
+
+def test_rate_target_above_one_is_rejected(tmp_path):
+    path = edited_definitions(
+        tmp_path, lambda d: d["sla_targets"].update(sales_ready_to_opportunity_rate=30)
+    )
+    with pytest.raises(ConfigurationError, match="at most 1"):
+        load_agreed_definitions(path)
+
+
+def test_definition_tables_carry_version_and_channel_mapping():
+    tables = {
+        t.name: t
+        for t in agreed_definition_tables(load_agreed_definitions(DEFAULT_DEFINITIONS_FILE))
+    }
+    assert tables["definition_version"].rows[0][0] == "2026.1"
+    lead_sources = dict(tables["channel_lead_sources"].rows)
+    assert lead_sources["Marktplaats"] == lead_sources["AutoTrack"] == "classifieds"
+    assert ("sales_outbound", False) in tables["channels"].rows
+    assert ("product_page_view", 3) in [(s, n) for _, s, n in tables["lifecycle_stage_rules"].rows]
+
+
+def test_source_mapping_handles_standard_lead_statuses():
+    mapping = load_source_mapping(DEFAULT_SOURCE_MAPPING_FILE)
+    assert mapping.lead_statuses["Open - Not Contacted"] == "open"
+    assert mapping.lead_statuses["Working - Contacted"] == "working"
+    assert mapping.lead_statuses["Closed - Converted"] == "converted"
+    assert mapping.lead_statuses["Closed - Not Converted"] == "disqualified"
+    assert mapping.custom_fields_for("Lead") == {
+        "disqualification_reason": "Disqualified_Reason__c"
+    }
+    assert mapping.custom_fields_for("User") == {"team_attribute": "Department"}
+    tables = {t.name for t in source_mapping_tables(mapping)}
+    assert tables == {"user_teams", "lead_status_stages", "marketo_signal_rules"}
+
+
+def test_unknown_funnel_stage_in_status_mapping_is_rejected(tmp_path):
+    document = yaml.safe_load(DEFAULT_SOURCE_MAPPING_FILE.read_text())
+    document["salesforce"]["lead_statuses"]["Nurture"] = "warming"
+    path = tmp_path / "source_mapping.yml"
+    path.write_text(yaml.safe_dump(document))
+    with pytest.raises(ConfigurationError, match=r"lead_statuses\.Nurture': must be one of"):
+        load_source_mapping(path)

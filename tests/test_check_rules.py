@@ -1,0 +1,162 @@
+"""Each definition check passes on a good row and fails on a row that breaks it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from orchestration.agreements.documents import load_agreed_definitions
+from orchestration.checks.rules import (
+    converted_opportunity_violations,
+    disqualification_reason_violations,
+    eur_amount_violations,
+    funnel_order_violations,
+    last_complete_month,
+    monthly_target_results,
+    sales_ready_violations,
+    staleness,
+)
+from orchestration.settings import DEFAULT_DEFINITIONS_FILE
+
+DEFINITIONS = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+CREATED = dt.datetime(2026, 3, 10, 9, 0)
+
+
+def lead(**overrides):
+    row = {
+        "lead_id": "00Q1",
+        "meets_definition": True,
+        "number_of_employees": 25,
+        "title": "Head of Finance",
+        "active_intent_signal": "demo_request",
+        "active_intent_at": CREATED + dt.timedelta(days=2),
+        "created_at": CREATED,
+        "mql_at": CREATED + dt.timedelta(days=1),
+        "sql_at": CREATED + dt.timedelta(days=2),
+        "first_sales_touch_at": CREATED + dt.timedelta(hours=3),
+        "is_disqualified": False,
+        "disqualification_reason": None,
+        "is_converted": True,
+        "converted_opportunity_id": "0061",
+    }
+    return row | overrides
+
+
+def test_good_lead_passes_every_rule():
+    assert sales_ready_violations([lead()], DEFINITIONS) == []
+    assert funnel_order_violations([lead()]) == []
+    assert disqualification_reason_violations([lead()], DEFINITIONS) == []
+    assert converted_opportunity_violations([lead()], {"0061"}) == []
+
+
+@pytest.mark.parametrize(
+    ("broken", "problem"),
+    [
+        ({"number_of_employees": 9}, "9 employees, agreed minimum 10"),
+        ({"number_of_employees": None}, "None employees"),
+        ({"title": "Office Assistant"}, "not a budget-authority role"),
+        ({"active_intent_signal": "email_click"}, "not an agreed active-intent signal"),
+        ({"active_intent_at": CREATED + dt.timedelta(days=31)}, "from creation, agreed 30 days"),
+    ],
+)
+def test_sales_ready_lead_breaking_a_criterion_fails(broken, problem):
+    (violation,) = sales_ready_violations([lead(**broken)], DEFINITIONS)
+    assert problem in violation.problem
+
+
+def test_intent_window_is_measured_in_utc_across_daylight_saving():
+    # 29 Mar 2026 clocks go forward in Amsterdam: 30 wall-clock days are 30 days
+    # minus one hour, so a signal 30 days + 30 min on the wall clock is in the window.
+    created = dt.datetime(2026, 3, 20, 12, 0)
+    signal_at = created + dt.timedelta(days=30, minutes=30)
+    assert (
+        sales_ready_violations([lead(created_at=created, active_intent_at=signal_at)], DEFINITIONS)
+        == []
+    )
+
+
+def test_lead_not_sales_ready_is_not_held_to_the_criteria():
+    assert sales_ready_violations([lead(meets_definition=False, title=None)], DEFINITIONS) == []
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        (None, "disqualified without a reason"),
+        ("Other", "reason 'Other' is not on the agreed list"),
+    ],
+)
+def test_disqualified_lead_needs_an_agreed_reason(reason, message):
+    broken = lead(is_disqualified=True, disqualification_reason=reason)
+    (violation,) = disqualification_reason_violations([broken], DEFINITIONS)
+    assert violation.problem == message
+    assert (
+        disqualification_reason_violations(
+            [lead(is_disqualified=True, disqualification_reason="No budget")], DEFINITIONS
+        )
+        == []
+    )
+
+
+def test_funnel_out_of_order_fails():
+    broken = lead(sql_at=CREATED + dt.timedelta(hours=1))
+    (violation,) = funnel_order_violations([broken])
+    assert violation.problem.startswith("sql_at 2026-03-10 10:00:00 is before mql_at")
+    (touch,) = funnel_order_violations([lead(first_sales_touch_at=CREATED - dt.timedelta(1))])
+    assert "first_sales_touch_at" in touch.problem
+
+
+def test_converted_lead_without_published_opportunity_fails():
+    assert [str(v) for v in converted_opportunity_violations([lead()], {"0062"})] == [
+        "00Q1: opportunity 0061 does not exist"
+    ]
+    (missing,) = converted_opportunity_violations([lead(converted_opportunity_id=None)], set())
+    assert missing.problem == "converted without an opportunity"
+
+
+def test_amount_without_eur_value_fails():
+    opportunity = {
+        "opportunity_id": "0061",
+        "amount": Decimal("1000.00"),
+        "currency_iso_code": "SEK",
+        "close_date": dt.date(2026, 3, 1),
+        "amount_eur": None,
+    }
+    (violation,) = eur_amount_violations([opportunity])
+    assert "1000.00 SEK on 2026-03-01 has no EUR value" in violation.problem
+    assert eur_amount_violations([opportunity | {"amount_eur": Decimal("90.00")}]) == []
+    assert eur_amount_violations([opportunity | {"amount": None}]) == []
+
+
+def test_monthly_targets_against_the_agreed_sla():
+    month = {
+        "month": dt.date(2026, 2, 1),
+        "sales_ready_leads": 52,
+        "lead_to_opportunity_rate": 0.25,
+        "marketing_pipeline_eur": Decimal("100000.00"),
+        "lead_to_won_rate": 0.12,
+    }
+    met = {r.commitment: r.met for r in monthly_target_results(month, DEFINITIONS)}
+    assert met == {
+        "sales_ready_leads": True,
+        "sales_ready_to_opportunity_rate": False,
+        "marketing_pipeline_eur": True,
+        "lead_to_won_rate_floor": False,
+    }
+
+
+def test_last_complete_month_skips_the_running_month():
+    months = [{"month": dt.date(2026, m, 1)} for m in (3, 1, 2)]
+    assert last_complete_month(months) == {"month": dt.date(2026, 2, 1)}
+    assert last_complete_month(months[:1]) is None
+
+
+def test_staleness_names_the_age():
+    now = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+    assert staleness(now - dt.timedelta(hours=35), now, 36) is None
+    assert staleness(now - dt.timedelta(hours=50), now, 36) == (
+        "newest record is 50 h old, agreed maximum 36 h"
+    )
+    assert staleness(None, now, 36) == "no records"

@@ -1,0 +1,83 @@
+"""The Dagster code location loads and wires what the nightly run relies on."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from orchestration.checks.assets import definition_checks, freshness_checks
+from orchestration.dbt.assets import dbt_build_args, mart_asset_keys
+from orchestration.dbt.translator import layer_of
+from orchestration.definitions import defs
+
+
+@pytest.fixture(scope="module")
+def asset_graph():
+    return defs.resolve_asset_graph()
+
+
+def test_every_check_targets_an_asset_that_exists(asset_graph):
+    for check_key in asset_graph.asset_check_keys:
+        assert check_key.asset_key in asset_graph.get_all_asset_keys(), check_key
+
+
+def test_definition_checks_block_publishing(asset_graph):
+    blocking = {
+        spec.name for check in definition_checks for spec in check.check_specs if spec.blocking
+    }
+    assert blocking == {
+        "sales_ready_leads_meet_every_criterion",
+        "disqualified_leads_have_agreed_reason",
+        "funnel_timestamps_are_ordered",
+        "converted_leads_have_opportunity",
+        "amounts_have_eur_value",
+    }
+    publish_deps = asset_graph.get(dg.AssetKey(["bi", "analytics_duckdb"])).parent_keys
+    assert set(mart_asset_keys()) <= publish_deps
+
+
+def test_every_timestamped_export_has_a_freshness_check():
+    targets = {key.asset_key for check in freshness_checks for key in check.check_keys}
+    assert dg.AssetKey(["salesforce", "lead"]) in targets
+    assert dg.AssetKey(["marketo", "activities"]) in targets
+    assert dg.AssetKey(["salesforce", "dated_conversion_rate"]) not in targets
+
+
+def test_lineage_runs_from_raw_export_to_published_file(asset_graph):
+    lead_funnel = dg.AssetKey(["marts", "lead_funnel"])
+    ancestors = set()
+    frontier = [lead_funnel]
+    while frontier:
+        key = frontier.pop()
+        for parent in asset_graph.get(key).parent_keys:
+            if parent not in ancestors:
+                ancestors.add(parent)
+                frontier.append(parent)
+    assert {
+        dg.AssetKey(["salesforce", "lead"]),
+        dg.AssetKey(["marketo", "activities"]),
+        dg.AssetKey("agreed_definitions"),
+        dg.AssetKey("source_mapping"),
+    } <= ancestors
+
+
+def test_dbt_models_are_grouped_by_layer(asset_graph):
+    groups = {key: asset_graph.get(key).group_name for key in asset_graph.get_all_asset_keys()}
+    assert groups[dg.AssetKey(["staging", "stg_salesforce__leads"])] == "staging"
+    assert groups[dg.AssetKey(["marts", "lead_funnel"])] == "marts"
+    assert groups[dg.AssetKey(["salesforce", "lead"])] == "salesforce_raw"
+    assert layer_of(["revenue_warehouse", "intermediate", "int_x"]) == "intermediate"
+
+
+def test_nightly_schedule_runs_everything_at_two_in_amsterdam():
+    schedule = defs.resolve_schedule_def("nightly_refresh_schedule")
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone == "Europe/Amsterdam"
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    job = defs.resolve_job_def("nightly_refresh")
+    assert job.asset_layer.executable_asset_keys == defs.resolve_asset_graph().executable_asset_keys
+
+
+def test_dbt_build_arguments():
+    assert dbt_build_args(full_refresh=False) == ["build"]
+    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]
