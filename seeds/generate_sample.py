@@ -48,6 +48,7 @@ Cosmetic mess that is valid data and takes part in every relationship:
 from __future__ import annotations
 
 import argparse
+import bisect
 import csv
 import json
 import math
@@ -285,10 +286,33 @@ ACTIVITY_TYPES = (
     (104, "Change Status in Progression", "Change a program member's status", "Program ID"),
 )
 VISIT, FORM, CLICK, PROGRAM = 1, 2, 11, 104
-# planted broken Lead rows; each is isolated so quarantining it breaks no relationship
-ISOLATED_KINDS = frozenset(
-    ("emp_approx", "emp_na", "emp_range", "date_feb30", "date_word", "extra_comma", "title_newline")
+# Where the messy rows go: near a creation date that makes each one plausible.
+PLANTED_LEADS = (
+    ("emp_approx", datetime(2025, 11, 20)),
+    ("emp_na", datetime(2026, 1, 15)),
+    ("date_feb30", datetime(2026, 3, 2)),  # created 2 March, typed as "30 February"
+    ("extra_comma", datetime(2026, 3, 17)),
+    ("head_of_sales", datetime(2026, 4, 21)),
+    ("emp_range", datetime(2026, 5, 29)),
+    ("date_word", datetime(2026, 7, 8)),
+    ("title_newline", datetime(2026, 9, 8)),
 )
+PLANTED_ACTIVITY_DATES = (
+    (datetime(2026, 1, 10), "2026-02-31T10:15:00Z"),
+    (datetime(2026, 6, 15), "1 maart 2026"),
+)
+PLANTED_TASK_AFTER = datetime(2026, 4, 1)
+# Planted broken Lead values (column, value); each such lead is isolated so that quarantining
+# it breaks no relationship. "head_of_sales" is only untidy and takes part normally.
+PLANTED_VALUES = {
+    "emp_approx": ("NumberOfEmployees", "approx. 50"),
+    "emp_na": ("NumberOfEmployees", "n/a"),
+    "emp_range": ("NumberOfEmployees", "10-50"),
+    "date_feb30": ("CreatedDate", "2026-02-30T10:00:00.000Z"),
+    "date_word": ("CreatedDate", "yesterday"),
+    "extra_comma": ("Company", "Jansen, de Vries & Partners B.V."),
+    "title_newline": ("Title", "Director of\nOperations"),
+}
 
 STAGES = ("Prospecting", "Qualification", "Proposal/Price Quote", "Negotiation/Review")
 STAGE_DAYS = ((2, 12), (5, 25), (5, 30), (3, 25))  # days spent in each open stage
@@ -370,7 +394,25 @@ def month_end(day: date) -> date:
 
 def modstamp(rng: Random, at: datetime, max_days: float = 3.0) -> datetime:
     """A last-modified time a little after `at` but never after the export."""
-    return max(at, min(at + secs(rng.uniform(0, max_days * DAY)), LAST_MOMENT))
+    # shrink the range rather than clip it, so rows do not pile up on the export instant
+    room = max(0.0, min(max_days * DAY, (LAST_MOMENT - at).total_seconds()))
+    return at + secs(rng.uniform(0, room))
+
+
+def working_hours(rng: Random, at: datetime) -> datetime:
+    """Move a sales action that would fall at night or on a weekend to the next work morning."""
+    if 7 <= at.hour < 19 and at.weekday() < 5:
+        return at
+    day = at.date() if at.hour < 7 else at.date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, 7) + secs(rng.uniform(0, 2.5 * HOUR))
+
+
+def meeting_slot(rng: Random, day: date) -> datetime:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, rng.randint(8, 16), rng.choice((0, 30)))
 
 
 def ascii_slug(text: str) -> str:
@@ -457,6 +499,7 @@ HEADERS = {
     "marketing/activities.csv": "marketoGUID,leadId,activityDate,activityTypeId,campaignId,"
     "primaryAttributeValueId,primaryAttributeValue,attributes",
 }
+LEAD_COLUMNS = HEADERS["salesforce/Lead.csv"].split(",")
 
 
 class Output:
@@ -721,7 +764,9 @@ def write_campaigns(out: Output, rng: Random, campaigns: list[Campaign]) -> None
     for c in campaigns:
         status = campaign_status(c)
         last_edit = datetime(c.end.year, c.end.month, c.end.day, 17) + secs(rng.uniform(0, 9 * DAY))
-        changed = max(c.created, min(last_edit, LAST_MOMENT))
+        # running campaigns were last touched some time before the export, not at its instant
+        latest = LAST_MOMENT - secs(rng.uniform(HOUR, 20 * DAY))
+        changed = max(c.created, min(last_edit, latest))
         out.campaign.row(
             [
                 c.id,
@@ -795,6 +840,7 @@ class Person:
     company: str
     country: Country
     industry: str
+    product: str  # what they browse and, if they buy, what the opportunity is for
     title: str = ""
     employees: int | None = None
 
@@ -822,8 +868,6 @@ class Touch:
     owner: User
     kind: str  # "Call" or "Email"
     subject: str
-    who: str = ""
-    what: str = ""
 
 
 @dataclass(slots=True)
@@ -856,7 +900,7 @@ class Stats:
     opps: Counter = field(default_factory=Counter)
     sf_activities: int = 0
     sf_persons: int = 0
-    messy: list[str] = field(default_factory=list)
+    messy: list[tuple[str, int, str]] = field(default_factory=list)  # file, line, detail
 
 
 class SampleGenerator:
@@ -885,7 +929,7 @@ class SampleGenerator:
         self.pending_broken_task = False
         self.debts: dict[str, float] = {}
         self.pending_broken_activity: str | None = None
-        self.day_weights = self._day_weights()
+        self.cum_day_weights = self._cum_day_weights()
 
     # ---- dimensions -------------------------------------------------------------------------
 
@@ -933,7 +977,7 @@ class SampleGenerator:
 
     # ---- random building blocks -------------------------------------------------------------
 
-    def _day_weights(self) -> list[float]:
+    def _cum_day_weights(self) -> list[float]:
         weights, total = [], 0.0
         for offset in range((SNAPSHOT - PERIOD_START).days):
             day = PERIOD_START + timedelta(days=offset)
@@ -942,7 +986,8 @@ class SampleGenerator:
         return weights
 
     def _random_moment(self, business_hours: bool) -> datetime:
-        offset = self.rng.choices(range(len(self.day_weights)), cum_weights=self.day_weights)[0]
+        days = range(len(self.cum_day_weights))
+        offset = self.rng.choices(days, cum_weights=self.cum_day_weights)[0]
         day = PERIOD_START + timedelta(days=offset)
         if business_hours:
             hour = self.rng.uniform(7.5, 17.5)
@@ -965,7 +1010,10 @@ class SampleGenerator:
 
     def _draw_phone(self, country: Country) -> str:
         r = self.rng
-        d = lambda k: "".join(str(r.randint(0, 9)) for _ in range(k))  # noqa: E731
+
+        def d(k: int) -> str:
+            return "".join(str(r.randint(0, 9)) for _ in range(k))
+
         formats = {
             "Netherlands": lambda: r.choice((f"+31 6 {d(8)}", f"06-{d(8)}", f"+31 20 {d(7)}")),
             "Germany": lambda: f"+49 151 {d(8)}",
@@ -1003,6 +1051,7 @@ class SampleGenerator:
             company,
             country,
             industry,
+            r.choice(PRODUCT_KEYS),
         )
 
     # ---- lead seeds ------------------------------------------------------------------------
@@ -1044,7 +1093,7 @@ class SampleGenerator:
     def emit_lead(self, seed: LeadSeed, messy: str | None) -> None:
         r = self.rng
         profile = SOURCE_BY_NAME[seed.source]
-        isolated = messy if messy in ISOLATED_KINDS else None
+        isolated = messy if messy in PLANTED_VALUES else None
         force_ready = messy == "head_of_sales"
         hint = None
         if seed.anchor and seed.anchor.currency == "GBP":
@@ -1059,8 +1108,12 @@ class SampleGenerator:
         if not isolated:
             self._cosmetic_mess(person, messy)
         deleted = not isolated and not force_ready and r.random() < 0.005
-        convert_p = (0.31 if ready else 0.04) * profile.convert_boost
-        will_convert = not isolated and not deleted and r.random() < convert_p
+        convert_p = (0.30 if ready else 0.04) * profile.convert_boost
+        will_convert = (
+            not isolated
+            and not deleted
+            and self._smoothed_chance(f"convert:{profile.name}:{ready}", convert_p)
+        )
         campaign = self._primary_campaign(seed, profile) if not isolated else None
         signups: list[WebinarSignup] = []
         activities = (
@@ -1148,9 +1201,8 @@ class SampleGenerator:
         campaign: Campaign | None,
         signups: list[WebinarSignup],
     ) -> list[Activity]:
-        r, created = self.rng, seed.created
+        r, created, product = self.rng, seed.created, p.product
         ip = f"{r.randint(31, 217)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
-        product = r.choice(PRODUCT_KEYS)
         utm = {
             "Google Ads": "utm_source=google&utm_medium=cpc",
             "LinkedIn": "utm_source=linkedin&utm_medium=paid_social",
@@ -1312,7 +1364,7 @@ class SampleGenerator:
             w
             for w in self.webinars
             if w.event_at
-            and known_since + 2 * timedelta(days=1) < w.event_at < known_since + timedelta(days=100)
+            and known_since + timedelta(days=2) < w.event_at < known_since + timedelta(days=100)
         ]
         if not options:
             return
@@ -1376,8 +1428,11 @@ class SampleGenerator:
             return plan  # gathering dust: nobody ever called
         if roll < 0.85:
             first = created + secs(min(23.8 * HOUR, r.lognormvariate(math.log(90 * 60), 1.0)))
+            morning = working_hours(r, first)
+            # an evening lead is called next morning, unless that breaks the 24-hour promise
+            first = morning if morning - created < timedelta(hours=23.9) else first
         else:
-            first = created + secs(r.uniform(1, 10) * DAY)
+            first = working_hours(r, created + secs(r.uniform(1, 10) * DAY))
         if deleted:
             plan.deleted_at = min(first + secs(r.uniform(HOUR, 3 * DAY)), LAST_MOMENT)
             self._add_touches(plan, first, 1, fast=False, until=plan.deleted_at)
@@ -1405,7 +1460,7 @@ class SampleGenerator:
             "nurture": (DAY, 10 * DAY),
             "working": (0, 0),
         }[outcome]
-        decided = last + secs(r.uniform(*pause))
+        decided = working_hours(r, last + secs(r.uniform(*pause)))
         if outcome == "working" or decided >= SNAPSHOT:
             return plan
         plan.decided_at = decided
@@ -1437,7 +1492,7 @@ class SampleGenerator:
         assert owner is not None
         for i in range(attempts):
             if i:
-                at += secs(r.uniform(0.3, 2.5 if fast else 4.0) * DAY)
+                at = working_hours(r, at + secs(r.uniform(0.3, 2.5 if fast else 4.0) * DAY))
             if at > until:
                 break
             plan.touches.append(self._touch(at, owner))
@@ -1464,7 +1519,7 @@ class SampleGenerator:
         assert plan.owner is not None
         # only some nurture leads get a logged personal email from marketing
         for _ in range(self.rng.choice((0, 0, 0, 1, 1, 2))):
-            at += secs(self.rng.uniform(3, 30) * DAY)
+            at = working_hours(self.rng, at + secs(self.rng.uniform(3, 30) * DAY))
             if at < SNAPSHOT:
                 plan.touches.append(Touch(at, plan.owner, "Email", "Nurture email"))
 
@@ -1490,7 +1545,7 @@ class SampleGenerator:
         steps, at = [], created
         for i in range(last_open + 1):
             steps.append((at, STAGES[i]))
-            at += secs(r.uniform(*STAGE_DAYS[i]) * DAY)
+            at = working_hours(r, at + secs(r.uniform(*STAGE_DAYS[i]) * DAY))
         steps.append((at, "Closed Won" if won else "Closed Lost"))
         closes_at = at
         amount = self._amount(created, p)
@@ -1575,7 +1630,7 @@ class SampleGenerator:
             p.industry,
             p.country.name,
         ]
-        self._write_lead_row(row, isolated, messy)
+        self._write_lead_row(row, messy)
         if not isolated:
             subscribed = next(
                 (a.at for a in activities if a.value == "Newsletter Signup" and a.at >= created),
@@ -1596,7 +1651,7 @@ class SampleGenerator:
                 for a in activities
             )
             self._write_touches(sales, lead_id, contact_id, opp_id, opp, ae, reached_sql)
-            self._write_person(p, lead_id, contact_id, created, converted, activities, profile)
+            self._write_person(p, lead_id, contact_id, created, converted, activities)
         self._record(seed, p, row, activities, sales, opp, ready, isolated)
 
     def _cosmetic_mess(self, p: Person, messy: str | None) -> None:
@@ -1612,35 +1667,21 @@ class SampleGenerator:
         if messy == "head_of_sales":
             p.title = "  head of SALES "
 
-    def _write_lead_row(self, row: list, isolated: str | None, messy: str | None) -> None:
-        kind = messy or ""
-        messy_values = {"emp_approx": "approx. 50", "emp_na": "n/a", "emp_range": "10-50"}
-        if kind in messy_values:
-            row[7] = messy_values[kind]
-        elif kind == "date_feb30":
-            row[11] = "2026-02-30T10:00:00.000Z"
-        elif kind == "date_word":
-            row[11] = "yesterday"
-        elif kind == "title_newline":
-            row[6] = "Director of\nOperations"
-        if kind == "extra_comma":
-            row[5] = "Jansen, de Vries & Partners B.V."
+    def _write_lead_row(self, row: list, messy: str | None) -> None:
+        column_name, value = PLANTED_VALUES.get(messy or "", ("Title", None))
+        column = LEAD_COLUMNS.index(column_name)
+        if value is not None:
+            row[column] = value
+        if messy == "extra_comma":
+            # written by hand: the csv writer would quote the comma and repair the row
             cells = ["" if v is None else str(v) for v in row]
-            assert not any(c in v for v in cells[:5] + cells[6:] for c in ',"\n')
+            assert not any(c in v for i, v in enumerate(cells) if i != column for c in ',"\n')
             line = self.out.lead.raw_line(",".join(cells))
         else:
             line = self.out.lead.row(row)
-        if kind:
-            shown = repr(
-                row[7]
-                if kind.startswith("emp")
-                else row[11]
-                if kind.startswith("date")
-                else row[6]
-                if "newline" in kind or "head" in kind
-                else row[5]
-            )
-            self.stats.messy.append(f"salesforce/Lead.csv line {line}: {kind} {shown} ({row[0]})")
+        if messy:
+            detail = f"{column_name} {row[column]!r} ({messy}, Id {row[0]})"
+            self.stats.messy.append(("salesforce/Lead.csv", line, detail))
 
     def _write_members(
         self,
@@ -1670,13 +1711,16 @@ class SampleGenerator:
         for campaign_, at, status, responded in memberships:
             if at >= SNAPSHOT or (deleted_at and at > deleted_at):
                 continue
-            contact = contact_id if converted and converted > at else ""
-            changed = deleted_at or modstamp(r, max(at, converted if contact and converted else at))
+            # conversion adds the contact to existing memberships; later ones are contact-only
+            after_conversion = converted is not None and at >= converted
+            lead = "" if after_conversion else lead_id
+            contact = contact_id if converted else ""
+            changed = deleted_at or modstamp(r, max(at, converted or at))
             self.out.member.row(
                 [
                     self.ids.new("00v"),
                     campaign_.id,
-                    lead_id,
+                    lead,
                     contact,
                     status,
                     sf_bool(responded),
@@ -1779,16 +1823,14 @@ class SampleGenerator:
             ]
         )
         self.pending_broken_task = False
-        self.stats.messy.append(
-            f"salesforce/Task.csv line {line}: CreatedDate "
-            f"'2026-04-31T09:00:00.000Z' (WhoId {lead_id})"
-        )
+        detail = f"CreatedDate '2026-04-31T09:00:00.000Z' (WhoId {lead_id})"
+        self.stats.messy.append(("salesforce/Task.csv", line, detail))
 
     def _write_discovery_call(self, sales: SalesPlan, lead_id: str) -> None:
         if not sales.first_touch:
             return
         booked = sales.first_touch
-        start = booked + secs(self.rng.uniform(1, 5) * DAY)
+        start = meeting_slot(self.rng, booked.date() + timedelta(days=self.rng.randint(1, 5)))
         if sales.decided_at and start >= sales.decided_at:
             # the call happened before the lead was converted or closed
             start = booked + secs((sales.decided_at - booked).total_seconds() / 2)
@@ -1806,7 +1848,8 @@ class SampleGenerator:
         minutes: int,
     ) -> None:
         end = start + timedelta(minutes=minutes)
-        changed = min(max(booked, end), LAST_MOMENT)
+        # a meeting still ahead at export time was last edited when it was booked
+        changed = max(booked, end) if end < SNAPSHOT else modstamp(self.rng, booked, max_days=1)
         self.out.event.row(
             [
                 self.ids.new("00U"),
@@ -1830,14 +1873,14 @@ class SampleGenerator:
         end = opp.history[-1][0] if opp.history[-1][1].startswith("Closed") else LAST_MOMENT
         at = converted
         for _ in range(r.randint(2, 8)):
-            at += secs(r.uniform(2, 15) * DAY)
+            at = working_hours(r, at + secs(r.uniform(2, 15) * DAY))
             if at >= end:
                 break
             self._write_task(self._touch(at, ae, follow_up=True), contact_id, opp_id, None)
         if r.random() < 0.8:
             booked = converted + secs(r.uniform(0, DAY))
             if booked < SNAPSHOT:
-                start = booked + secs(r.uniform(2, 14) * DAY)
+                start = meeting_slot(r, booked.date() + timedelta(days=r.randint(2, 14)))
                 self._write_event(contact_id, opp_id, ae, "Demo", booked, start, 60)
 
     def _write_opportunity(
@@ -1868,7 +1911,7 @@ class SampleGenerator:
         at, stage, amount, close_day = opp.history[-1]
         closed = stage.startswith("Closed")
         currency = p.country.currency
-        product = PRODUCTS[self.rng.choice(PRODUCT_KEYS)]
+        product = PRODUCTS[p.product]
         self.out.opp.row(
             [
                 opp_id,
@@ -1928,7 +1971,6 @@ class SampleGenerator:
         created: datetime,
         converted: datetime | None,
         activities: list[Activity],
-        profile: SourceProfile,
     ) -> None:
         r = self.rng
         person_id = self.next_person_id
@@ -1943,7 +1985,7 @@ class SampleGenerator:
         known = [a.at for a in activities if a.type_id in (FORM, PROGRAM)]
         created_at = min([created + secs(r.uniform(60, 900)), *known])
         updated = max([created_at, converted or created_at, *(a.at for a in activities)])
-        updated = min(updated + secs(r.uniform(0, 3_600)), LAST_MOMENT)
+        updated = modstamp(r, updated, max_days=1 / 24)
         self.out.mkto_lead.row(
             [
                 person_id,
@@ -1992,15 +2034,14 @@ class SampleGenerator:
         )
         line = self._write_activity(person_id, visit, when)
         self.pending_broken_activity = None
-        self.stats.messy.append(
-            f"marketing/activities.csv line {line}: activityDate {when!r} (leadId {person_id})"
-        )
+        detail = f"activityDate {when!r} (leadId {person_id})"
+        self.stats.messy.append(("marketing/activities.csv", line, detail))
 
     def emit_nurture_person(self, created_at: datetime) -> None:
         """A Marketo-only person (newsletter/whitepaper audience) never synced to Salesforce."""
         r = self.rng
         p = self._draw_person(self._draw_country(), freemail=0.25)
-        product = r.choice(PRODUCT_KEYS)
+        product = p.product
         first_form = (
             "Newsletter Signup" if r.random() < 0.5 else self._whitepaper_form(created_at, None)
         )
@@ -2018,7 +2059,7 @@ class SampleGenerator:
         acts = sorted((a for a in acts if a.at < SNAPSHOT), key=lambda a: a.at)
         person_id = self.next_person_id
         self.next_person_id += 1
-        updated = min(acts[-1].at + secs(r.uniform(0, 3_600)), LAST_MOMENT)
+        updated = modstamp(r, acts[-1].at, max_days=1 / 24)
         self.out.mkto_lead.row(
             [
                 person_id,
@@ -2049,7 +2090,7 @@ class SampleGenerator:
             opp_id = self._write_opportunity(plan, account_id, person, source, None, owner, created)
             at = created
             for _ in range(r.randint(1, 4)):
-                at += secs(r.uniform(1, 12) * DAY)
+                at = working_hours(r, at + secs(r.uniform(1, 12) * DAY))
                 if at < SNAPSHOT:
                     self._write_task(self._touch(at, owner, follow_up=True), "", opp_id, None)
 
@@ -2095,22 +2136,13 @@ class SampleGenerator:
     def run(self) -> None:
         self.write_dimensions()
         seeds = self.plan_seeds()
-        n = len(seeds)
-        isolated = {
-            int(n * f): kind
-            for f, kind in (
-                (0.05, "emp_approx"),
-                (0.16, "date_feb30"),
-                (0.27, "emp_na"),
-                (0.38, "extra_comma"),
-                (0.58, "emp_range"),
-                (0.69, "date_word"),
-                (0.84, "title_newline"),
-            )
+        taken: set[int] = set()
+        messy = {index_on_or_after(seeds, when, taken): kind for kind, when in PLANTED_LEADS}
+        broken_activities = {
+            index_on_or_after(seeds, when, taken): value for when, value in PLANTED_ACTIVITY_DATES
         }
-        head_of_sales = int(n * 0.47)
-        broken_activity_at = {int(n * 0.31): "2026-02-31T10:15:00Z", int(n * 0.72): "1 maart 2026"}
-        broken_task_at = int(n * 0.45)
+        broken_task = index_on_or_after(seeds, PLANTED_TASK_AFTER, taken)
+        # Marketo-only persons are interleaved by creation time so Marketo ids follow time
         extra_times = sorted(
             datetime(2025, 9, 1) + secs(self.rng.uniform(0, 425 * DAY))
             for _ in range(round(self.n_leads * 0.30))
@@ -2120,16 +2152,24 @@ class SampleGenerator:
             while next_extra < len(extra_times) and extra_times[next_extra] <= seed.created:
                 self.emit_nurture_person(extra_times[next_extra])
                 next_extra += 1
-            if i in broken_activity_at:
-                self.pending_broken_activity = broken_activity_at[i]
-            if i == broken_task_at:
+            if i in broken_activities:
+                self.pending_broken_activity = broken_activities[i]
+            if i == broken_task:
                 self.pending_broken_task = True
-            self.emit_lead(
-                seed, isolated.get(i) or ("head_of_sales" if i == head_of_sales else None)
-            )
+            self.emit_lead(seed, messy.get(i))
         for at in extra_times[next_extra:]:
             self.emit_nurture_person(at)
         self.emit_sales_sourced_opportunities()
+
+
+def index_on_or_after(seeds: list[LeadSeed], when: datetime, taken: set[int]) -> int:
+    """Index of the first lead created at or after `when` that no other plant uses yet."""
+    index = bisect.bisect_left([s.created for s in seeds], when)
+    index = min(index, len(seeds) - 1)
+    while index in taken:
+        index = (index + 1) % len(seeds)
+    taken.add(index)
+    return index
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -2199,8 +2239,8 @@ def print_report(root: Path, out: Output, stats: Stats, seconds: float) -> None:
             f"{stats.source[s.name, 'converted'] / leads:6.1%}"
         )
     print("planted messy rows:")
-    for line in stats.messy:
-        print(f"  {line}")
+    for name, line, detail in sorted(stats.messy):
+        print(f"  {name} line {line}: {detail}")
 
 
 if __name__ == "__main__":

@@ -30,9 +30,19 @@ events as (
 
 activities as (
 
-    select task_id as activity_id, who_id, owner_id, created_at from tasks
+    select
+        task_id as activity_id,
+        who_id,
+        owner_id,
+        created_at
+    from tasks
     union all
-    select event_id as activity_id, who_id, owner_id, created_at from events
+    select
+        event_id as activity_id,
+        who_id,
+        owner_id,
+        created_at
+    from events
 
 ),
 

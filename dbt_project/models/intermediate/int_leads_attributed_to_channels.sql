@@ -74,8 +74,9 @@ final as (
     left join campaign_type_channels
         on campaigns.campaign_type = campaign_type_channels.campaign_type
     left join channels
-        on coalesce(lead_source_channels.channel, campaign_type_channels.channel)
-        = channels.channel
+        on
+            coalesce(lead_source_channels.channel, campaign_type_channels.channel)
+            = channels.channel
 
 )
 

@@ -28,10 +28,12 @@ rated as (
         opportunities.opportunity_id,
         opportunities.amount,
         opportunities.currency_iso_code,
-        case
-            when opportunities.currency_iso_code = definition.corporate_currency then 1
-            else rates.units_per_eur
-        end as units_per_eur
+        cast(
+            case
+                when opportunities.currency_iso_code = definition.corporate_currency then 1
+                else rates.units_per_eur
+            end as decimal(18, 9)
+        ) as units_per_eur
     from opportunities
     cross join definition
     left join rates

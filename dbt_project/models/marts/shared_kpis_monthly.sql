@@ -30,7 +30,7 @@ month_bounds as (
         select created_month as month_start from lead_funnel
         union all
         select created_month as month_start from opportunity_pipeline
-    )
+    ) as activity_months
 
 ),
 
