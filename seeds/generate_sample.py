@@ -21,10 +21,12 @@ Story: about 22% of leads meet the agreed lead definition (>= 10 employees, a bu
 title that is not an assistant/intern/student, and an intent form - Request Information,
 Request a Demo, Call Me Back, Pricing Question - within 30 days of CreatedDate). Ready leads
 convert at ~30%, the rest at ~4%; lead sources differ visibly in volume, quality and cost.
+``meets_lead_definition`` is the reference implementation; the script prints the monthly
+share it finds in the written files, plus row counts and funnel rates.
 
-Deliberately broken rows. They are isolated: never converted, no Marketo person, no task,
-event or campaign membership points at them, so a quarantine step can drop them safely. The
-script prints their exact line numbers.
+Deliberately broken rows. They are isolated: never converted, no Marketo person (the only
+Salesforce leads without one), no task, event or campaign membership points at them, so a
+quarantine step can drop them safely. The script prints their exact line numbers.
 
 - Lead.csv: 3 leads whose NumberOfEmployees is not a number (``approx. 50``, ``n/a``,
   ``10-50``).
@@ -43,6 +45,10 @@ Cosmetic mess that is valid data and takes part in every relationship:
   tasks and campaign memberships) plus a few tasks that were logged twice.
 - Activities (tasks/events) stay on the lead after conversion; follow-up after conversion is
   logged on the new contact and opportunity.
+- Campaign memberships created after a lead converted are contact-only (empty LeadId), as in
+  Salesforce; earlier memberships of a converted lead carry both LeadId and ContactId.
+- Intent forms of leads that fail only on intent sit clearly outside the 30-day window (35+
+  days), and "ready" leads have theirs within 29 days, so date-vs-timestamp window logic agrees.
 """
 
 from __future__ import annotations
@@ -400,13 +406,13 @@ def modstamp(rng: Random, at: datetime, max_days: float = 3.0) -> datetime:
 
 
 def working_hours(rng: Random, at: datetime) -> datetime:
-    """Move a sales action that would fall at night or on a weekend to the next work morning."""
+    """Move a sales action that would fall at night or on a weekend into the next working day."""
     if 7 <= at.hour < 19 and at.weekday() < 5:
         return at
     day = at.date() if at.hour < 7 else at.date() + timedelta(days=1)
     while day.weekday() >= 5:
         day += timedelta(days=1)
-    return datetime(day.year, day.month, day.day, 7) + secs(rng.uniform(0, 2.5 * HOUR))
+    return datetime(day.year, day.month, day.day, 8) + secs(rng.uniform(0, 10 * HOUR))
 
 
 def meeting_slot(rng: Random, day: date) -> datetime:
@@ -1652,7 +1658,7 @@ class SampleGenerator:
             )
             self._write_touches(sales, lead_id, contact_id, opp_id, opp, ae, reached_sql)
             self._write_person(p, lead_id, contact_id, created, converted, activities)
-        self._record(seed, p, row, activities, sales, opp, ready, isolated)
+        self._record(seed, row, activities, sales, opp, ready, isolated)
 
     def _cosmetic_mess(self, p: Person, messy: str | None) -> None:
         """Valid-but-untidy values a CRM collects; contacts inherit them on conversion."""
@@ -1832,8 +1838,7 @@ class SampleGenerator:
         booked = sales.first_touch
         start = meeting_slot(self.rng, booked.date() + timedelta(days=self.rng.randint(1, 5)))
         if sales.decided_at and start >= sales.decided_at:
-            # the call happened before the lead was converted or closed
-            start = booked + secs((sales.decided_at - booked).total_seconds() / 2)
+            return  # decided before a meeting could take place
         owner = sales.touches[0].owner  # the rep who qualified it, even if marketing owns it now
         self._write_event(lead_id, "", owner, "Discovery call", booked, start, 30)
 
@@ -2099,7 +2104,6 @@ class SampleGenerator:
     def _record(
         self,
         seed: LeadSeed,
-        p: Person,
         row: list,
         activities: list[Activity],
         sales: SalesPlan,
@@ -2114,7 +2118,9 @@ class SampleGenerator:
             return
         created = seed.created
         intents = [a.at for a in activities if a.type_id == FORM and a.value in INTENT_FORMS]
-        meets = meets_lead_definition(str(row[7] or ""), str(row[6]), created, intents)
+        employees = row[LEAD_COLUMNS.index("NumberOfEmployees")]
+        title = row[LEAD_COLUMNS.index("Title")]
+        meets = meets_lead_definition(str(employees or ""), title, created, intents)
         month = f"{created:%Y-%m}"
         s.month_leads[month] += 1
         s.month_ready[month] += meets

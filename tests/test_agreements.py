@@ -30,9 +30,15 @@ def test_shipped_definitions_hold_the_agreed_numbers():
     assert definitions.follow_up_window_hours == 24
     assert definitions.time_zone == "Europe/Amsterdam"
     assert definitions.currency == "EUR"
-    targets = definitions.sla_targets
-    assert (targets.sales_ready_leads, targets.sales_ready_to_opportunity_rate) == (50, 0.3)
-    assert (targets.marketing_pipeline_eur, targets.lead_to_won_rate_floor) == (100000, 0.13)
+    assert definitions.min_contact_attempts == 3
+    targets = {t.commitment: (t.owner, t.target) for t in definitions.sla_targets}
+    assert targets == {
+        "sales_ready_leads": ("marketing", 50),
+        "sales_ready_to_opportunity_rate": ("sales", 0.3),
+        "picked_up_within_window_share": ("sales", 0.9),
+        "marketing_pipeline_eur": ("shared", 100000),
+        "lead_to_won_rate_floor": ("shared", 0.13),
+    }
     assert {s.team for s in definitions.sign_off} == {"marketing", "sales"}
 
 
@@ -90,9 +96,15 @@ def test_lead_source_in_two_channels_is_rejected(tmp_path):
 
 def test_rate_target_above_one_is_rejected(tmp_path):
     path = edited_definitions(
-        tmp_path, lambda d: d["sla_targets"].update(sales_ready_to_opportunity_rate=30)
+        tmp_path, lambda d: d["sla_targets"]["sales_ready_to_opportunity_rate"].update(target=30)
     )
     with pytest.raises(ConfigurationError, match="at most 1"):
+        load_agreed_definitions(path)
+
+
+def test_every_measured_commitment_needs_a_target(tmp_path):
+    path = edited_definitions(tmp_path, lambda d: d["sla_targets"].pop("marketing_pipeline_eur"))
+    with pytest.raises(ConfigurationError, match=r"missing target\(s\) for marketing_pipeline_eur"):
         load_agreed_definitions(path)
 
 

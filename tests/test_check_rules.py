@@ -135,6 +135,7 @@ def test_monthly_targets_against_the_agreed_sla():
         "month": dt.date(2026, 2, 1),
         "sales_ready_leads": 52,
         "lead_to_opportunity_rate": 0.25,
+        "picked_up_within_window_share": 0.95,
         "marketing_pipeline_eur": Decimal("100000.00"),
         "lead_to_won_rate": 0.12,
     }
@@ -142,6 +143,7 @@ def test_monthly_targets_against_the_agreed_sla():
     assert met == {
         "sales_ready_leads": True,
         "sales_ready_to_opportunity_rate": False,
+        "picked_up_within_window_share": True,
         "marketing_pipeline_eur": True,
         "lead_to_won_rate_floor": False,
     }

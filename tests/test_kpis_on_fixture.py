@@ -21,8 +21,9 @@ The fixture, lead by lead (reporting zone Europe/Amsterdam, window 30 days):
   (marketing-sourced), EUR 5,000 created in February.
 
 So January: 5 leads (L1, L3, L4, L5, L6), sales-ready L1 and L6, one converted:
-rate 0.5, marketing pipeline O1 = 20,000; won L1 and L5: 2/5. February: 2 leads
-(L2, L8), both sales-ready, L2 converted: 0.5; pipeline O2 + O4 = 15,000.
+rate 0.5, marketing pipeline O1 = 20,000; picked up within 24 h only L1: 1/5; won
+L1 and L5: 2/5. February: 2 leads (L2, L8), both sales-ready, L2 converted: 0.5;
+pipeline O2 + O4 = 15,000; both touched within 24 h (8 h and 4 h): 1.0.
 """
 
 from __future__ import annotations
@@ -36,12 +37,13 @@ import dagster as dg
 def test_shared_kpis_monthly_matches_hand_derivation(fixture_run):
     rows = fixture_run.query(
         "select month, leads_created, sales_ready_leads, lead_to_opportunity_rate, "
-        "marketing_pipeline_eur, lead_to_won_rate, definition_version "
+        "marketing_pipeline_eur, picked_up_within_window_share, lead_to_won_rate, "
+        "definition_version "
         "from shared_kpis_monthly order by month"
     )
     assert rows == [
-        (dt.date(2026, 1, 1), 5, 2, 0.5, Decimal("20000.00"), 0.4, "2026.1"),
-        (dt.date(2026, 2, 1), 2, 2, 0.5, Decimal("15000.00"), 0.0, "2026.1"),
+        (dt.date(2026, 1, 1), 5, 2, 0.5, Decimal("20000.00"), 0.2, 0.4, "2026.1"),
+        (dt.date(2026, 2, 1), 2, 2, 0.5, Decimal("15000.00"), 1.0, 0.0, "2026.1"),
     ]
 
 

@@ -18,6 +18,18 @@ import yaml
 
 FUNNEL_STAGES = ("open", "working", "nurture", "converted", "disqualified")
 USER_TEAMS = ("sales", "marketing")
+COMMITMENT_OWNERS = ("marketing", "sales", "shared")
+# The commitments the marts compute an actual for; the file must give each a target.
+SLA_COMMITMENTS = (
+    "sales_ready_leads",
+    "sales_ready_to_opportunity_rate",
+    "picked_up_within_window_share",
+    "marketing_pipeline_eur",
+    "lead_to_won_rate_floor",
+)
+RATE_COMMITMENTS = frozenset(
+    {"sales_ready_to_opportunity_rate", "picked_up_within_window_share", "lead_to_won_rate_floor"}
+)
 LIFECYCLE_STAGES = ("mql", "sql")
 
 
@@ -148,11 +160,11 @@ class Channel:
 
 
 @dataclass(frozen=True)
-class SlaTargets:
-    sales_ready_leads: float
-    sales_ready_to_opportunity_rate: float
-    marketing_pipeline_eur: float
-    lead_to_won_rate_floor: float
+class SlaTarget:
+    commitment: str
+    owner: str
+    target: float
+    description: str
 
 
 @dataclass(frozen=True)
@@ -169,10 +181,14 @@ class AgreedDefinitions:
     intent_signals: tuple[str, ...]
     stage_rules: tuple[StageRule, ...]
     follow_up_window_hours: float
+    min_contact_attempts: int
     disqualification_reasons: tuple[str, ...]
     channels: tuple[Channel, ...]
-    sla_targets: SlaTargets
+    sla_targets: tuple[SlaTarget, ...]
     freshness_max_age_hours: float
+
+    def sla_target(self, commitment: str) -> SlaTarget:
+        return next(t for t in self.sla_targets if t.commitment == commitment)
 
     def is_budget_authority(self, title: str | None) -> bool:
         """The agreed title rule, evaluated in Python so checks do not reuse the SQL."""
@@ -187,7 +203,7 @@ def load_agreed_definitions(path: Path) -> AgreedDefinitions:
     lead = root.child("lead_definition")
     titles = lead.child("budget_authority_titles")
     intent = lead.child("active_intent")
-    targets = root.child("sla_targets")
+    follow_up = root.child("follow_up")
     reporting = root.child("reporting")
 
     time_zone = reporting.child("time_zone").text()
@@ -252,19 +268,36 @@ def load_agreed_definitions(path: Path) -> AgreedDefinitions:
         intent_window_days=intent.child("window_days").whole_number(),
         intent_signals=intent.child("signals").texts(),
         stage_rules=stage_rules,
-        follow_up_window_hours=root.child("follow_up").child("window_hours").number(minimum=0),
+        follow_up_window_hours=follow_up.child("window_hours").number(minimum=0),
+        min_contact_attempts=follow_up.child("min_contact_attempts").whole_number(minimum=1),
         disqualification_reasons=reasons,
         channels=channels,
-        sla_targets=SlaTargets(
-            sales_ready_leads=targets.child("sales_ready_leads").number(),
-            sales_ready_to_opportunity_rate=targets.child("sales_ready_to_opportunity_rate").number(
-                maximum=1
-            ),
-            marketing_pipeline_eur=targets.child("marketing_pipeline_eur").number(),
-            lead_to_won_rate_floor=targets.child("lead_to_won_rate_floor").number(maximum=1),
-        ),
+        sla_targets=_sla_targets(root.child("sla_targets")),
         freshness_max_age_hours=root.child("freshness").child("max_age_hours").number(minimum=1),
     )
+
+
+def _sla_targets(reader: _Reader) -> tuple[SlaTarget, ...]:
+    targets = tuple(
+        SlaTarget(
+            commitment=commitment,
+            owner=entry.child("owner").choice(COMMITMENT_OWNERS),
+            target=entry.child("target").number(
+                maximum=1 if commitment in RATE_COMMITMENTS else None
+            ),
+            description=entry.child("description").text(),
+        )
+        for commitment, entry in reader.items()
+    )
+    given = {t.commitment for t in targets}
+    if missing := [c for c in SLA_COMMITMENTS if c not in given]:
+        raise reader.fail(f"missing target(s) for {', '.join(missing)}")
+    if unknown := sorted(given - set(SLA_COMMITMENTS)):
+        raise reader.fail(
+            f"unknown commitment(s) {', '.join(unknown)}; the warehouse measures "
+            f"{', '.join(SLA_COMMITMENTS)}"
+        )
+    return targets
 
 
 def _reject_duplicates(reader: _Reader, what: str, values: list[str]) -> None:

@@ -26,7 +26,6 @@ def agreed_definition_tables(definitions: AgreedDefinitions) -> list[ConfigTable
     sign_off = "; ".join(
         f"{s.team}: {s.name} ({s.role}) on {s.signed_on.isoformat()}" for s in definitions.sign_off
     )
-    targets = definitions.sla_targets
     return [
         ConfigTable(
             "definition_version",
@@ -39,6 +38,7 @@ def agreed_definition_tables(definitions: AgreedDefinitions) -> list[ConfigTable
                 "min_employees": "INTEGER",
                 "intent_window_days": "INTEGER",
                 "follow_up_window_hours": "DOUBLE",
+                "min_contact_attempts": "INTEGER",
                 "freshness_max_age_hours": "DOUBLE",
             },
             [
@@ -51,6 +51,7 @@ def agreed_definition_tables(definitions: AgreedDefinitions) -> list[ConfigTable
                     definitions.min_employees,
                     definitions.intent_window_days,
                     definitions.follow_up_window_hours,
+                    definitions.min_contact_attempts,
                     definitions.freshness_max_age_hours,
                 )
             ],
@@ -94,19 +95,12 @@ def agreed_definition_tables(definitions: AgreedDefinitions) -> list[ConfigTable
         ConfigTable(
             "sla_targets",
             {
-                "sales_ready_leads": "DOUBLE",
-                "sales_ready_to_opportunity_rate": "DOUBLE",
-                "marketing_pipeline_eur": "DOUBLE",
-                "lead_to_won_rate_floor": "DOUBLE",
+                "commitment": "VARCHAR",
+                "owner_team": "VARCHAR",
+                "target": "DOUBLE",
+                "description": "VARCHAR",
             },
-            [
-                (
-                    targets.sales_ready_leads,
-                    targets.sales_ready_to_opportunity_rate,
-                    targets.marketing_pipeline_eur,
-                    targets.lead_to_won_rate_floor,
-                )
-            ],
+            [(t.commitment, t.owner, t.target, t.description) for t in definitions.sla_targets],
         ),
     ]
 

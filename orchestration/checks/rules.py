@@ -141,31 +141,27 @@ class TargetResult:
         return self.actual is not None and self.actual >= self.target
 
 
+# Where `shared_kpis_monthly` holds the actual for each agreed commitment.
+ACTUAL_COLUMNS = {
+    "sales_ready_leads": "sales_ready_leads",
+    "sales_ready_to_opportunity_rate": "lead_to_opportunity_rate",
+    "picked_up_within_window_share": "picked_up_within_window_share",
+    "marketing_pipeline_eur": "marketing_pipeline_eur",
+    "lead_to_won_rate_floor": "lead_to_won_rate",
+}
+
+
 def monthly_target_results(month: Row, definitions: AgreedDefinitions) -> list[TargetResult]:
     """One month of `shared_kpis_monthly` against every SLA target."""
-    targets = definitions.sla_targets
-
-    def number(value: Any) -> float | None:
-        return None if value is None else float(value)
-
-    return [
-        TargetResult("sales_ready_leads", targets.sales_ready_leads, month["sales_ready_leads"]),
-        TargetResult(
-            "sales_ready_to_opportunity_rate",
-            targets.sales_ready_to_opportunity_rate,
-            number(month["lead_to_opportunity_rate"]),
-        ),
-        TargetResult(
-            "marketing_pipeline_eur",
-            targets.marketing_pipeline_eur,
-            number(month["marketing_pipeline_eur"]),
-        ),
-        TargetResult(
-            "lead_to_won_rate_floor",
-            targets.lead_to_won_rate_floor,
-            number(month["lead_to_won_rate"]),
-        ),
-    ]
+    results = []
+    for target in definitions.sla_targets:
+        actual = month[ACTUAL_COLUMNS[target.commitment]]
+        results.append(
+            TargetResult(
+                target.commitment, target.target, None if actual is None else float(actual)
+            )
+        )
+    return results
 
 
 def last_complete_month(months: Iterable[Row]) -> Row | None:

@@ -50,6 +50,7 @@ lead_months as (
         count(*) filter (where meets_definition) as sales_ready_leads,
         count(*) filter (where meets_definition and is_converted)
             as sales_ready_leads_converted,
+        count(*) filter (where is_picked_up_within_window) as leads_picked_up_within_window,
         count(*) filter (where is_won) as leads_won
     from lead_funnel
     group by created_month
@@ -78,6 +79,10 @@ final as (
             lead_months.sales_ready_leads_converted
             / nullif(lead_months.sales_ready_leads, 0) as double
         ) as lead_to_opportunity_rate,
+        cast(
+            lead_months.leads_picked_up_within_window
+            / nullif(lead_months.leads_created, 0) as double
+        ) as picked_up_within_window_share,
         cast(
             lead_months.leads_won / nullif(lead_months.leads_created, 0) as double
         ) as lead_to_won_rate,

@@ -17,6 +17,7 @@ renamed as (
         min_employees,
         intent_window_days,
         follow_up_window_hours,
+        min_contact_attempts,
         freshness_max_age_hours
     from source
 

@@ -9,10 +9,10 @@ source as (
 renamed as (
 
     select
-        sales_ready_leads,
-        sales_ready_to_opportunity_rate,
-        marketing_pipeline_eur,
-        lead_to_won_rate_floor
+        commitment,
+        owner_team,
+        target,
+        description
     from source
 
 )
