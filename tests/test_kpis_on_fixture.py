@@ -17,13 +17,16 @@ The fixture, lead by lead (reporting zone Europe/Amsterdam, window 30 days):
   "approx. 50": quarantined, not in the marts.
 - L8 Owner, 12 FTE, no LeadSource, first campaign a webinar, linked to Marketo by
   email only (different case): sales-ready (February), disqualified, "Wrong timing".
+- L10 Director of Finance, 20 FTE, Web, created 2 March by sales, touched after
+  3 h, then recycled to marketing nurture on 5 March; no intent signal.
 - O4 is a sales opportunity on an existing account with LeadSource Trade Show
   (marketing-sourced), EUR 5,000 created in February.
 
 So January: 5 leads (L1, L3, L4, L5, L6), sales-ready L1 and L6, one converted:
 rate 0.5, marketing pipeline O1 = 20,000; picked up within 24 h only L1: 1/5; won
 L1 and L5: 2/5. February: 2 leads (L2, L8), both sales-ready, L2 converted: 0.5;
-pipeline O2 + O4 = 15,000; both touched within 24 h (8 h and 4 h): 1.0.
+pipeline O2 + O4 = 15,000; both touched within 24 h (8 h and 4 h): 1.0. March:
+L10 only, not sales-ready, touched in time.
 """
 
 from __future__ import annotations
@@ -44,12 +47,22 @@ def test_shared_kpis_monthly_matches_hand_derivation(fixture_run):
     assert rows == [
         (dt.date(2026, 1, 1), 5, 2, 0.5, Decimal("20000.00"), 0.2, 0.4, "2026.1"),
         (dt.date(2026, 2, 1), 2, 2, 0.5, Decimal("15000.00"), 1.0, 0.0, "2026.1"),
+        (dt.date(2026, 3, 1), 1, 0, None, Decimal("0.00"), 1.0, 0.0, "2026.1"),
     ]
 
 
 def test_lead_funnel_has_one_row_per_live_lead(fixture_run):
     lead_ids = [row[0] for row in fixture_run.query("select lead_id from lead_funnel order by 1")]
-    assert [lead_id[-2:] for lead_id in lead_ids] == ["L1", "L2", "L3", "L4", "L5", "L6", "L8"]
+    assert [lead_id[-3:] for lead_id in lead_ids] == [
+        "0L1",
+        "0L2",
+        "0L3",
+        "0L4",
+        "0L5",
+        "0L6",
+        "0L8",
+        "L10",
+    ]
 
 
 def test_failed_criteria_name_each_missed_criterion(fixture_run):
@@ -67,6 +80,7 @@ def test_failed_criteria_name_each_missed_criterion(fixture_run):
         "L5": (False, "active_intent"),
         "L6": (True, None),
         "L8": (True, None),
+        "10": (False, "active_intent"),
     }
 
 

@@ -97,6 +97,18 @@ EXPORTS: tuple[ExportSpec, ...] = (
         **_SOFT_DELETE,
     ),
     _salesforce(
+        "LeadHistory",
+        "lead_history",
+        "Field history of leads (Owner and Status changes): the hand-offs between teams.",
+        freshness_column="CreatedDate",
+        LeadId="VARCHAR",
+        Field="VARCHAR",
+        OldValue="VARCHAR",
+        NewValue="VARCHAR",
+        CreatedDate=SALESFORCE_DATETIME,
+        **_SOFT_DELETE,
+    ),
+    _salesforce(
         "Contact",
         "contact",
         "Salesforce contacts; converted leads become contacts.",
