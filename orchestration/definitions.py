@@ -9,8 +9,14 @@ from orchestration.dbt.assets import revenue_dbt_models
 from orchestration.dbt.project import DBT_EXECUTABLE, revenue_dbt_project
 from orchestration.ingest.assets import export_assets
 from orchestration.publish.assets import analytics_duckdb
+from orchestration.reports.assets import weekly_pipeline_review_report
 from orchestration.resources import WarehouseResource
-from orchestration.schedules import nightly_refresh_job, nightly_refresh_schedule
+from orchestration.schedules import (
+    nightly_refresh_job,
+    nightly_refresh_schedule,
+    weekly_review_job,
+    weekly_review_schedule,
+)
 
 
 def build_definitions(warehouse: WarehouseResource) -> dg.Definitions:
@@ -21,10 +27,11 @@ def build_definitions(warehouse: WarehouseResource) -> dg.Definitions:
             source_mapping,
             revenue_dbt_models,
             analytics_duckdb,
+            weekly_pipeline_review_report,
         ],
         asset_checks=[*definition_checks, *freshness_checks],
-        jobs=[nightly_refresh_job],
-        schedules=[nightly_refresh_schedule],
+        jobs=[nightly_refresh_job, weekly_review_job],
+        schedules=[nightly_refresh_schedule, weekly_review_schedule],
         resources={
             "warehouse": warehouse,
             "dbt": DbtCliResource(project_dir=revenue_dbt_project, dbt_executable=DBT_EXECUTABLE),

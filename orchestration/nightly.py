@@ -11,6 +11,7 @@ import sys
 import dagster as dg
 import duckdb
 
+from orchestration.checks.assets import FRESHNESS_CHECK
 from orchestration.settings import warehouse_paths
 
 SUMMARY_MONTHS = 3
@@ -45,6 +46,24 @@ def kpi_summary(analytics_database: str) -> str:
     return "\n".join(lines)
 
 
+def check_report(evaluations: list[dg.AssetCheckEvaluation]) -> list[str]:
+    """One line per failed check; stale sources folded into one line."""
+    failed = {
+        (e.severity.value, e.asset_key.to_user_string(), e.check_name)
+        for e in evaluations
+        if not e.passed
+    }
+    stale = sorted(asset for _, asset, check in failed if check == FRESHNESS_CHECK)
+    lines = [
+        f"[{severity}] {asset}: {check} did not pass"
+        for severity, asset, check in sorted(failed)
+        if check != FRESHNESS_CHECK
+    ]
+    if stale:
+        lines.append(f"[WARN] stale sources (older than the agreed window): {', '.join(stale)}")
+    return lines
+
+
 def run_nightly_refresh(
     defs: dg.Definitions, instance: dg.DagsterInstance
 ) -> dg.ExecuteInProcessResult:
@@ -58,19 +77,8 @@ def main() -> int:
     paths = warehouse_paths()
     print(f"Landing data: {paths.landing_dir}")
     result = run_nightly_refresh(defs, dg.DagsterInstance.get())
-    failed_checks = sorted(
-        {
-            (
-                evaluation.severity.value,
-                evaluation.asset_key.to_user_string(),
-                evaluation.check_name,
-            )
-            for evaluation in result.get_asset_check_evaluations()
-            if not evaluation.passed
-        }
-    )
-    for severity, asset, check in failed_checks:
-        print(f"[{severity}] {asset}: {check} did not pass")
+    for line in check_report(result.get_asset_check_evaluations()):
+        print(line)
     if not result.success:
         print(
             "The nightly refresh failed; the BI file was not replaced. "

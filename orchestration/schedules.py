@@ -1,10 +1,14 @@
-"""The nightly refresh: every asset, checks included, at 02:00 in Amsterdam."""
+"""Jobs and schedules: the nightly refresh at 02:00 and the Monday report at 07:00."""
 
 import dagster as dg
 
+from orchestration.reports.assets import REPORTS_GROUP
+
+SCHEDULE_TIME_ZONE = "Europe/Amsterdam"
+
 nightly_refresh_job = dg.define_asset_job(
     name="nightly_refresh",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(REPORTS_GROUP),
     description="Ingest every export, rebuild all models, check, publish the BI file.",
 )
 
@@ -12,6 +16,20 @@ nightly_refresh_schedule = dg.ScheduleDefinition(
     name="nightly_refresh_schedule",
     job=nightly_refresh_job,
     cron_schedule="0 2 * * *",
-    execution_timezone="Europe/Amsterdam",
+    execution_timezone=SCHEDULE_TIME_ZONE,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+weekly_review_job = dg.define_asset_job(
+    name="weekly_pipeline_review",
+    selection=dg.AssetSelection.groups(REPORTS_GROUP),
+    description="Render last week's pipeline review from the published BI file.",
+)
+
+weekly_review_schedule = dg.ScheduleDefinition(
+    name="weekly_pipeline_review_schedule",
+    job=weekly_review_job,
+    cron_schedule="0 7 * * 1",
+    execution_timezone=SCHEDULE_TIME_ZONE,
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )

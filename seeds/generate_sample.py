@@ -5,16 +5,18 @@ Usage::
     python seeds/generate_sample.py [--out seeds/sample] [--seed 20261031] [--leads 3000]
 
 The same arguments always produce byte-identical files: every random choice comes from one
-``random.Random(seed)`` consumed in a fixed order, and the export instant is the constant
-``SNAPSHOT`` (2026-11-01T00:00:00Z), never the wall clock. Leads are created between
-2025-11-01 and 2026-10-31 (UTC). Every volume except the calendar-driven campaign plan scales
-with ``--leads``; rows are streamed to the CSV writers lead by lead, so memory stays small.
+``random.Random(seed)`` consumed in a fixed order (LeadHistory draws from its own
+``random.Random(seed + HISTORY_SEED_OFFSET)``, so it leaves every other file as it was), and the
+export instant is the constant ``SNAPSHOT`` (2026-11-01T00:00:00Z), never the wall clock. Leads
+are created between 2025-11-01 and 2026-10-31 (UTC). Every volume except the calendar-driven
+campaign plan scales with ``--leads``; rows are streamed to the CSV writers lead by lead, so
+memory stays small.
 
 Output (``<out>/salesforce/<Object>.csv`` as the Bulk API / Data Loader writes them, and
 ``<out>/marketing/*.csv`` as Marketo bulk exports):
 
-- salesforce: User, Account, Lead, Contact, Opportunity, OpportunityHistory, Task, Event,
-  Campaign, CampaignMember, DatedConversionRate
+- salesforce: User, Account, Lead, LeadHistory, Contact, Opportunity, OpportunityHistory, Task,
+  Event, Campaign, CampaignMember, DatedConversionRate
 - marketing: leads, activity_types, activities
 
 Story: about 22% of leads meet the agreed lead definition (>= 10 employees, a budget-authority
@@ -23,6 +25,17 @@ Request a Demo, Call Me Back, Pricing Question - within 30 days of CreatedDate).
 convert at ~30%, the rest at ~4%; lead sources differ visibly in volume, quality and cost.
 ``meets_lead_definition`` is the reference implementation; the script prints the monthly
 share it finds in the written files, plus row counts and funnel rates.
+
+LeadHistory holds the tracked Status and Owner changes, consistent with Lead.csv and Task.csv.
+Every lead starts ``Open - Not Contacted`` (no row for the initial value); the first sales task
+moves it to ``Working - Contacted``, and the decision to its current status (``Closed -
+Converted`` at the opportunity's CreatedDate, ``Closed - Not Converted`` after the last contact
+attempt, ``Nurture`` when recycled). Recycled leads also get an Owner row from the sales user who
+worked them to their marketing owner, at the same instant. About 10% of the sales-owned leads
+that marketing brought in (not those sales entered itself) start in a marketing user's queue and
+are handed to their sales owner minutes to hours after creation, before the first sales touch and
+no later than the lead's SystemModstamp. Soft-deleted and deliberately broken leads have no
+history.
 
 Deliberately broken rows. They are isolated: never converted, no Marketo person (the only
 Salesforce leads without one), no task, event or campaign membership points at them, so a
@@ -320,6 +333,12 @@ PLANTED_VALUES = {
     "title_newline": ("Title", "Director of\nOperations"),
 }
 
+STATUS_WORKING = "Working - Contacted"
+HISTORY_SEED_OFFSET = 17_017  # LeadHistory's own random stream: Random(seed + offset)
+# chance that a sales-owned lead marketing brought in started in a marketer's queue; the
+# leads sales entered itself (~14% of volume) never do, so ~10% of sales-owned leads do
+HANDOFF_SHARE = 0.117
+
 STAGES = ("Prospecting", "Qualification", "Proposal/Price Quote", "Negotiation/Review")
 STAGE_DAYS = ((2, 12), (5, 25), (5, 30), (3, 25))  # days spent in each open stage
 PROBABILITY = {
@@ -483,6 +502,7 @@ HEADERS = {
     "LeadSource,Status,OwnerId,CreatedDate,IsConverted,ConvertedDate,ConvertedOpportunityId,"
     "ConvertedContactId,ConvertedAccountId,IsDeleted,SystemModstamp,Disqualified_Reason__c,"
     "Industry,Country",
+    "salesforce/LeadHistory.csv": "Id,LeadId,Field,OldValue,NewValue,CreatedDate,IsDeleted",
     "salesforce/Contact.csv": "Id,AccountId,FirstName,LastName,Email,Phone,Title,LeadSource,"
     "OwnerId,CreatedDate,IsDeleted,SystemModstamp",
     "salesforce/Opportunity.csv": "Id,AccountId,Name,Amount,CurrencyIsoCode,StageName,"
@@ -518,6 +538,7 @@ class Output:
         s = self.sinks
         self.user, self.account = s["salesforce/User.csv"], s["salesforce/Account.csv"]
         self.lead, self.contact = s["salesforce/Lead.csv"], s["salesforce/Contact.csv"]
+        self.lead_history = s["salesforce/LeadHistory.csv"]
         self.opp = s["salesforce/Opportunity.csv"]
         self.opp_history = s["salesforce/OpportunityHistory.csv"]
         self.task, self.event = s["salesforce/Task.csv"], s["salesforce/Event.csv"]
@@ -904,16 +925,19 @@ class Stats:
     owners: Counter = field(default_factory=Counter)
     source: Counter = field(default_factory=Counter)
     opps: Counter = field(default_factory=Counter)
+    history: Counter = field(default_factory=Counter)
     sf_activities: int = 0
     sf_persons: int = 0
     messy: list[tuple[str, int, str]] = field(default_factory=list)  # file, line, detail
 
 
 class SampleGenerator:
-    """Streams one consistent sample; all randomness comes from the one seeded `rng`."""
+    """Streams one consistent sample; all randomness comes from the one seeded `rng`, except
+    LeadHistory's, which comes from `history_rng` so that adding it changed no other file."""
 
-    def __init__(self, rng: Random, n_leads: int, out: Output) -> None:
+    def __init__(self, rng: Random, n_leads: int, out: Output, history_rng: Random) -> None:
         self.rng = rng
+        self.history_rng = history_rng
         self.n_leads = n_leads
         self.out = out
         self.ids = IdFactory()
@@ -1147,10 +1171,10 @@ class SampleGenerator:
             ready,
         )
 
-    def _smoothed_chance(self, key: str, chance: float) -> bool:
+    def _smoothed_chance(self, key: str, chance: float, rng: Random | None = None) -> bool:
         """A coin flip that carries its shortfall forward, so small samples keep their rates."""
         debt = self.debts.get(key, 0.0) + chance
-        hit = self.rng.random() < debt
+        hit = (rng or self.rng).random() < debt
         self.debts[key] = debt - hit
         return hit
 
@@ -1637,6 +1661,8 @@ class SampleGenerator:
             p.country.name,
         ]
         self._write_lead_row(row, messy)
+        if not isolated and not sales.deleted_at:
+            self._write_lead_history(lead_id, created, profile, sales, changed)
         if not isolated:
             subscribed = next(
                 (a.at for a in activities if a.value == "Newsletter Signup" and a.at >= created),
@@ -1659,6 +1685,62 @@ class SampleGenerator:
             self._write_touches(sales, lead_id, contact_id, opp_id, opp, ae, reached_sql)
             self._write_person(p, lead_id, contact_id, created, converted, activities)
         self._record(seed, row, activities, sales, opp, ready, isolated)
+
+    def _write_lead_history(
+        self,
+        lead_id: str,
+        created: datetime,
+        profile: SourceProfile,
+        sales: SalesPlan,
+        modified: datetime,
+    ) -> None:
+        """Status and Owner changes of one lead, in time order, matching its row and tasks."""
+        owner = sales.owner
+        assert owner is not None
+        changes: list[tuple[datetime, str, str, str]] = []  # at, field, old, new
+        handoff = self._handoff_moment(created, profile, sales, modified)
+        if handoff:
+            marketer = self.history_rng.choice(self.marketers)
+            changes.append((handoff, "Owner", marketer.id, owner.id))
+        if sales.status != "Open - Not Contacted":
+            assert sales.first_touch is not None
+            changes.append((sales.first_touch, "Status", "Open - Not Contacted", STATUS_WORKING))
+        if sales.status not in ("Open - Not Contacted", STATUS_WORKING):
+            assert sales.decided_at is not None
+            changes.append((sales.decided_at, "Status", STATUS_WORKING, sales.status))
+            if sales.status == "Nurture":
+                # recycled: the rep who worked the lead hands it back to marketing
+                worked_by = sales.touches[0].owner
+                changes.append((sales.decided_at, "Owner", worked_by.id, owner.id))
+                self.stats.history["recycled"] += 1
+        for at, field_name, old, new in changes:
+            assert created <= at < SNAPSHOT
+            self.out.lead_history.row(
+                [self.ids.new("017"), lead_id, field_name, old, new, sf_dt(at), "false"]
+            )
+            self.stats.history[field_name] += 1
+
+    def _handoff_moment(
+        self, created: datetime, profile: SourceProfile, sales: SalesPlan, modified: datetime
+    ) -> datetime | None:
+        """When a lead marketing brought in left a marketer's queue for its sales owner, if so."""
+        if sales.status == "Nurture" or profile.entry == "sales":
+            return None  # owned by marketing now, or entered by sales itself
+        # a few minutes to a few hours after creation, before the first sales touch, and no
+        # later than the last modification Lead.csv shows
+        latest = min(created + timedelta(hours=4), modified, LAST_MOMENT)
+        if sales.first_touch:
+            latest = min(latest, sales.first_touch - timedelta(minutes=1))
+        earliest = created + timedelta(minutes=3)
+        if latest <= earliest:
+            return None
+        self.stats.history["handoff_eligible"] += 1
+        if not self._smoothed_chance("handoff", HANDOFF_SHARE, self.history_rng):
+            return None
+        low = math.log((earliest - created).total_seconds())
+        high = math.log((latest - created).total_seconds())
+        self.stats.history["handoff"] += 1
+        return created + secs(math.exp(self.history_rng.uniform(low, high)))
 
     def _cosmetic_mess(self, p: Person, messy: str | None) -> None:
         """Valid-but-untidy values a CRM collects; contacts inherit them on conversion."""
@@ -2193,7 +2275,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     started = time.perf_counter()
     out = Output(args.out)
-    generator = SampleGenerator(Random(args.seed), args.leads, out)
+    history_rng = Random(args.seed + HISTORY_SEED_OFFSET)
+    generator = SampleGenerator(Random(args.seed), args.leads, out, history_rng)
     try:
         generator.run()
     finally:
@@ -2230,6 +2313,12 @@ def print_report(root: Path, out: Output, stats: Stats, seconds: float) -> None:
     print("first touch: " + ", ".join(f"{k} {v / n_touch:.0%}" for k, v in stats.touch.items()))
     n_own = max(1, sum(stats.owners.values()))
     print("owners: " + ", ".join(f"{k} {v / n_own:.0%}" for k, v in stats.owners.items()))
+    h = stats.history
+    print(
+        f"lead history: Status {h['Status']}, Owner {h['Owner']} rows; recycled to marketing "
+        f"{h['recycled']}, marketing-to-sales hand-offs {h['handoff']} "
+        f"({h['handoff'] / max(1, stats.owners['sales']):.1%} of sales-owned leads)"
+    )
     o = stats.opps
     print(
         f"opportunities {o['total']}: closed {o['closed']}, won {o['won']} "

@@ -69,13 +69,25 @@ def test_dbt_models_are_grouped_by_layer(asset_graph):
     assert layer_of(["revenue_warehouse", "intermediate", "int_x"]) == "intermediate"
 
 
-def test_nightly_schedule_runs_everything_at_two_in_amsterdam():
+REPORT = dg.AssetKey(["reports", "weekly_pipeline_review"])
+
+
+def test_nightly_schedule_runs_everything_but_the_report_at_two_in_amsterdam():
     schedule = defs.resolve_schedule_def("nightly_refresh_schedule")
     assert schedule.cron_schedule == "0 2 * * *"
     assert schedule.execution_timezone == "Europe/Amsterdam"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     job = defs.resolve_job_def("nightly_refresh")
-    assert job.asset_layer.executable_asset_keys == defs.resolve_asset_graph().executable_asset_keys
+    everything = defs.resolve_asset_graph().executable_asset_keys
+    assert job.asset_layer.executable_asset_keys == everything - {REPORT}
+
+
+def test_monday_report_has_its_own_schedule_at_seven():
+    schedule = defs.resolve_schedule_def("weekly_pipeline_review_schedule")
+    assert schedule.cron_schedule == "0 7 * * 1"
+    assert schedule.execution_timezone == "Europe/Amsterdam"
+    job = defs.resolve_job_def("weekly_pipeline_review")
+    assert job.asset_layer.executable_asset_keys == {REPORT}
 
 
 def test_dbt_build_arguments():

@@ -33,6 +33,7 @@ LEAD_FUNNEL = get_asset_key_for_model([revenue_dbt_models], "lead_funnel")
 OPPORTUNITY_PIPELINE = get_asset_key_for_model([revenue_dbt_models], "opportunity_pipeline")
 SHARED_KPIS_MONTHLY = get_asset_key_for_model([revenue_dbt_models], "shared_kpis_monthly")
 SHOWN_VIOLATIONS = 20
+FRESHNESS_CHECK = "fresh_within_agreed_window"
 
 
 def fetch_rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
@@ -153,7 +154,7 @@ def sla_targets_met(warehouse: WarehouseResource) -> dg.AssetCheckResult:
 def build_freshness_check(spec: ExportSpec) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey(spec.asset_key_path),
-        name="fresh_within_agreed_window",
+        name=FRESHNESS_CHECK,
         description=f"The newest `{spec.freshness_column}` is within the agreed freshness window.",
     )
     def check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
