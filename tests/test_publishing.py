@@ -59,10 +59,11 @@ def test_changed_definition_changes_numbers_and_version(strict_then_broken):
     strict, published, _ = strict_then_broken
     assert strict.result.success
     # With 100 FTE as the floor, January keeps only L6 (100 FTE) and February only
-    # L2 (200 FTE); L1 (50) and L8 (12) drop out.
+    # L2 (200 FTE); L1 (50) and L8 (12) drop out. March's L10 never was sales-ready.
     assert published == [
         (dt.date(2026, 1, 1), 1, "2026.2-strict"),
         (dt.date(2026, 2, 1), 1, "2026.2-strict"),
+        (dt.date(2026, 3, 1), 0, "2026.2-strict"),
     ]
 
 
