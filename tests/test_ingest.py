@@ -1,31 +1,46 @@
-"""Loading export files: typed columns, extra columns kept, bad rows quarantined."""
+"""Loading export files: typed columns, extra columns kept, every row accounted for."""
 
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.ingest.csv_loader import QUARANTINE_TABLE, ExportFileError, load_export
+from orchestration.ingest.csv_loader import (
+    QUARANTINE_TABLE,
+    ExportFileError,
+    export_files,
+    load_export,
+)
 from orchestration.ingest.exports import EXPORTS, ExportSpec
 
 USER = next(spec for spec in EXPORTS if spec.table == "user")
+OPPORTUNITY = next(spec for spec in EXPORTS if spec.table == "opportunity")
 HEADER = "Id,FirstName,LastName,IsActive,CreatedDate,SystemModstamp,Department,Nickname\n"
 GOOD = "005A,Ann,Lee,true,2026-03-02T08:15:00.000Z,2026-03-02T08:15:00.000Z,Sales,annie\n"
+TEAM = {"team_attribute": "Department"}
 
 
 def write(tmp_path: Path, text: str, name: str = "User.csv", encoding: str = "utf-8") -> Path:
     path = tmp_path / name
-    path.write_text(text, encoding=encoding)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
     return path
 
 
-def load(path: Path, spec: ExportSpec = USER, **custom: str):
-    connection = duckdb.connect()
-    result = load_export(connection, spec, path, custom or {"team_attribute": "Department"})
-    return connection, result
+def load(paths: Path | list[Path], spec: ExportSpec = USER, custom=TEAM, connection=None):
+    connection = connection or duckdb.connect()
+    files = paths if isinstance(paths, list) else [paths]
+    return connection, load_export(connection, spec, files, custom)
+
+
+def quarantine(connection) -> list[tuple]:
+    return connection.execute(
+        f"select file_row, column_name, error_type from {QUARANTINE_TABLE} order by 1, 2"
+    ).fetchall()
 
 
 def test_typed_columns_extra_columns_and_custom_field_alias(tmp_path):
@@ -47,41 +62,119 @@ def test_bad_rows_are_quarantined_with_file_row_and_column(tmp_path):
         + "005C,Cy,Oh,false,2026-02-30T08:00:00.000Z,2026-03-02T08:15:00.000Z,Sales,c\n"
         + "005D,Di,Ng,false,2026-03-02T08:15:00.000Z,2026-03-02T08:15:00.000Z,Sales,d,extra\n"
         + ",No,Key,true,2026-03-02T08:15:00.000Z,2026-03-02T08:15:00.000Z,Sales,e\n"
+        + "005F,Short,Row,true\n"
     )
     path = write(tmp_path, text)
     connection, result = load(path)
-    rows = connection.execute(
-        f"select source_file, file_row, column_name, error_type from {QUARANTINE_TABLE} "
-        "order by file_row nulls last"
-    ).fetchall()
     # Rows as a spreadsheet numbers them: Bob's quoted two-line name is one row.
-    assert rows == [
-        (str(path), 3, "IsActive", "CAST"),
-        (str(path), 4, "CreatedDate", "CAST"),
-        (str(path), 5, None, "TOO MANY COLUMNS"),
-        (str(path), None, "Id", "MISSING KEY"),
+    assert quarantine(connection) == [
+        (3, "IsActive", "CAST"),
+        (4, "CreatedDate", "CAST"),
+        (5, None, "TOO MANY FIELDS"),
+        (6, "Id", "MISSING KEY"),
+        (7, None, "TOO FEW FIELDS"),
     ]
-    assert (result.rows_loaded, result.rows_quarantined) == (1, 4)
+    (reason, source_file) = connection.execute(
+        f"select reason, source_file from {QUARANTINE_TABLE} where file_row = 3"
+    ).fetchone()
+    assert reason == "value 'maybe' is not a valid BOOLEAN" and source_file == str(path)
+    assert (result.rows_loaded, result.rows_quarantined, result.rows_superseded) == (1, 5, 0)
 
 
-def test_every_row_in_the_file_is_loaded_or_quarantined(tmp_path):
-    text = HEADER + GOOD * 3 + "005X,X,Y,perhaps,,,Sales,z\n" + GOOD.replace("005A", "005E")
+def test_every_row_in_the_file_is_loaded_quarantined_or_superseded(tmp_path):
+    newer = GOOD.replace("2026-03-02T08:15:00.000Z,Sales", "2026-03-05T08:15:00.000Z,Sales")
+    text = (
+        HEADER + GOOD + newer + GOOD + "005X,X,Y,perhaps,,,Sales,z\n" + GOOD.replace("005A", "005E")
+    )
     path = write(tmp_path, text)
     with path.open(newline="") as handle:
         records_in_file = sum(1 for _ in csv.reader(handle)) - 1
     _, result = load(path)
-    assert result.rows_loaded + result.rows_quarantined == records_in_file == 5
+    assert (result.rows_loaded, result.rows_quarantined, result.rows_superseded) == (2, 1, 2)
+    assert result.rows_read == records_in_file == 5
+    assert result.reconciles
 
 
-def test_loading_again_replaces_rather_than_appends(tmp_path):
+def test_newer_export_upserts_by_id_using_system_modstamp(tmp_path):
+    first = write(tmp_path, HEADER + GOOD, name="salesforce/User.csv")
+    later = write(
+        tmp_path,
+        HEADER
+        + GOOD.replace(",annie", ",ann-marie").replace(
+            "2026-03-02T08:15:00.000Z,Sales", "2026-03-09T08:15:00.000Z,Sales"
+        ),
+        name="salesforce/User/2026-03-09.csv",
+    )
+    stale = write(
+        tmp_path,
+        HEADER
+        + GOOD.replace(",annie", ",stale").replace(
+            "2026-03-02T08:15:00.000Z,Sales", "2026-03-01T08:15:00.000Z,Sales"
+        ),
+        name="salesforce/User/2026-03-10.csv",
+    )
+    files = export_files(tmp_path, USER)
+    assert files == [first, later, stale]
+    connection, result = load(files)
+    assert connection.execute("select Nickname from salesforce.user").fetchall() == [("ann-marie",)]
+    assert (result.rows_read, result.rows_loaded, result.rows_superseded) == (3, 1, 2)
+
+
+def test_loading_the_same_files_twice_changes_nothing(tmp_path):
     path = write(tmp_path, HEADER + GOOD + "005B,B,C,maybe,,,Sales,x\n")
     connection = duckdb.connect()
+    snapshots = []
     for _ in range(2):
-        result = load_export(connection, USER, path, {"team_attribute": "Department"})
-    counts = connection.execute(
-        f"select (select count(*) from salesforce.user), (select count(*) from {QUARANTINE_TABLE})"
-    ).fetchone()
-    assert counts == (1, 1) == (result.rows_loaded, result.rows_quarantined)
+        load(path, connection=connection)
+        snapshots.append(
+            connection.execute(
+                "select (select list(Id order by Id) from salesforce.user), "
+                f"(select count(*) from {QUARANTINE_TABLE})"
+            ).fetchone()
+        )
+    assert snapshots[0] == snapshots[1] == (["005A"], 1)
+
+
+def test_windows_1252_semicolons_european_numbers_and_snake_case(tmp_path):
+    text = (
+        "id;account_id;name;amount;currency_iso_code;stage_name;close_date;is_closed;is_won;"
+        "lead_source;campaign_id;owner_id;created_date;system_modstamp;is_deleted;extra_note\n"
+        "006A;001A;Café Noir;€ 1.234,56;EUR;Closed Won;2026-03-01;true;true;Web;;005A;"
+        "2026-02-01T10:00:00.000Z;2026-03-01T10:00:00.000Z;false;Überweisung\n"
+        "006B;001A;Second;12.500;EUR;Prospecting;2026-04-01;false;false;Web;;005A;"
+        "2026-02-01T10:00:00.000Z;2026-02-01T10:00:00.000Z;false;\n"
+        "006C;001A;US style;1,234.50;USD;Prospecting;2026-04-01;false;false;Web;;005A;"
+        "2026-02-01T10:00:00.000Z;2026-02-01T10:00:00.000Z;false;\n"
+    )
+    path = write(tmp_path, text, name="Opportunity.csv", encoding="cp1252")
+    connection, result = load(path, spec=OPPORTUNITY, custom={})
+    rows = connection.execute(
+        "select Id, Name, Amount, extra_note from salesforce.opportunity order by Id"
+    ).fetchall()
+    assert rows == [
+        ("006A", "Café Noir", Decimal("1234.56"), "Überweisung"),
+        ("006B", "Second", Decimal("12500.00"), None),
+        ("006C", "US style", Decimal("1234.50"), None),
+    ]
+    assert result.rows_quarantined == 0
+
+
+def test_latin_1_file_is_read(tmp_path):
+    path = write(tmp_path, HEADER + GOOD.replace("Ann", "Anaïs"), encoding="latin-1")
+    connection, _ = load(path)
+    assert connection.execute("select FirstName from salesforce.user").fetchone() == ("Anaïs",)
+
+
+def test_columns_reordered_or_added_are_fine(tmp_path):
+    header = "Department,Nickname,SystemModstamp,CreatedDate,IsActive,LastName,FirstName,Id,New\n"
+    row = "Sales,annie,2026-03-02T08:15:00.000Z,2026-03-02T08:15:00.000Z,true,Lee,Ann,005A,n\n"
+    connection, result = load(write(tmp_path, header + row))
+    assert connection.execute("select Id, FirstName, New from salesforce.user").fetchone() == (
+        "005A",
+        "Ann",
+        "n",
+    )
+    assert result.rows_loaded == 1
 
 
 def test_missing_required_column_names_file_and_column(tmp_path):
@@ -95,17 +188,18 @@ def test_missing_required_column_names_file_and_column(tmp_path):
 def test_missing_custom_field_column_is_named(tmp_path):
     path = write(tmp_path, HEADER + GOOD)
     with pytest.raises(ExportFileError, match="'Team__c' missing"):
-        load(path, team_attribute="Team__c")
+        load(path, custom={"team_attribute": "Team__c"})
 
 
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(ExportFileError, match=r"User\.csv: export file not found"):
-        load(tmp_path / "User.csv")
+        export_files(tmp_path, USER)
 
 
 def test_utf8_byte_order_mark_is_not_part_of_the_first_column(tmp_path):
-    _, result = load(write(tmp_path, HEADER + GOOD, encoding="utf-8-sig"))
-    assert result.columns[0] == "Id" and result.rows_loaded == 1
+    connection, result = load(write(tmp_path, HEADER + GOOD, encoding="utf-8-sig"))
+    assert connection.execute("select Id from salesforce.user").fetchone() == ("005A",)
+    assert result.rows_loaded == 1
 
 
 def test_marketo_activity_export_keeps_json_attributes(tmp_path):
@@ -117,8 +211,7 @@ def test_marketo_activity_export_keeps_json_attributes(tmp_path):
         'g-1,7,2026-03-02T08:15:00Z,104,9,3,Webinar - Q1,"{""New Status"": ""Attended""}"\n',
         name="activities.csv",
     )
-    connection = duckdb.connect()
-    load_export(connection, spec, path)
+    connection, _ = load(path, spec=spec, custom={})
     assert connection.execute(
         "select leadId, attributes->>'New Status' from marketo.activities"
     ).fetchone() == (7, "Attended")

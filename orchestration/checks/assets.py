@@ -26,6 +26,7 @@ from orchestration.checks.rules import (
     staleness,
 )
 from orchestration.dbt.assets import revenue_dbt_models
+from orchestration.ingest.csv_loader import RECONCILIATION_TABLE
 from orchestration.ingest.exports import EXPORTS, ExportSpec
 from orchestration.resources import WarehouseResource
 
@@ -177,6 +178,43 @@ def build_freshness_check(spec: ExportSpec) -> dg.AssetChecksDefinition:
     return check
 
 
+def build_reconciliation_check(spec: ExportSpec) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(spec.asset_key_path),
+        name="every_row_accounted_for",
+        blocking=True,
+        description=(
+            "Rows read = rows loaded + rows quarantined + rows superseded by a newer version, "
+            "and the raw table holds exactly the rows loaded."
+        ),
+    )
+    def check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as connection:
+            (read, loaded, quarantined, superseded) = connection.execute(
+                f"""
+                select rows_read, rows_loaded, rows_quarantined, rows_superseded
+                from {RECONCILIATION_TABLE} where source = ? and table_name = ?
+                """,
+                [spec.source, spec.table],
+            ).fetchone()
+            (in_table,) = connection.execute(
+                f'select count(*) from "{spec.source}"."{spec.table}"'
+            ).fetchone()
+        return dg.AssetCheckResult(
+            passed=read == loaded + quarantined + superseded and in_table == loaded,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "rows_read": read,
+                "rows_loaded": loaded,
+                "rows_quarantined": quarantined,
+                "rows_superseded": superseded,
+                "rows_in_raw_table": in_table,
+            },
+        )
+
+    return check
+
+
 definition_checks = [
     sales_ready_leads_meet_definition,
     disqualified_leads_have_agreed_reason,
@@ -186,3 +224,4 @@ definition_checks = [
     sla_targets_met,
 ]
 freshness_checks = [build_freshness_check(spec) for spec in EXPORTS if spec.freshness_column]
+reconciliation_checks = [build_reconciliation_check(spec) for spec in EXPORTS]

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.agreements.documents import load_source_mapping
-from orchestration.ingest.csv_loader import QUARANTINE_TABLE, load_export
+from orchestration.ingest.csv_loader import QUARANTINE_TABLE, export_files, load_export
 from orchestration.ingest.exports import EXPORTS, ExportSpec
 from orchestration.resources import WarehouseResource
 
@@ -24,20 +24,22 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
             if spec.source == "salesforce"
             else {}
         )
-        source_file = paths.landing_dir / spec.relative_path
+        files = export_files(paths.landing_dir, spec)
         with warehouse.connect() as connection:
-            result = load_export(connection, spec, source_file, custom_fields)
+            result = load_export(connection, spec, files, custom_fields)
         if result.rows_quarantined:
             context.log.warning(
-                f"{result.rows_quarantined} row(s) of {source_file} set aside in {QUARANTINE_TABLE}"
+                f"{result.rows_quarantined} row(s) of {spec.relative_path} set aside in "
+                f"{QUARANTINE_TABLE}"
             )
         return dg.MaterializeResult(
             metadata={
-                "source_file": dg.MetadataValue.path(str(source_file)),
+                "source_files": dg.MetadataValue.md("\n".join(f"- `{f}`" for f in files)),
+                "rows_read": result.rows_read,
                 "rows_loaded": result.rows_loaded,
                 "rows_quarantined": result.rows_quarantined,
+                "rows_superseded": result.rows_superseded,
                 "dagster/row_count": result.rows_loaded,
-                "columns": ", ".join(result.columns),
             }
         )
 

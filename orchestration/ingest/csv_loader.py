@@ -1,15 +1,25 @@
-"""Load one export file into the raw layer with DuckDB's CSV reader.
+"""Load an object's export files into the raw layer with DuckDB's CSV reader.
 
-Rows that do not fit the contract (a value that does not parse as its column's type,
-too many or too few fields, an empty key) are not dropped: they go to the quarantine
-table with file, row, column and reason, and the load reports how many.
+Every row read is accounted for: it is loaded, quarantined (with file, row, column
+and reason) or superseded by a newer version of the same record. Files are read as
+text first and cast in SQL, so a bad value names its column instead of failing the
+whole file, and real-world variations are absorbed: a UTF-8 byte order mark,
+Windows-1252 / Latin-1 files, `;` or tab delimiters, European number formats
+(`1.234,56`, `€ 1.234,56`), quoted newlines, and snake_case headers as Fivetran or
+Airbyte write them (`is_converted` for `IsConverted`). A required column that is
+missing fails the load; nothing is guessed silently.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-from collections.abc import Mapping
+import io
+import re
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,56 +29,148 @@ from orchestration.ingest.exports import ExportSpec
 
 QUARANTINE_SCHEMA = "raw_quarantine"
 QUARANTINE_TABLE = f"{QUARANTINE_SCHEMA}.rejected_rows"
+RECONCILIATION_TABLE = f"{QUARANTINE_SCHEMA}.load_reconciliation"
+# Marks a field the reader padded because the row was short: an empty field reads as ''.
+PADDED = "\x01"
+OVERFLOW_COLUMN = "_overflow"
+DELIMITERS = (",", ";", "\t", "|")
+NUMERIC_TYPES = ("DECIMAL", "DOUBLE", "BIGINT", "INTEGER")
 
 
 class ExportFileError(ValueError):
-    """An export file cannot be loaded at all: missing, unreadable, or missing a column."""
+    """An export cannot be loaded at all: missing, unreadable, or missing a column."""
 
 
 @dataclass(frozen=True)
 class LoadResult:
-    source_file: Path
+    files: tuple[Path, ...]
+    rows_read: int
     rows_loaded: int
     rows_quarantined: int
+    rows_superseded: int
     columns: tuple[str, ...]
+
+    @property
+    def reconciles(self) -> bool:
+        return self.rows_read == self.rows_loaded + self.rows_quarantined + self.rows_superseded
 
 
 def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def read_header(path: Path) -> list[str]:
-    if not path.is_file():
-        raise ExportFileError(f"{path}: export file not found")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
-    except UnicodeDecodeError as error:
-        raise ExportFileError(f"{path}: not readable as UTF-8 ({error.reason})") from error
-    if not header:
+def quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def export_files(landing_dir: Path, spec: ExportSpec) -> list[Path]:
+    """`salesforce/Lead.csv` plus any later exports in `salesforce/Lead/*.csv`, oldest first."""
+    single = landing_dir / spec.relative_path
+    folder = single.with_suffix("")
+    files = ([single] if single.is_file() else []) + sorted(folder.glob("*.csv"))
+    if not files:
+        raise ExportFileError(f"{single}: export file not found (nor any in {folder}/)")
+    return files
+
+
+def normalised_name(name: str) -> str:
+    """`IsConverted`, `is_converted` and `ISCONVERTED` all become `isconverted`."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def text_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the bytes allow it, else Windows-1252 or Latin-1."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return "latin-1"
+
+
+@contextmanager
+def utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
+    """DuckDB reads UTF-8; other encodings are transcoded to a temporary copy."""
+    if encoding == "utf-8-sig":
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="revenue-transcode-") as scratch:
+        target = Path(scratch) / path.name
+        with (
+            path.open(encoding=encoding, newline="") as source,
+            target.open("w", encoding="utf-8", newline="") as sink,
+        ):
+            while chunk := source.read(1 << 20):
+                sink.write(chunk)
+        yield target
+
+
+def read_header(path: Path) -> tuple[list[str], str]:
+    """The header row and the delimiter it uses."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        first_line = handle.readline()
+    if not first_line.strip():
         raise ExportFileError(f"{path}: file is empty, expected a header row")
-    return [name.strip() for name in header]
+    delimiter = max(DELIMITERS, key=first_line.count)
+    header = next(csv.reader(io.StringIO(first_line), delimiter=delimiter))
+    return [name.strip() for name in header], delimiter
 
 
-def column_types(
-    path: Path, header: list[str], spec: ExportSpec, custom_fields: Mapping[str, str]
+def map_columns(
+    path: Path, header: Sequence[str], spec: ExportSpec, custom_fields: Mapping[str, str]
 ) -> dict[str, str]:
-    """Types for every column in the file's own order; unknown columns stay text."""
-    present = set(header)
+    """File column -> warehouse column: contract names win, other columns keep theirs."""
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    if duplicated:
+        raise ExportFileError(f"{path}: column(s) {', '.join(duplicated)} appear more than once")
+    by_normalised = {normalised_name(column): column for column in header}
     wanted = [*spec.columns, *custom_fields.values()]
-    missing = [column for column in wanted if column not in present]
+    missing = [column for column in wanted if normalised_name(column) not in by_normalised]
     if missing:
         raise ExportFileError(
             f"{path}: required column(s) {', '.join(repr(c) for c in missing)} missing; "
             f"the file has: {', '.join(header)}"
         )
-    duplicated = sorted({column for column in header if header.count(column) > 1})
-    if duplicated:
-        raise ExportFileError(f"{path}: column(s) {', '.join(duplicated)} appear more than once")
-    return {column: spec.columns.get(column, "VARCHAR") for column in header}
+    canonical = {by_normalised[normalised_name(column)]: column for column in wanted}
+    return {column: canonical.get(column, column) for column in header}
 
 
-def _ensure_quarantine(connection: duckdb.DuckDBPyConnection) -> None:
+def _cast_expression(column: str, duckdb_type: str) -> str:
+    text = f"nullif({quote_identifier(column)}, '')"
+    if duckdb_type.startswith(NUMERIC_TYPES):
+        text = f"revenue_parse_number({text})"
+    return f"try_cast({text} as {duckdb_type})"
+
+
+def _define_macros(connection: duckdb.DuckDBPyConnection) -> None:
+    # European exports write 1.234,56 or € 1.234,56; US-style 1,234.56 also occurs.
+    connection.execute(
+        r"""
+        create or replace temp macro revenue_strip_number(raw) as
+            regexp_replace(raw, '[€$£\s\x{00a0}]', '', 'g')
+        """
+    )
+    connection.execute(
+        r"""
+        create or replace temp macro revenue_parse_number(raw) as
+            case
+                when regexp_full_match(revenue_strip_number(raw), '[-+]?\d{1,3}(\.\d{3})+(,\d+)?')
+                    or regexp_full_match(revenue_strip_number(raw), '[-+]?\d+,\d+')
+                    then replace(replace(revenue_strip_number(raw), '.', ''), ',', '.')
+                when regexp_full_match(revenue_strip_number(raw), '[-+]?\d{1,3}(,\d{3})+(\.\d+)?')
+                    then replace(revenue_strip_number(raw), ',', '')
+                else revenue_strip_number(raw)
+            end
+        """
+    )
+
+
+def _ensure_bookkeeping(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(f"create schema if not exists {QUARANTINE_SCHEMA}")
     connection.execute(
         f"""
@@ -77,8 +179,7 @@ def _ensure_quarantine(connection: duckdb.DuckDBPyConnection) -> None:
             table_name varchar,
             source_file varchar,
             -- The row as a spreadsheet shows it: the header is row 1, and a quoted
-            -- value spanning several lines is still one row. Null for a row that
-            -- parsed but breaks a rule; raw_record then holds the row as JSON.
+            -- value spanning several lines is still one row.
             file_row bigint,
             column_name varchar,
             error_type varchar,
@@ -88,91 +189,234 @@ def _ensure_quarantine(connection: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+    connection.execute(
+        f"""
+        create table if not exists {RECONCILIATION_TABLE} (
+            source varchar,
+            table_name varchar,
+            files varchar[],
+            rows_read bigint,
+            rows_loaded bigint,
+            rows_quarantined bigint,
+            rows_superseded bigint,
+            loaded_at timestamptz
+        )
+        """
+    )
+
+
+def _read_file_as_text(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    spec: ExportSpec,
+    custom_fields: Mapping[str, str],
+    file_index: int,
+) -> dict[str, str]:
+    """Append one file's rows, all text, to the temp table `file_rows_<n>`."""
+    encoding = text_encoding(path)
+    with utf8_copy(path, encoding) as readable:
+        header, delimiter = read_header(readable)
+        mapping = map_columns(path, header, spec, custom_fields)
+        columns = {name: "VARCHAR" for name in [*header, OVERFLOW_COLUMN]}
+        renamed = ", ".join(
+            f"{quote_identifier(source)} as {quote_identifier(target)}"
+            for source, target in mapping.items()
+        )
+        # One thread keeps the file's row order, which gives each row its number.
+        connection.execute(
+            f"""
+            create or replace temp table file_rows_{file_index} as
+            select
+                ?::varchar as _source_file,
+                row_number() over () + 1 as _file_row,
+                {renamed},
+                {quote_identifier(header[-1])} is null as _is_short,
+                {quote_identifier(OVERFLOW_COLUMN)} is not null as _is_long
+            from read_csv(
+                ?, header = false, skip = 1, auto_detect = false, all_varchar = true,
+                parallel = false, strict_mode = false, null_padding = true,
+                delim = ?, quote = '"', escape = '"', nullstr = ?, columns = ?
+            )
+            """,
+            [str(path), str(readable), delimiter, PADDED, columns],
+        )
+    return mapping
 
 
 def load_export(
     connection: duckdb.DuckDBPyConnection,
     spec: ExportSpec,
-    path: Path,
+    files: Sequence[Path],
     custom_fields: Mapping[str, str] | None = None,
 ) -> LoadResult:
-    """Replace `<source>.<table>` with the rows of `path` and quarantine the rest.
+    """Replace `<source>.<table>` with the latest version of every record in `files`.
 
     `custom_fields` maps a warehouse field name to the org's column holding it; the
     column is kept under its own name and copied under the warehouse name.
     """
     custom_fields = dict(custom_fields or {})
-    header = read_header(path)
-    types = column_types(path, header, spec, custom_fields)
     key = spec.key_column
     target = f"{quote_identifier(spec.source)}.{quote_identifier(spec.table)}"
     loaded_at = dt.datetime.now(dt.UTC)
-    reader = (
-        "read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', "
-        "escape = '\"', nullstr = '', columns = ?, store_rejects = true, "
-        "rejects_table = 'csv_rejected_values', rejects_scan = 'csv_rejected_scans')"
-    )
-    aliases = "".join(
-        f", {quote_identifier(column)} as {quote_identifier(field)}"
-        for field, column in custom_fields.items()
-    )
+    _define_macros(connection)
+    _ensure_bookkeeping(connection)
 
-    _ensure_quarantine(connection)
     connection.execute("begin transaction")
     try:
+        extra_columns: dict[str, None] = {}
+        for index, path in enumerate(files):
+            mapping = _read_file_as_text(connection, path, spec, custom_fields, index)
+            extra_columns.update(
+                dict.fromkeys(c for c in mapping.values() if c not in spec.columns)
+            )
+        all_rows = " union all by name ".join(
+            f"select * from file_rows_{index}" for index in range(len(files))
+        )
+        connection.execute(f"create or replace temp table read_rows as {all_rows}")
+        _quarantine(connection, spec, key, loaded_at)
+        typed = ", ".join(
+            f"{_cast_expression(column, kind)} as {quote_identifier(column)}"
+            for column, kind in spec.columns.items()
+        )
+        extras = "".join(
+            f", nullif({quote_identifier(column)}, '') as {quote_identifier(column)}"
+            for column in extra_columns
+        )
+        aliases = "".join(
+            f", nullif({quote_identifier(column)}, '') as {quote_identifier(field)}"
+            for field, column in custom_fields.items()
+        )
+        newest_first = (
+            f"{_cast_expression(spec.version_column, spec.columns[spec.version_column])} "
+            "desc nulls last, "
+            if spec.version_column
+            else ""
+        )
         connection.execute(f"create schema if not exists {quote_identifier(spec.source)}")
         connection.execute(
             f"""
-            create or replace temp table loaded_rows as
-            select *{aliases}, ?::varchar as _source_file, ?::timestamptz as _loaded_at
-            from {reader}
-            """,
-            [str(path), loaded_at, str(path), types],
-        )
-        scope = [spec.source, spec.table]
-        connection.execute(
-            f"delete from {QUARANTINE_TABLE} where source = ? and table_name = ?", scope
-        )
-        connection.execute(
-            f"""
-            insert into {QUARANTINE_TABLE}
-            select ?, ?, ?, line, column_name, error_type, error_message, csv_line, ?
-            from csv_rejected_values
-            """,
-            [*scope, str(path), loaded_at],
-        )
-        connection.execute(
-            f"""
-            insert into {QUARANTINE_TABLE}
-            select ?, ?, ?, null, ?, 'MISSING KEY', 'required key ' || ? || ' is empty',
-                   to_json(loaded_rows)::varchar, ?
-            from loaded_rows where {quote_identifier(key)} is null
-            """,
-            [*scope, str(path), key, key, loaded_at],
-        )
-        connection.execute(
-            f"""
             create or replace table {target} as
-            select * from loaded_rows where {quote_identifier(key)} is not null
-            """
-        )
-        (rows_loaded,) = connection.execute(f"select count(*) from {target}").fetchone()
-        (rows_quarantined,) = connection.execute(
-            f"""
-            select count(distinct coalesce(file_row::varchar, raw_record))
-            from {QUARANTINE_TABLE} where source = ? and table_name = ?
+            select {typed}{extras}{aliases}, _source_file, ?::timestamptz as _loaded_at
+            from read_rows
+            anti join rejected_rows using (_source_file, _file_row)
+            qualify row_number() over (
+                partition by {quote_identifier(key)}
+                order by {newest_first}_source_file desc, _file_row desc
+            ) = 1
             """,
-            scope,
-        ).fetchone()
-        for scratch in ("loaded_rows", "csv_rejected_values", "csv_rejected_scans"):
-            connection.execute(f"drop table {scratch}")
+            [loaded_at],
+        )
+        result = _reconcile(connection, spec, target, files, loaded_at, tuple(spec.columns))
+        for index in range(len(files)):
+            connection.execute(f"drop table file_rows_{index}")
+        connection.execute("drop table read_rows")
+        connection.execute("drop table rejected_rows")
         connection.execute("commit")
     except duckdb.Error as error:
         connection.execute("rollback")
-        raise ExportFileError(f"{path}: could not be loaded: {error}") from error
-    return LoadResult(
-        source_file=path,
+        raise ExportFileError(
+            f"{', '.join(str(f) for f in files)}: could not be loaded: {error}"
+        ) from error
+    except ExportFileError:
+        connection.execute("rollback")
+        raise
+    return result
+
+
+def _quarantine(
+    connection: duckdb.DuckDBPyConnection, spec: ExportSpec, key: str, loaded_at: dt.datetime
+) -> None:
+    """Replace this object's quarantine with every rule each read row breaks."""
+    scope = [spec.source, spec.table]
+    rules = [
+        ("TOO FEW FIELDS", "null", "_is_short", "'the row has fewer fields than the header'"),
+        ("TOO MANY FIELDS", "null", "_is_long", "'the row has more fields than the header'"),
+        (
+            "MISSING KEY",
+            quote_literal(key),
+            f"nullif({quote_identifier(key)}, '') is null",
+            quote_literal(f"required key {key} is empty"),
+        ),
+    ] + [
+        (
+            "CAST",
+            quote_literal(column),
+            f"nullif({quote_identifier(column)}, '') is not null "
+            f"and {_cast_expression(column, kind)} is null",
+            f"'value ''' || {quote_identifier(column)} || ''' is not a valid {kind}'",
+        )
+        for column, kind in spec.columns.items()
+        if kind != "VARCHAR"
+    ]
+    checks = " union all ".join(
+        f"""
+        select {quote_literal(error_type)} as error_type, {column} as column_name,
+               {reason} as reason, _source_file, _file_row,
+               to_json(read_rows)::varchar as raw_record
+        from read_rows where {condition}
+        """
+        for error_type, column, condition, reason in rules
+    )
+    connection.execute(f"delete from {QUARANTINE_TABLE} where source = ? and table_name = ?", scope)
+    connection.execute(
+        f"""
+        insert into {QUARANTINE_TABLE}
+        select ?, ?, _source_file, _file_row, column_name, error_type, reason, raw_record, ?
+        from ({checks}) as broken
+        """,
+        [*scope, loaded_at],
+    )
+    connection.execute(
+        f"""
+        create or replace temp table rejected_rows as
+        select distinct source_file as _source_file, file_row as _file_row
+        from {QUARANTINE_TABLE}
+        where source = ? and table_name = ?
+        """,
+        scope,
+    )
+
+
+def _reconcile(
+    connection: duckdb.DuckDBPyConnection,
+    spec: ExportSpec,
+    target: str,
+    files: Sequence[Path],
+    loaded_at: dt.datetime,
+    columns: tuple[str, ...],
+) -> LoadResult:
+    scope = [spec.source, spec.table]
+    (rows_read,) = connection.execute("select count(*) from read_rows").fetchone()
+    (rows_loaded,) = connection.execute(f"select count(*) from {target}").fetchone()
+    (rows_quarantined,) = connection.execute("select count(*) from rejected_rows").fetchone()
+    # Counted on their own, not as a remainder, so the reconciliation can fail.
+    (rows_superseded,) = connection.execute(
+        f"""
+        select count(*) - count(distinct {quote_identifier(spec.key_column)})
+        from read_rows anti join rejected_rows using (_source_file, _file_row)
+        """
+    ).fetchone()
+    result = LoadResult(
+        files=tuple(files),
+        rows_read=rows_read,
         rows_loaded=rows_loaded,
         rows_quarantined=rows_quarantined,
-        columns=tuple(types),
+        rows_superseded=rows_superseded,
+        columns=columns,
     )
+    connection.execute(
+        f"delete from {RECONCILIATION_TABLE} where source = ? and table_name = ?", scope
+    )
+    connection.execute(
+        f"insert into {RECONCILIATION_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            *scope,
+            [str(f) for f in files],
+            result.rows_read,
+            result.rows_loaded,
+            result.rows_quarantined,
+            result.rows_superseded,
+            loaded_at,
+        ],
+    )
+    return result

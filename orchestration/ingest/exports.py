@@ -21,6 +21,8 @@ class ExportSpec:
     # The column that says how recent the export is; None for reference data that
     # legitimately stays unchanged for months.
     freshness_column: str | None = "SystemModstamp"
+    # Which of two rows with the same key is newer; None for records that never change.
+    version_column: str | None = "SystemModstamp"
 
     @property
     def asset_key_path(self) -> list[str]:
@@ -42,6 +44,7 @@ def _salesforce(
     table: str,
     description: str,
     freshness_column: str | None = "SystemModstamp",
+    version_column: str | None = "SystemModstamp",
     **columns: str,
 ) -> ExportSpec:
     return ExportSpec(
@@ -51,6 +54,7 @@ def _salesforce(
         columns={"Id": "VARCHAR", **columns},
         description=description,
         freshness_column=freshness_column,
+        version_column=version_column,
     )
 
 
@@ -101,6 +105,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "lead_history",
         "Field history of leads (Owner and Status changes): the hand-offs between teams.",
         freshness_column="CreatedDate",
+        version_column=None,
         LeadId="VARCHAR",
         Field="VARCHAR",
         OldValue="VARCHAR",
@@ -202,6 +207,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "dated_conversion_rate",
         "Units of a currency per 1 EUR, per validity period (advanced currency management).",
         freshness_column=None,
+        version_column=None,
         IsoCode="VARCHAR",
         ConversionRate="DECIMAL(18, 9)",
         StartDate="DATE",
@@ -221,6 +227,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         },
         description="Marketo persons (bulk lead export) with their Salesforce ids and email.",
         freshness_column="updatedAt",
+        version_column="updatedAt",
     ),
     ExportSpec(
         source="marketo",
@@ -229,6 +236,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         columns={"id": "INTEGER", "name": "VARCHAR"},
         description="Marketo activity type catalogue.",
         freshness_column=None,
+        version_column=None,
     ),
     ExportSpec(
         source="marketo",
@@ -245,5 +253,6 @@ EXPORTS: tuple[ExportSpec, ...] = (
         },
         description="Marketo bulk activity export: page views, forms, email clicks, webinars.",
         freshness_column="activityDate",
+        version_column=None,
     ),
 )
