@@ -8,7 +8,7 @@ DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/te
 
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install run test dev lint format sample clean
+.PHONY: install run test dev lint format sample erase clean
 
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
@@ -29,7 +29,16 @@ install: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 run: install
 	$(PYTHON) -m orchestration.nightly
 
-test: install
+# tests/test_postgres_instance.py starts a throwaway PostgreSQL server; it fails (not
+# skips) without the server binaries, so install Debian's package when they are absent.
+postgres-server:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || { \
+		echo "Installing the PostgreSQL server (needed by the test suite)"; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+test: install postgres-server
 	$(PYTHON) -m pytest
 
 dev: install
@@ -43,6 +52,11 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix orchestration tests seeds
 	$(VENV)/bin/ruff format orchestration tests seeds
+
+# GDPR erasure of one person: make erase EMAIL=person@example.com
+erase: install
+	@test -n "$(EMAIL)" || { echo "usage: make erase EMAIL=person@example.com"; exit 2; }
+	$(PYTHON) -m orchestration.erase "$(EMAIL)"
 
 # The shipped sample is committed; this regenerates it deterministically.
 sample: install

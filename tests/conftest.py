@@ -17,9 +17,14 @@ import pytest
 from orchestration.definitions import build_definitions
 from orchestration.nightly import run_nightly_refresh
 from orchestration.resources import WarehouseResource
-from orchestration.settings import DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE
+from orchestration.settings import (
+    DEFAULT_DEFINITIONS_FILE,
+    DEFAULT_SOURCE_MAPPING_FILE,
+    PROJECT_ROOT,
+)
 
 FIXTURE_LANDING = Path(__file__).parent / "fixtures" / "landing"
+PROJECT_DBT_DIR = PROJECT_ROOT / "dbt_project"
 
 
 @dataclass

@@ -16,6 +16,9 @@ from orchestration.ingest.csv_loader import (
     load_export,
 )
 from orchestration.ingest.exports import EXPORTS, ExportSpec
+from orchestration.ingest.privacy import PrivacyRules
+
+PRIVACY = PrivacyRules(key=b"test-key")
 
 USER = next(spec for spec in EXPORTS if spec.table == "user")
 OPPORTUNITY = next(spec for spec in EXPORTS if spec.table == "opportunity")
@@ -34,7 +37,7 @@ def write(tmp_path: Path, text: str, name: str = "User.csv", encoding: str = "ut
 def load(paths: Path | list[Path], spec: ExportSpec = USER, custom=TEAM, connection=None):
     connection = connection or duckdb.connect()
     files = paths if isinstance(paths, list) else [paths]
-    return connection, load_export(connection, spec, files, custom)
+    return connection, load_export(connection, spec, files, custom, PRIVACY)
 
 
 def quarantine(connection) -> list[tuple]:
@@ -215,3 +218,60 @@ def test_marketo_activity_export_keeps_json_attributes(tmp_path):
     assert connection.execute(
         "select leadId, attributes->>'New Status' from marketo.activities"
     ).fetchone() == (7, "Attended")
+
+
+LEAD = next(spec for spec in EXPORTS if spec.table == "lead")
+LEAD_HEADER = (
+    "Id,Email,Phone,Company,Title,NumberOfEmployees,LeadSource,Status,OwnerId,IsConverted,"
+    "ConvertedDate,ConvertedOpportunityId,ConvertedContactId,ConvertedAccountId,CreatedDate,"
+    "SystemModstamp,IsDeleted,Disqualified_Reason__c\n"
+)
+
+
+def lead_row(lead_id: str, email: str, phone: str = "", employees: str = "10") -> str:
+    return (
+        f"{lead_id},{email},{phone},Acme,CEO,{employees},Web,Open - Not Contacted,005A,false,,,,,"
+        "2026-03-02T08:15:00.000Z,2026-03-02T08:15:00.000Z,false,\n"
+    )
+
+
+def test_emails_and_phones_are_stored_as_keyed_pseudonyms_only(tmp_path):
+    import hashlib
+    import hmac
+
+    path = write(
+        tmp_path,
+        LEAD_HEADER
+        + lead_row("00QA", " Ann@Example.COM ", "+31 (20) 123-4567")
+        + lead_row("00QB", "bob@example.com", employees="lots"),
+        name="Lead.csv",
+    )
+    custom = {"disqualification_reason": "Disqualified_Reason__c"}
+    connection, _ = load(path, spec=LEAD, custom=custom)
+    expected_email = hmac.new(b"test-key", b"ann@example.com", hashlib.sha256).hexdigest()[:32]
+    expected_phone = hmac.new(b"test-key", b"+31201234567", hashlib.sha256).hexdigest()[:32]
+    assert connection.execute("select Email, Phone from salesforce.lead").fetchall() == [
+        (expected_email, expected_phone)
+    ]
+    (raw_record,) = connection.execute(f"select raw_record from {QUARANTINE_TABLE}").fetchone()
+    assert "bob@example.com" not in raw_record and "00QB" in raw_record
+
+
+def test_erased_person_is_dropped_and_counted(tmp_path):
+    from orchestration.ingest.privacy import email_pseudonym
+
+    path = write(
+        tmp_path,
+        LEAD_HEADER + lead_row("00QA", "ann@example.com") + lead_row("00QB", "bob@example.com"),
+        name="Lead.csv",
+    )
+    privacy = PrivacyRules(
+        key=b"test-key",
+        erased_pseudonyms=frozenset({email_pseudonym("ANN@example.com", b"test-key")}),
+    )
+    connection = duckdb.connect()
+    custom = {"disqualification_reason": "Disqualified_Reason__c"}
+    result = load_export(connection, LEAD, [path], custom, privacy)
+    assert connection.execute("select Id from salesforce.lead").fetchall() == [("00QB",)]
+    assert (result.rows_read, result.rows_loaded, result.rows_erased) == (2, 1, 1)
+    assert result.reconciles

@@ -184,15 +184,15 @@ def build_reconciliation_check(spec: ExportSpec) -> dg.AssetChecksDefinition:
         name="every_row_accounted_for",
         blocking=True,
         description=(
-            "Rows read = rows loaded + rows quarantined + rows superseded by a newer version, "
-            "and the raw table holds exactly the rows loaded."
+            "Rows read = rows loaded + quarantined + superseded by a newer version + erased "
+            "on request, and the raw table holds exactly the rows loaded."
         ),
     )
     def check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as connection:
-            (read, loaded, quarantined, superseded) = connection.execute(
+            (read, loaded, quarantined, superseded, erased) = connection.execute(
                 f"""
-                select rows_read, rows_loaded, rows_quarantined, rows_superseded
+                select rows_read, rows_loaded, rows_quarantined, rows_superseded, rows_erased
                 from {RECONCILIATION_TABLE} where source = ? and table_name = ?
                 """,
                 [spec.source, spec.table],
@@ -201,13 +201,14 @@ def build_reconciliation_check(spec: ExportSpec) -> dg.AssetChecksDefinition:
                 f'select count(*) from "{spec.source}"."{spec.table}"'
             ).fetchone()
         return dg.AssetCheckResult(
-            passed=read == loaded + quarantined + superseded and in_table == loaded,
+            passed=read == loaded + quarantined + superseded + erased and in_table == loaded,
             severity=dg.AssetCheckSeverity.ERROR,
             metadata={
                 "rows_read": read,
                 "rows_loaded": loaded,
                 "rows_quarantined": quarantined,
                 "rows_superseded": superseded,
+                "rows_erased": erased,
                 "rows_in_raw_table": in_table,
             },
         )

@@ -5,6 +5,7 @@ import dagster as dg
 from orchestration.agreements.documents import load_source_mapping
 from orchestration.ingest.csv_loader import QUARANTINE_TABLE, export_files, load_export
 from orchestration.ingest.exports import EXPORTS, ExportSpec
+from orchestration.ingest.privacy import privacy_rules
 from orchestration.resources import WarehouseResource
 
 
@@ -25,8 +26,9 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
             else {}
         )
         files = export_files(paths.landing_dir, spec)
+        privacy = privacy_rules(paths.warehouse_dir)
         with warehouse.connect() as connection:
-            result = load_export(connection, spec, files, custom_fields)
+            result = load_export(connection, spec, files, custom_fields, privacy)
         if result.rows_quarantined:
             context.log.warning(
                 f"{result.rows_quarantined} row(s) of {spec.relative_path} set aside in "
@@ -39,6 +41,7 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
                 "rows_loaded": result.rows_loaded,
                 "rows_quarantined": result.rows_quarantined,
                 "rows_superseded": result.rows_superseded,
+                "rows_erased": result.rows_erased,
                 "dagster/row_count": result.rows_loaded,
             }
         )

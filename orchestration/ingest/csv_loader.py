@@ -13,12 +13,13 @@ missing fails the load; nothing is guessed silently.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
 import re
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,14 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.exports import ExportSpec
+from orchestration.ingest.privacy import (
+    EMAIL_COLUMNS,
+    PHONE_COLUMNS,
+    PrivacyRules,
+    normalise_email,
+    normalise_phone,
+    pseudonymise,
+)
 
 QUARANTINE_SCHEMA = "raw_quarantine"
 QUARANTINE_TABLE = f"{QUARANTINE_SCHEMA}.rejected_rows"
@@ -48,11 +57,13 @@ class LoadResult:
     rows_loaded: int
     rows_quarantined: int
     rows_superseded: int
+    rows_erased: int
     columns: tuple[str, ...]
 
     @property
     def reconciles(self) -> bool:
-        return self.rows_read == self.rows_loaded + self.rows_quarantined + self.rows_superseded
+        accounted = self.rows_loaded + self.rows_quarantined + self.rows_superseded
+        return self.rows_read == accounted + self.rows_erased
 
 
 def quote_identifier(name: str) -> str:
@@ -199,6 +210,7 @@ def _ensure_bookkeeping(connection: duckdb.DuckDBPyConnection) -> None:
             rows_loaded bigint,
             rows_quarantined bigint,
             rows_superseded bigint,
+            rows_erased bigint,
             loaded_at timestamptz
         )
         """
@@ -247,7 +259,8 @@ def load_export(
     connection: duckdb.DuckDBPyConnection,
     spec: ExportSpec,
     files: Sequence[Path],
-    custom_fields: Mapping[str, str] | None = None,
+    custom_fields: Mapping[str, str] | None,
+    privacy: PrivacyRules,
 ) -> LoadResult:
     """Replace `<source>.<table>` with the latest version of every record in `files`.
 
@@ -273,6 +286,8 @@ def load_export(
             f"select * from file_rows_{index}" for index in range(len(files))
         )
         connection.execute(f"create or replace temp table read_rows as {all_rows}")
+        (rows_read,) = connection.execute("select count(*) from read_rows").fetchone()
+        rows_erased = _protect_personal_data(connection, spec, privacy)
         _quarantine(connection, spec, key, loaded_at)
         typed = ", ".join(
             f"{_cast_expression(column, kind)} as {quote_identifier(column)}"
@@ -306,7 +321,7 @@ def load_export(
             """,
             [loaded_at],
         )
-        result = _reconcile(connection, spec, target, files, loaded_at, tuple(spec.columns))
+        result = _reconcile(connection, spec, target, files, loaded_at, rows_read, rows_erased)
         for index in range(len(files)):
             connection.execute(f"drop table file_rows_{index}")
         connection.execute("drop table read_rows")
@@ -377,16 +392,71 @@ def _quarantine(
     )
 
 
+def _pseudonymiser(
+    normalise: Callable[[str], str], key: bytes
+) -> Callable[[str | None], str | None]:
+    def pseudonym(value: str | None) -> str | None:
+        return pseudonymise(normalise(value), key) if value else None
+
+    return pseudonym
+
+
+def _protect_personal_data(
+    connection: duckdb.DuckDBPyConnection, spec: ExportSpec, privacy: PrivacyRules
+) -> int:
+    """Pseudonymise contact data in place, then drop erased people's rows; returns those."""
+    columns = [c[0] for c in connection.execute("select * from read_rows limit 0").description]
+    emails = [c for c in columns if normalised_name(c) in EMAIL_COLUMNS]
+    phones = [c for c in columns if normalised_name(c) in PHONE_COLUMNS]
+    for name, normalise in (
+        ("revenue_email_pseudonym", normalise_email),
+        ("revenue_phone_pseudonym", normalise_phone),
+    ):
+        with contextlib.suppress(duckdb.InvalidInputException):
+            connection.remove_function(name)
+        connection.create_function(
+            name,
+            _pseudonymiser(normalise, privacy.key),
+            [duckdb.sqltype("VARCHAR")],
+            duckdb.sqltype("VARCHAR"),
+            null_handling="special",
+        )
+    assignments = [
+        f"{quote_identifier(c)} = revenue_email_pseudonym({quote_identifier(c)})" for c in emails
+    ] + [f"{quote_identifier(c)} = revenue_phone_pseudonym({quote_identifier(c)})" for c in phones]
+    if assignments:
+        connection.execute(f"update read_rows set {', '.join(assignments)}")
+    erased_when = [f"list_contains($pseudonyms, {quote_identifier(c)})" for c in emails] + [
+        f"list_contains($ids, {quote_identifier(c)})" for c in spec.person_columns if c in columns
+    ]
+    if not erased_when or not (privacy.erased_pseudonyms or privacy.erased_person_ids):
+        return 0
+    condition = " or ".join(erased_when)
+    erased_lists = {
+        name: values
+        for name, values in (
+            ("pseudonyms", sorted(privacy.erased_pseudonyms)),
+            ("ids", sorted(privacy.erased_person_ids)),
+        )
+        if f"${name}" in condition
+    }
+    (erased,) = connection.execute(
+        f"select count(*) from read_rows where {condition}", erased_lists
+    ).fetchone()
+    connection.execute(f"delete from read_rows where {condition}", erased_lists)
+    return erased
+
+
 def _reconcile(
     connection: duckdb.DuckDBPyConnection,
     spec: ExportSpec,
     target: str,
     files: Sequence[Path],
     loaded_at: dt.datetime,
-    columns: tuple[str, ...],
+    rows_read: int,
+    rows_erased: int,
 ) -> LoadResult:
     scope = [spec.source, spec.table]
-    (rows_read,) = connection.execute("select count(*) from read_rows").fetchone()
     (rows_loaded,) = connection.execute(f"select count(*) from {target}").fetchone()
     (rows_quarantined,) = connection.execute("select count(*) from rejected_rows").fetchone()
     # Counted on their own, not as a remainder, so the reconciliation can fail.
@@ -402,13 +472,14 @@ def _reconcile(
         rows_loaded=rows_loaded,
         rows_quarantined=rows_quarantined,
         rows_superseded=rows_superseded,
-        columns=columns,
+        rows_erased=rows_erased,
+        columns=tuple(spec.columns),
     )
     connection.execute(
         f"delete from {RECONCILIATION_TABLE} where source = ? and table_name = ?", scope
     )
     connection.execute(
-        f"insert into {RECONCILIATION_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?)",
+        f"insert into {RECONCILIATION_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             *scope,
             [str(f) for f in files],
@@ -416,6 +487,7 @@ def _reconcile(
             result.rows_loaded,
             result.rows_quarantined,
             result.rows_superseded,
+            result.rows_erased,
             loaded_at,
         ],
     )

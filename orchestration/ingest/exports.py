@@ -23,6 +23,9 @@ class ExportSpec:
     freshness_column: str | None = "SystemModstamp"
     # Which of two rows with the same key is newer; None for records that never change.
     version_column: str | None = "SystemModstamp"
+    # Columns holding the id of a person (lead, contact, Marketo person): an erased
+    # person's rows are found through them.
+    person_columns: tuple[str, ...] = ()
 
     @property
     def asset_key_path(self) -> list[str]:
@@ -45,6 +48,7 @@ def _salesforce(
     description: str,
     freshness_column: str | None = "SystemModstamp",
     version_column: str | None = "SystemModstamp",
+    person_columns: tuple[str, ...] = (),
     **columns: str,
 ) -> ExportSpec:
     return ExportSpec(
@@ -55,6 +59,7 @@ def _salesforce(
         description=description,
         freshness_column=freshness_column,
         version_column=version_column,
+        person_columns=person_columns,
     )
 
 
@@ -85,6 +90,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "Lead",
         "lead",
         "Salesforce leads, converted ones included.",
+        person_columns=("Id", "ConvertedContactId"),
         Email="VARCHAR",
         Company="VARCHAR",
         Title="VARCHAR",
@@ -104,6 +110,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "LeadHistory",
         "lead_history",
         "Field history of leads (Owner and Status changes): the hand-offs between teams.",
+        person_columns=("LeadId",),
         freshness_column="CreatedDate",
         version_column=None,
         LeadId="VARCHAR",
@@ -117,6 +124,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "Contact",
         "contact",
         "Salesforce contacts; converted leads become contacts.",
+        person_columns=("Id",),
         AccountId="VARCHAR",
         Email="VARCHAR",
         OwnerId="VARCHAR",
@@ -156,6 +164,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "Task",
         "task",
         "Logged calls, emails and to-dos; the follow-up trail of a lead.",
+        person_columns=("WhoId",),
         WhoId="VARCHAR",
         WhatId="VARCHAR",
         OwnerId="VARCHAR",
@@ -171,6 +180,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "Event",
         "event",
         "Meetings booked with a lead or contact.",
+        person_columns=("WhoId",),
         WhoId="VARCHAR",
         WhatId="VARCHAR",
         OwnerId="VARCHAR",
@@ -196,6 +206,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "CampaignMember",
         "campaign_member",
         "Which lead or contact responded to which campaign.",
+        person_columns=("LeadId", "ContactId"),
         CampaignId="VARCHAR",
         LeadId="VARCHAR",
         ContactId="VARCHAR",
@@ -226,6 +237,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
             "updatedAt": "TIMESTAMPTZ",
         },
         description="Marketo persons (bulk lead export) with their Salesforce ids and email.",
+        person_columns=("id", "sfdcLeadId", "sfdcContactId"),
         freshness_column="updatedAt",
         version_column="updatedAt",
     ),
@@ -252,6 +264,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
             "attributes": "VARCHAR",
         },
         description="Marketo bulk activity export: page views, forms, email clicks, webinars.",
+        person_columns=("leadId",),
         freshness_column="activityDate",
         version_column=None,
     ),

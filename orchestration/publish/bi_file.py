@@ -3,6 +3,8 @@
 BI tools hold `analytics.duckdb` open read-only. The new version is built in a
 separate file, checkpointed (no WAL left behind) and moved over the old one in one
 rename, so a reader sees the previous complete version or the new one, never half.
+The live file is never opened for writing: a reader's lock on it cannot block a
+publish, and a reader that still has the old file open keeps reading the old inode.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingest.csv_loader import quote_identifier
+from orchestration.ingest.csv_loader import quote_identifier, quote_literal
+
+PARTIAL_SUFFIX = ".partial"
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,9 @@ def publish_marts(
     build_database: Path, analytics_database: Path, schema: str, tables: Sequence[str]
 ) -> list[PublishedTable]:
     analytics_database.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftover_partials(analytics_database)
     staging_file = analytics_database.with_name(
-        f".{analytics_database.name}.{uuid.uuid4().hex}.partial"
+        f".{analytics_database.name}.{uuid.uuid4().hex}{PARTIAL_SUFFIX}"
     )
     published = []
     try:
@@ -54,8 +59,15 @@ def publish_marts(
     return published
 
 
-def quote_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+def remove_leftover_partials(analytics_database: Path) -> None:
+    """Delete half-built files (and their WALs) that a crashed or killed publish left behind.
+
+    Only one run that writes the warehouse runs at a time (the run queue's writer tag
+    limit, see dagster.yaml), so any partial file present now belongs to no live publish.
+    """
+    for leftover in analytics_database.parent.glob(f".{analytics_database.name}.*"):
+        if leftover.name.endswith((PARTIAL_SUFFIX, f"{PARTIAL_SUFFIX}.wal")):
+            leftover.unlink(missing_ok=True)
 
 
 def _copy_descriptions(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:

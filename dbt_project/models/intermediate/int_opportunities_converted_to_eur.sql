@@ -28,19 +28,11 @@ rated as (
         opportunities.opportunity_id,
         opportunities.amount,
         opportunities.currency_iso_code,
-        cast(
-            case
-                when opportunities.currency_iso_code = definition.corporate_currency then 1
-                else rates.units_per_eur
-            end as decimal(18, 9)
-        ) as units_per_eur
+        {{ units_per_corporate_unit('opportunities.currency_iso_code') }} as units_per_eur
     from opportunities
     cross join definition
     left join rates
-        on
-            opportunities.currency_iso_code = rates.currency_iso_code
-            and opportunities.close_date >= rates.start_date
-            and opportunities.close_date < rates.next_start_date
+        on {{ dated_rate_in_force('opportunities.currency_iso_code', 'opportunities.close_date') }}
 
 ),
 

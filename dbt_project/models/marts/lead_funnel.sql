@@ -107,6 +107,8 @@ final as (
         {{ to_reporting_time('opportunities.created_at') }} as opportunity_created_at,
         opportunity_amounts.amount_eur as opportunity_amount_eur,
         coalesce(opportunities.is_won, false) as is_won,
+        cast(date_trunc('week', {{ to_reporting_time('leads.created_at') }}) as date)
+            as created_week,
         definition.definition_version
     from leads
     cross join definition

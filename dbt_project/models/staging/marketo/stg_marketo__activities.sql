@@ -20,7 +20,11 @@ renamed as (
         case
             when json_valid(attributes)
                 then json_extract_string(attributes, '$."New Status"')
-        end as new_program_status
+        end as new_program_status,
+        case
+            when json_valid(attributes)
+                then try_cast(json_extract_string(attributes, '$."Minutes Attended"') as double)
+        end as minutes_attended
     from source
 
 )

@@ -1,0 +1,67 @@
+-- Campaign spend in EUR, converted with the same dated-rate rule as opportunity
+-- amounts, at the rate in force on the campaign's StartDate: the spend is booked in
+-- the month the campaign starts. A cost with no rate in force stays null in EUR.
+with
+
+campaigns as (
+
+    select * from {{ ref('stg_salesforce__campaigns') }}
+
+),
+
+rates as (
+
+    select * from {{ ref('stg_salesforce__dated_conversion_rates') }}
+
+),
+
+definition as (
+
+    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+
+),
+
+campaign_type_channels as (
+
+    select * from {{ ref('stg_agreed_definitions__channel_campaign_types') }}
+
+),
+
+rated as (
+
+    select
+        campaigns.campaign_id,
+        campaigns.campaign_name,
+        campaigns.campaign_type,
+        coalesce(campaign_type_channels.channel, 'unattributed') as source_channel,
+        campaigns.start_date,
+        campaigns.actual_cost,
+        campaigns.currency_iso_code,
+        {{ units_per_corporate_unit('campaigns.currency_iso_code') }} as units_per_eur
+    from campaigns
+    cross join definition
+    left join rates
+        on {{ dated_rate_in_force('campaigns.currency_iso_code', 'campaigns.start_date') }}
+    left join campaign_type_channels
+        on campaigns.campaign_type = campaign_type_channels.campaign_type
+
+),
+
+final as (
+
+    select
+        campaign_id,
+        campaign_name,
+        campaign_type,
+        source_channel,
+        start_date,
+        cast(date_trunc('month', start_date) as date) as start_month,
+        actual_cost,
+        currency_iso_code,
+        units_per_eur,
+        cast(round(actual_cost / units_per_eur, 2) as decimal(18, 2)) as cost_eur
+    from rated
+
+)
+
+select * from final

@@ -1,0 +1,64 @@
+-- Content a lead consumed, one row per Marketo activity: whitepaper downloads (the
+-- title follows "Whitepaper Download - " in the form name), webinar program status
+-- changes (the program name is the asset) and page views, grouped by the first
+-- segment of the path (/products, /pricing, /blog), since single pages are too fine
+-- to compare. Unlike funnel signals this keeps every page view, signal or not.
+-- People are linked to leads by the same rule as the funnel signals.
+with
+
+activities as (
+
+    select * from {{ ref('stg_marketo__activities') }}
+
+),
+
+person_links as (
+
+    select * from {{ ref('int_marketo_people_linked_to_leads') }}
+
+),
+
+classified as (
+
+    select
+        activity_id,
+        marketo_lead_id,
+        activity_at,
+        case
+            when activity_type_id = 2 and primary_attribute_value ilike 'Whitepaper Download - %'
+                then 'whitepaper'
+            when activity_type_id = 104 and primary_attribute_value ilike 'Webinar%'
+                then 'webinar'
+            when activity_type_id = 1 then 'page_group'
+        end as content_type,
+        case
+            when activity_type_id = 2
+                then trim(substr(primary_attribute_value, length('Whitepaper Download - ') + 1))
+            when activity_type_id = 104 then primary_attribute_value
+            when activity_type_id = 1
+                then '/' || lower(regexp_extract(primary_attribute_value, '^/([^/?#]*)', 1))
+        end as content_asset,
+        case when activity_type_id = 104 then new_program_status end as webinar_status,
+        case when activity_type_id = 104 then minutes_attended end as webinar_minutes_attended
+    from activities
+
+),
+
+final as (
+
+    select distinct
+        classified.activity_id,
+        person_links.lead_id,
+        classified.content_type,
+        classified.content_asset,
+        classified.activity_at as consumed_at,
+        classified.webinar_status,
+        classified.webinar_minutes_attended
+    from classified
+    inner join person_links
+        on classified.marketo_lead_id = person_links.marketo_lead_id
+    where classified.content_type is not null
+
+)
+
+select * from final

@@ -1,0 +1,95 @@
+-- "Was the lead called, and how many times?" before anyone calls it a bad lead. A
+-- contact attempt is a sales follow-up (see int_sales_touches_linked_to_leads). For
+-- a disqualified lead only the attempts up to the moment it was disqualified count:
+-- the last Status change into a disqualified-stage status, because a lead reopened
+-- and disqualified again was judged on everything before the final verdict. Without
+-- such a history row, every attempt counts.
+with
+
+leads as (
+
+    select * from {{ ref('stg_salesforce__leads') }}
+
+),
+
+sales_touches as (
+
+    select * from {{ ref('int_sales_touches_linked_to_leads') }}
+
+),
+
+lead_history as (
+
+    select * from {{ ref('stg_salesforce__lead_history') }}
+
+),
+
+status_stages as (
+
+    select * from {{ ref('stg_source_mapping__lead_status_stages') }}
+
+),
+
+disqualifications as (
+
+    select
+        lead_history.lead_id,
+        max(lead_history.changed_at) as disqualified_at
+    from lead_history
+    inner join status_stages
+        on lead_history.new_value = status_stages.lead_status
+    where
+        lead_history.changed_field = 'Status'
+        and status_stages.funnel_stage = 'disqualified'
+    group by lead_history.lead_id
+
+),
+
+attempts as (
+
+    select
+        lead_id,
+        count(*) as contact_attempts,
+        min(touched_at) as first_attempt_at,
+        max(touched_at) as last_attempt_at
+    from sales_touches
+    group by lead_id
+
+),
+
+attempts_until_disqualified as (
+
+    select
+        sales_touches.lead_id,
+        count(*) as attempts
+    from sales_touches
+    inner join disqualifications
+        on sales_touches.lead_id = disqualifications.lead_id
+    where sales_touches.touched_at <= disqualifications.disqualified_at
+    group by sales_touches.lead_id
+
+),
+
+final as (
+
+    select
+        leads.lead_id,
+        coalesce(attempts.contact_attempts, 0) as contact_attempts,
+        attempts.first_attempt_at,
+        attempts.last_attempt_at,
+        disqualifications.disqualified_at,
+        case
+            when disqualifications.lead_id is null then coalesce(attempts.contact_attempts, 0)
+            else coalesce(attempts_until_disqualified.attempts, 0)
+        end as contact_attempts_before_disqualification
+    from leads
+    left join attempts
+        on leads.lead_id = attempts.lead_id
+    left join disqualifications
+        on leads.lead_id = disqualifications.lead_id
+    left join attempts_until_disqualified
+        on leads.lead_id = attempts_until_disqualified.lead_id
+
+)
+
+select * from final

@@ -1,0 +1,109 @@
+"""Personal data at the door: emails and phone numbers are pseudonymised on load.
+
+A keyed hash (HMAC-SHA256) replaces each email and phone number before anything is
+stored, quarantine included, so nothing downstream holds them in plain text, while the
+same address still gives the same pseudonym and Marketo-to-Salesforce matching by
+email keeps working. The key comes from `REVENUE_PSEUDONYM_KEY`; without it, a random
+key is created once in the warehouse directory (readable by its owner only) so
+pseudonyms stay stable between runs. The key is never logged or passed to dbt.
+
+An erased person is listed (by pseudonym and record ids, never by address) in
+`erasures.json` in the warehouse directory; every load drops their rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KEY_ENV = "REVENUE_PSEUDONYM_KEY"
+KEY_FILE = ".pseudonym.key"
+ERASURES_FILE = "erasures.json"
+# Columns holding personal contact data, wherever they appear (normalised names).
+EMAIL_COLUMNS = frozenset({"email"})
+PHONE_COLUMNS = frozenset({"phone", "mobilephone", "homephone", "otherphone", "fax"})
+
+
+def pseudonym_key(warehouse_dir: Path) -> bytes:
+    configured = os.environ.get(KEY_ENV, "")
+    if configured:
+        return configured.encode("utf-8")
+    key_file = warehouse_dir / KEY_FILE
+    if not key_file.exists():
+        warehouse_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip().encode("utf-8")
+
+
+def normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def normalise_phone(value: str) -> str:
+    return re.sub(r"[^0-9+]", "", value)
+
+
+def pseudonymise(value: str | None, key: bytes) -> str | None:
+    """Keyed hash of an already normalised value; empty stays empty."""
+    if not value:
+        return None
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def email_pseudonym(email: str, key: bytes) -> str:
+    pseudonym = pseudonymise(normalise_email(email), key)
+    if pseudonym is None:
+        raise ValueError("an email address is required")
+    return pseudonym
+
+
+@dataclass(frozen=True)
+class PrivacyRules:
+    key: bytes
+    erased_pseudonyms: frozenset[str] = field(default_factory=frozenset)
+    erased_person_ids: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Erasures:
+    pseudonyms: tuple[str, ...] = ()
+    person_ids: tuple[str, ...] = ()
+
+    def adding(self, pseudonym: str, person_ids: Iterable[str]) -> Erasures:
+        return Erasures(
+            pseudonyms=tuple(sorted({*self.pseudonyms, pseudonym})),
+            person_ids=tuple(sorted({*self.person_ids, *person_ids})),
+        )
+
+
+def read_erasures(warehouse_dir: Path) -> Erasures:
+    path = warehouse_dir / ERASURES_FILE
+    if not path.exists():
+        return Erasures()
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return Erasures(tuple(document["pseudonyms"]), tuple(document["person_ids"]))
+
+
+def write_erasures(warehouse_dir: Path, erasures: Erasures) -> None:
+    path = warehouse_dir / ERASURES_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = {"pseudonyms": list(erasures.pseudonyms), "person_ids": list(erasures.person_ids)}
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+
+def privacy_rules(warehouse_dir: Path) -> PrivacyRules:
+    erasures = read_erasures(warehouse_dir)
+    return PrivacyRules(
+        key=pseudonym_key(warehouse_dir),
+        erased_pseudonyms=frozenset(erasures.pseudonyms),
+        erased_person_ids=frozenset(erasures.person_ids),
+    )

@@ -1,0 +1,111 @@
+"""Privacy: no plain contact data in the BI file, erasure leaves no trace, no key in logs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.definitions import build_definitions
+from orchestration.erase import erase_person
+from orchestration.ingest.privacy import KEY_ENV
+from orchestration.nightly import run_nightly_refresh
+from tests.conftest import FIXTURE_LANDING, PROJECT_DBT_DIR, copy_landing, make_warehouse
+
+SECRET = "correct-horse-battery-staple-7f3a"
+# Ben Bravo in the fixture: lead L2, converted into contact C2, Marketo person 1002.
+BEN_EMAIL = "Ben@Bravo.example"
+BEN_IDS = ("00Q0000000000000L2", "003000000000000C2", "1002")
+
+
+def table_texts(database: Path) -> dict[str, str]:
+    """Every row of every table, as JSON text, keyed by table."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        tables = connection.execute(
+            "select schema_name, table_name from duckdb_tables() where not temporary"
+        ).fetchall()
+        return {
+            f"{schema}.{table}": " ".join(
+                text
+                for (text,) in connection.execute(
+                    f'select to_json(t)::varchar from "{schema}"."{table}" as t'
+                ).fetchall()
+            )
+            for schema, table in tables
+        }
+
+
+@pytest.fixture(scope="module")
+def erased_warehouse(tmp_path_factory):
+    root = tmp_path_factory.mktemp("privacy")
+    landing = copy_landing(FIXTURE_LANDING, root / "landing")
+    warehouse = make_warehouse(landing, root / "warehouse")
+    (root / "dagster_home").mkdir()
+    instance = dg.DagsterInstance.local_temp(str(root / "dagster_home"))
+    patch = pytest.MonkeyPatch()
+    patch.setenv(KEY_ENV, SECRET)
+    defs = build_definitions(warehouse)
+    before = run_nightly_refresh(defs, instance)
+    before_texts = table_texts(warehouse.paths.analytics_database)
+    after = erase_person(BEN_EMAIL, defs, warehouse.paths, instance)
+    patch.undo()
+    yield warehouse, instance, before, before_texts, after
+    instance.dispose()
+
+
+def test_bi_file_has_no_plain_email_or_phone(erased_warehouse):
+    _, _, before, before_texts, _ = erased_warehouse
+    assert before.success
+    everything = " ".join(before_texts.values())
+    for line in (FIXTURE_LANDING / "salesforce" / "Lead.csv").read_text().splitlines()[1:]:
+        email = line.split(",")[3]
+        assert email.lower() not in everything.lower()
+    assert "+31 20 1234567" not in everything and "31201234567" not in everything
+
+
+def test_erased_person_leaves_no_trace(erased_warehouse):
+    warehouse, _, _, before_texts, after = erased_warehouse
+    assert after.success
+    assert any(BEN_IDS[0] in text for text in before_texts.values())
+    for database in (warehouse.paths.build_database, warehouse.paths.analytics_database):
+        for table, text in table_texts(database).items():
+            for trace in (*BEN_IDS, BEN_EMAIL.lower(), 'Bravo","Title'):
+                assert trace not in text, f"{trace} still in {database.name}:{table}"
+    erasures = (warehouse.paths.warehouse_dir / "erasures.json").read_text()
+    assert "bravo" not in erasures.lower()
+    assert set(BEN_IDS) <= set(json.loads(erasures)["person_ids"])
+
+
+def test_erasure_changes_the_numbers(erased_warehouse):
+    warehouse, *_ = erased_warehouse
+    with duckdb.connect(str(warehouse.paths.analytics_database), read_only=True) as connection:
+        february = connection.execute(
+            "select leads_created, sales_ready_leads from shared_kpis_monthly "
+            "where month = date '2026-02-01'"
+        ).fetchone()
+    # February had L2 and L8; only L8 is left.
+    assert february == (1, 1)
+
+
+def test_pseudonym_key_never_reaches_logs(erased_warehouse):
+    warehouse, instance, *_ = erased_warehouse
+    logged = [
+        path
+        for root in (
+            PROJECT_DBT_DIR / "target",
+            PROJECT_DBT_DIR / "logs",
+            warehouse.paths.warehouse_dir,
+        )
+        if root.exists()
+        for path in root.rglob("*")
+        if path.is_file()
+        and path.suffix in {".log", ".json", ".txt", ".md", ""}
+        and SECRET.encode() in path.read_bytes()
+    ]
+    assert logged == []
+    for run in instance.get_runs():
+        for record in instance.all_logs(run.run_id):
+            assert SECRET not in str(record)
