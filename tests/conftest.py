@@ -19,6 +19,7 @@ from orchestration.nightly import run_nightly_refresh
 from orchestration.resources import WarehouseResource
 from orchestration.settings import (
     DEFAULT_DEFINITIONS_FILE,
+    DEFAULT_LANDING_DIR,
     DEFAULT_SOURCE_MAPPING_FILE,
     PROJECT_ROOT,
 )
@@ -67,4 +68,11 @@ def copy_landing(source: Path, target: Path) -> Path:
 def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> WarehouseRun:
     run = run_warehouse(make_warehouse(FIXTURE_LANDING, tmp_path_factory.mktemp("fixture_wh")))
     assert run.result.success, "the nightly job failed on the hand-made fixture"
+    return run
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    run = run_warehouse(make_warehouse(DEFAULT_LANDING_DIR, tmp_path_factory.mktemp("sample_wh")))
+    assert run.result.success, "the nightly job failed on the shipped sample"
     return run

@@ -15,7 +15,6 @@ import duckdb
 import pytest
 
 from orchestration.settings import DEFAULT_LANDING_DIR
-from tests.conftest import make_warehouse, run_warehouse
 
 
 def read_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -44,13 +43,6 @@ def bad_lead_rows(header: list[str], records: list[tuple[int, list[str]]]) -> se
         return bad_number or not parses_as_timestamp(fields[created])
 
     return {row for row, fields in records if is_bad(fields)}
-
-
-@pytest.fixture(scope="session")
-def sample_run(tmp_path_factory):
-    run = run_warehouse(make_warehouse(DEFAULT_LANDING_DIR, tmp_path_factory.mktemp("sample_wh")))
-    assert run.result.success, "the nightly job failed on the shipped sample"
-    return run
 
 
 @pytest.fixture(scope="session")

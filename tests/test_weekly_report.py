@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import dagster as dg
 import pytest
 
+from orchestration.reports.assets import weekly_pipeline_review_report
 from orchestration.reports.weekly_review import (
     CommitmentStatus,
     FollowUpBreach,
@@ -83,3 +86,41 @@ def test_report_week_is_last_week_unless_the_data_stops_earlier():
     assert report_week(monday, None) == dt.date(2026, 11, 16)
     assert report_week(dt.date(2026, 11, 22), None) == dt.date(2026, 11, 9)
     assert report_week(monday, dt.date(2026, 10, 19)) == dt.date(2026, 10, 19)
+
+
+def render_report(run, week_start: str | None = None) -> tuple[str, dg.MaterializeResult]:
+    result = dg.materialize(
+        [weekly_pipeline_review_report],
+        resources={"warehouse": run.warehouse},
+        run_config={
+            "ops": {"reports__weekly_pipeline_review": {"config": {"week_start": week_start}}}
+        },
+    )
+    (materialization,) = result.asset_materializations_for_node("reports__weekly_pipeline_review")
+    report_path = materialization.metadata["report"].value
+    return Path(report_path).read_text(encoding="utf-8"), materialization
+
+
+def test_report_for_a_fixture_week_with_known_numbers(fixture_run):
+    # Week of 12 Jan 2026: L3 (junior title, disqualified "No budget" after 2 calls,
+    # first at 48 h) and L4 (never touched, still working). Both owned by Sid Dev.
+    markdown, materialization = render_report(fixture_run, "2026-01-12")
+    assert materialization.metadata["week"].value == "2026-W03"
+    assert "| Leads came in | 2 | 100% |" in markdown
+    assert "| Picked up by sales within 24 h | 0 | 0% |" in markdown
+    assert "| Became an opportunity | 0 | 0% |" in markdown
+    assert "| Not qualified | 1 | 50% |" in markdown
+    assert "| Still open | 1 | 50% |" in markdown
+    assert "| No budget | 1 | 100% | +1 |" in markdown
+    assert "| Sid Dev | 2 | 0% | 1 | 1 |" in markdown
+    # January: 2 sales-ready leads against 50 is a miss marketing owns.
+    assert "| sales_ready_leads | marketing | 50 | 2 | missed |" in markdown
+    assert "**sales_ready_leads** missed: Marketing:" in markdown
+    chart = Path(materialization.metadata["funnel_chart"].value)
+    assert chart.read_text().startswith("<svg") and chart.parent.name == "reports"
+
+
+def test_report_renders_for_the_sample(sample_run):
+    markdown, materialization = render_report(sample_run)
+    assert materialization.metadata["leads_in"].value > 0
+    assert "## Suggested actions" in markdown

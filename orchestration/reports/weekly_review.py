@@ -242,7 +242,7 @@ def load_weekly_review(
         for row in connection.execute(
             """
             select reason, leads, share_of_not_qualified, change_vs_previous_week
-            from weekly_disqualification_reasons where week_start = ?
+            from weekly_disqualification_reasons where week_start = ? and leads > 0
             order by leads desc, reason
             """,
             [week_start],
