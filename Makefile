@@ -8,7 +8,7 @@ DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/te
 
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: install run test dev lint format sample erase clean
+.PHONY: install postgres-server run test dev lint format sample erase clean bench
 
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,8 +26,9 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 
 install: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
+# FULL_REFRESH=1 reads every export again and rebuilds every model from scratch.
 run: install
-	$(PYTHON) -m orchestration.nightly
+	$(PYTHON) -m orchestration.nightly $(if $(FULL_REFRESH),--full-refresh)
 
 # tests/test_postgres_instance.py starts a throwaway PostgreSQL server; it fails (not
 # skips) without the server binaries, so install Debian's package when they are absent.
@@ -61,6 +62,20 @@ erase: install
 # The shipped sample is committed; this regenerates it deterministically.
 sample: install
 	$(PYTHON) seeds/generate_sample.py --out seeds/sample
+
+# Speed and memory on generated data (bench/run_bench.py): make bench [BENCH_SIZE=M]
+BENCH_SIZE ?= S
+BENCH_MEMORY_LIMIT ?= 3GB
+BENCH_THREADS ?= 2
+BENCH_INSTALLED := $(VENV)/.bench-installed
+
+$(BENCH_INSTALLED): $(INSTALLED)
+	$(PYTHON) -m pip install --quiet -e '.[bench]'
+	touch $@
+
+bench: install $(BENCH_INSTALLED)
+	$(PYTHON) -m bench.run_bench --size $(BENCH_SIZE) \
+		--memory-limit $(BENCH_MEMORY_LIMIT) --threads $(BENCH_THREADS)
 
 clean:
 	rm -rf $(VENV) data dbt_project/target dbt_project/logs

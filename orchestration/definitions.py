@@ -16,6 +16,7 @@ from orchestration.publish.assets import analytics_duckdb
 from orchestration.reports.assets import weekly_pipeline_review_report
 from orchestration.resources import WarehouseResource
 from orchestration.schedules import (
+    full_refresh_job,
     nightly_refresh_job,
     nightly_refresh_schedule,
     weekly_review_job,
@@ -34,7 +35,7 @@ def build_definitions(warehouse: WarehouseResource) -> dg.Definitions:
             weekly_pipeline_review_report,
         ],
         asset_checks=[*definition_checks, *freshness_checks, *reconciliation_checks],
-        jobs=[nightly_refresh_job, weekly_review_job],
+        jobs=[nightly_refresh_job, full_refresh_job, weekly_review_job],
         schedules=[nightly_refresh_schedule, weekly_review_schedule],
         resources={
             "warehouse": warehouse,

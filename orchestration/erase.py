@@ -73,7 +73,7 @@ def erase_person(
     print(f"Erasing {len(ids)} record(s) of one person; rebuilding the warehouse.")
     for leftover in (paths.build_database, paths.build_database.with_name("build.duckdb.wal")):
         leftover.unlink(missing_ok=True)
-    return run_nightly_refresh(defs, instance)
+    return run_nightly_refresh(defs, instance, full_refresh=True)
 
 
 def main() -> int:

@@ -6,6 +6,7 @@ Runs are recorded in the Dagster instance under DAGSTER_HOME, so they show up in
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import sys
 
@@ -17,6 +18,7 @@ from orchestration.settings import warehouse_paths
 
 SUMMARY_MONTHS = 3
 NIGHTLY_JOB = "nightly_refresh"
+FULL_REFRESH_JOB = "full_refresh"
 
 
 def kpi_summary(analytics_database: str) -> str:
@@ -66,10 +68,13 @@ def check_report(evaluations: list[dg.AssetCheckEvaluation]) -> list[str]:
 
 
 def run_nightly_refresh(
-    defs: dg.Definitions, instance: dg.DagsterInstance, log_level: str = "WARNING"
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    full_refresh: bool = False,
+    log_level: str = "WARNING",
 ) -> dg.ExecuteInProcessResult:
     """The whole run lands in the instance's event log; the console gets warnings only."""
-    job = defs.resolve_job_def(NIGHTLY_JOB)
+    job = defs.resolve_job_def(FULL_REFRESH_JOB if full_refresh else NIGHTLY_JOB)
     return job.execute_in_process(
         instance=instance,
         raise_on_error=False,
@@ -78,6 +83,13 @@ def run_nightly_refresh(
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description="Run the nightly refresh once.")
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="read every export again and rebuild every model from scratch",
+    )
+    full_refresh = parser.parse_args().full_refresh
     from orchestration.definitions import defs
 
     paths = warehouse_paths()
@@ -88,7 +100,7 @@ def main() -> int:
     # dagster-dbt echoes every dbt line to stdout for the UI's compute logs; on the
     # console a short summary is what the user asked for.
     with run_log.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        result = run_nightly_refresh(defs, dg.DagsterInstance.get())
+        result = run_nightly_refresh(defs, dg.DagsterInstance.get(), full_refresh)
     for line in check_report(result.get_asset_check_evaluations()):
         print(line)
     if not result.success:

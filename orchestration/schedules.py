@@ -3,6 +3,7 @@
 import dagster as dg
 
 from orchestration.reports.assets import REPORTS_GROUP
+from orchestration.run_tags import FULL_REFRESH_TAG
 
 SCHEDULE_TIME_ZONE = "Europe/Amsterdam"
 
@@ -10,11 +11,23 @@ SCHEDULE_TIME_ZONE = "Europe/Amsterdam"
 # takes a single writing process, and two refreshes would publish over each other.
 WAREHOUSE_WRITER_TAG = {"revenue-warehouse/writer": "true"}
 
+WAREHOUSE_ASSETS = dg.AssetSelection.all() - dg.AssetSelection.groups(REPORTS_GROUP)
+
 nightly_refresh_job = dg.define_asset_job(
     name="nightly_refresh",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(REPORTS_GROUP),
-    description="Ingest every export, rebuild all models, check, publish the BI file.",
+    selection=WAREHOUSE_ASSETS,
+    description=(
+        "Ingest what arrived since the last run, bring every model up to date, check, "
+        "publish the BI file."
+    ),
     tags=WAREHOUSE_WRITER_TAG,
+)
+
+full_refresh_job = dg.define_asset_job(
+    name="full_refresh",
+    selection=WAREHOUSE_ASSETS,
+    description="Read every export file again and rebuild every model from scratch.",
+    tags={**WAREHOUSE_WRITER_TAG, FULL_REFRESH_TAG: "true"},
 )
 
 nightly_refresh_schedule = dg.ScheduleDefinition(

@@ -26,6 +26,7 @@ from orchestration.settings import (
 
 FIXTURE_LANDING = Path(__file__).parent / "fixtures" / "landing"
 PROJECT_DBT_DIR = PROJECT_ROOT / "dbt_project"
+MARTS_DIR = PROJECT_DBT_DIR / "models" / "marts"
 
 
 @dataclass

@@ -138,8 +138,12 @@ def concurrent_publishing(tmp_path_factory: pytest.TempPathFactory) -> Concurren
         reader_alive_throughout = reader.is_alive()
     finally:
         stop.set()
-    observations = results.get(timeout=READER_STOP_TIMEOUT_S)
-    reader.join(READER_STOP_TIMEOUT_S)
+    try:
+        observations = results.get(timeout=READER_STOP_TIMEOUT_S)
+    finally:
+        reader.join(READER_STOP_TIMEOUT_S)
+        if reader.is_alive():
+            reader.kill()
     return ConcurrentPublishing(
         observations, publish_errors, file_sizes, reader_alive_throughout, warehouse_dir
     )

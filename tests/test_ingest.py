@@ -275,3 +275,64 @@ def test_erased_person_is_dropped_and_counted(tmp_path):
     assert connection.execute("select Id from salesforce.lead").fetchall() == [("00QB",)]
     assert (result.rows_read, result.rows_loaded, result.rows_erased) == (2, 1, 1)
     assert result.reconciles
+
+
+def snapshot(connection) -> list[tuple]:
+    return connection.execute(
+        "select Id, Nickname, SystemModstamp from salesforce.user order by Id"
+    ).fetchall()
+
+
+def test_incremental_load_reads_only_new_files_and_equals_a_full_refresh(tmp_path):
+    base = write(
+        tmp_path,
+        HEADER + GOOD + GOOD.replace("005A", "005B") + "005Q,Q,Q,maybe,,,Sales,q\n",
+        name="salesforce/User.csv",
+    )
+    connection = duckdb.connect()
+    first = load_export(connection, USER, [base], TEAM, PRIVACY)
+    newer_a = GOOD.replace(",annie", ",ann-2").replace(
+        "2026-03-02T08:15:00.000Z,Sales", "2026-03-09T08:15:00.000Z,Sales"
+    )
+    older_b = (
+        GOOD.replace("005A", "005B")
+        .replace(",annie", ",stale")
+        .replace("2026-03-02T08:15:00.000Z,Sales", "2026-03-01T08:15:00.000Z,Sales")
+    )
+    new_c = GOOD.replace("005A", "005C")
+    delta = write(tmp_path, HEADER + newer_a + older_b + new_c, name="salesforce/User/d1.csv")
+    files = export_files(tmp_path, USER)
+    second = load_export(connection, USER, files, TEAM, PRIVACY)
+    (reads,) = connection.execute(
+        "select count(*) from raw_quarantine.loaded_files where source_file = ?", [str(base)]
+    ).fetchone()
+    assert reads == 1  # the base file was not read again
+    full_connection = duckdb.connect()
+    full = load_export(full_connection, USER, files, TEAM, PRIVACY)
+    assert snapshot(connection) == snapshot(full_connection)
+    assert [r[1] for r in snapshot(connection)] == ["ann-2", "annie", "annie"]
+    assert (second.rows_read, second.rows_loaded, second.rows_quarantined) == (6, 3, 1)
+    assert second.rows_superseded == full.rows_superseded == 2 and second.reconciles
+    assert first.rows_read == 3 and delta.exists()
+
+
+def test_unchanged_files_are_not_read_again_and_a_changed_file_reloads(tmp_path):
+    base = write(tmp_path, HEADER + GOOD, name="salesforce/User.csv")
+    connection = duckdb.connect()
+    load_export(connection, USER, [base], TEAM, PRIVACY)
+    connection.execute("update salesforce.user set Nickname = 'untouched'")
+    load_export(connection, USER, [base], TEAM, PRIVACY)
+    assert connection.execute("select Nickname from salesforce.user").fetchone() == ("untouched",)
+    write(tmp_path, HEADER + GOOD.replace(",annie", ",rewritten"), name="salesforce/User.csv")
+    result = load_export(connection, USER, [base], TEAM, PRIVACY)
+    assert connection.execute("select Nickname from salesforce.user").fetchone() == ("rewritten",)
+    assert (result.rows_read, result.rows_loaded) == (1, 1)
+
+
+def test_full_refresh_reads_everything(tmp_path):
+    base = write(tmp_path, HEADER + GOOD, name="salesforce/User.csv")
+    connection = duckdb.connect()
+    load_export(connection, USER, [base], TEAM, PRIVACY)
+    connection.execute("update salesforce.user set Nickname = 'untouched'")
+    load_export(connection, USER, [base], TEAM, PRIVACY, full_refresh=True)
+    assert connection.execute("select Nickname from salesforce.user").fetchone() == ("annie",)

@@ -24,12 +24,13 @@ from dagster._daemon.run_coordinator.queued_run_coordinator_daemon import (
 )
 
 from orchestration.definitions import defs
-from orchestration.schedules import nightly_refresh_job, weekly_review_job
+from orchestration.schedules import full_refresh_job, nightly_refresh_job, weekly_review_job
 from orchestration.settings import PROJECT_ROOT
 
 SHIPPED_CONFIG = PROJECT_ROOT / "dagster.yaml"
 PRODUCTION_CONFIG = PROJECT_ROOT / "deploy" / "dagster.production.yaml"
 CODE_LOCATION = "revenue_warehouse"
+WAREHOUSE_WRITING_JOBS = (nightly_refresh_job.name, full_refresh_job.name)
 RUN_RULES = ("telemetry", "run_coordinator", "concurrency", "run_monitoring", "run_retries")
 LONGEST_ACCEPTABLE_RUN_S = 4 * 60 * 60
 # Launching for real would run the whole refresh; this launcher only records the
@@ -75,7 +76,8 @@ def test_runs_go_through_the_queue(shipped_instance):
 
 
 def test_one_warehouse_writer_at_a_time(shipped_instance):
-    assert limits_applying_to(run_tags(nightly_refresh_job.name), shipped_instance) == [1]
+    for job_name in WAREHOUSE_WRITING_JOBS:
+        assert limits_applying_to(run_tags(job_name), shipped_instance) == [1], job_name
     assert limits_applying_to(run_tags(weekly_review_job.name), shipped_instance) == []
 
 
@@ -84,7 +86,7 @@ def test_a_stuck_run_is_stopped_before_the_next_night(shipped_instance):
     assert 0 < shipped_instance.run_monitoring_max_runtime_seconds <= LONGEST_ACCEPTABLE_RUN_S
 
 
-def test_only_crashed_runs_are_retried(shipped_instance):
+def test_crashed_runs_are_retried_failed_checks_are_not(shipped_instance):
     assert shipped_instance.run_retries_enabled
     assert shipped_instance.run_retries_max_retries >= 1
     assert not shipped_instance.run_retries_retry_on_asset_or_op_failure

@@ -36,9 +36,7 @@ from decimal import Decimal
 
 import dagster as dg
 
-from orchestration.settings import PROJECT_ROOT
-
-MARTS_DIR = PROJECT_ROOT / "dbt_project" / "models" / "marts"
+from tests.conftest import MARTS_DIR
 
 
 def test_shared_kpis_monthly_matches_hand_derivation(fixture_run):

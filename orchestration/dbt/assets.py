@@ -8,12 +8,9 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration.dbt.project import revenue_dbt_project
 from orchestration.dbt.translator import RevenueDbtTranslator
 from orchestration.resources import WarehouseResource
+from orchestration.run_tags import is_full_refresh
 
 BUILD_DATABASE_ENV = "REVENUE_BUILD_DATABASE"
-
-
-class DbtBuildConfig(dg.Config):
-    full_refresh: bool = False
 
 
 def dbt_build_args(full_refresh: bool) -> list[str]:
@@ -38,11 +35,10 @@ def revenue_dbt_models(
     context: dg.AssetExecutionContext,
     dbt: DbtCliResource,
     warehouse: WarehouseResource,
-    config: DbtBuildConfig,
 ):
     # dagster-dbt hands this process's environment to the dbt subprocess.
     os.environ.update(dbt_environment(warehouse))
-    yield from dbt.cli(dbt_build_args(config.full_refresh), context=context).stream()
+    yield from dbt.cli(dbt_build_args(is_full_refresh(context)), context=context).stream()
 
 
 def mart_asset_keys() -> list[dg.AssetKey]:

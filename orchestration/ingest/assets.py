@@ -7,6 +7,7 @@ from orchestration.ingest.csv_loader import QUARANTINE_TABLE, export_files, load
 from orchestration.ingest.exports import EXPORTS, ExportSpec
 from orchestration.ingest.privacy import privacy_rules
 from orchestration.resources import WarehouseResource
+from orchestration.run_tags import is_full_refresh
 
 
 def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
@@ -28,7 +29,9 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
         files = export_files(paths.landing_dir, spec)
         privacy = privacy_rules(paths.warehouse_dir)
         with warehouse.connect() as connection:
-            result = load_export(connection, spec, files, custom_fields, privacy)
+            result = load_export(
+                connection, spec, files, custom_fields, privacy, is_full_refresh(context)
+            )
         if result.rows_quarantined:
             context.log.warning(
                 f"{result.rows_quarantined} row(s) of {spec.relative_path} set aside in "

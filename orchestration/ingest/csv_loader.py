@@ -16,6 +16,7 @@ import codecs
 import contextlib
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import tempfile
@@ -39,6 +40,7 @@ from orchestration.ingest.privacy import (
 QUARANTINE_SCHEMA = "raw_quarantine"
 QUARANTINE_TABLE = f"{QUARANTINE_SCHEMA}.rejected_rows"
 RECONCILIATION_TABLE = f"{QUARANTINE_SCHEMA}.load_reconciliation"
+LOADED_FILES_TABLE = f"{QUARANTINE_SCHEMA}.loaded_files"
 # Marks a field the reader padded because the row was short: an empty field reads as ''.
 PADDED = "\x01"
 OVERFLOW_COLUMN = "_overflow"
@@ -211,6 +213,18 @@ def _ensure_bookkeeping(connection: duckdb.DuckDBPyConnection) -> None:
             rows_quarantined bigint,
             rows_superseded bigint,
             rows_erased bigint,
+            loaded_at timestamptz,
+            erasure_digest varchar
+        )
+        """
+    )
+    connection.execute(
+        f"""
+        create table if not exists {LOADED_FILES_TABLE} (
+            source varchar,
+            table_name varchar,
+            source_file varchar,
+            fingerprint varchar,
             loaded_at timestamptz
         )
         """
@@ -255,82 +269,109 @@ def _read_file_as_text(
     return mapping
 
 
+@dataclass(frozen=True)
+class LoadPlan:
+    """What a load must read: everything, only files not loaded before, or nothing."""
+
+    mode: str  # "full", "incremental" or "unchanged"
+    files: tuple[Path, ...]
+
+
+def file_fingerprint(path: Path) -> str:
+    status = path.stat()
+    return f"{status.st_size}:{status.st_mtime_ns}"
+
+
+def plan_load(
+    loaded_before: Mapping[str, str],
+    files: Sequence[Path],
+    fingerprints: Mapping[str, str],
+    rules_unchanged: bool,
+) -> LoadPlan:
+    """Read only new files when every file loaded before is still there, unchanged.
+
+    A file that changed or vanished, or different erasure rules, need a full reload:
+    an incremental merge cannot take rows back out.
+    """
+    if not loaded_before or not rules_unchanged:
+        return LoadPlan("full", tuple(files))
+    if any(fingerprints.get(name) != fingerprint for name, fingerprint in loaded_before.items()):
+        return LoadPlan("full", tuple(files))
+    new_files = tuple(f for f in files if str(f) not in loaded_before)
+    return LoadPlan("incremental" if new_files else "unchanged", new_files)
+
+
 def load_export(
     connection: duckdb.DuckDBPyConnection,
     spec: ExportSpec,
     files: Sequence[Path],
     custom_fields: Mapping[str, str] | None,
     privacy: PrivacyRules,
+    full_refresh: bool = False,
 ) -> LoadResult:
-    """Replace `<source>.<table>` with the latest version of every record in `files`.
+    """Bring `<source>.<table>` up to date with the latest version of every record in `files`.
+
+    Files loaded before and unchanged since are not read again: only new files are
+    merged in, so a nightly run's work follows the day's delta. `full_refresh` reads
+    everything again.
 
     `custom_fields` maps a warehouse field name to the org's column holding it; the
     column is kept under its own name and copied under the warehouse name.
     """
     custom_fields = dict(custom_fields or {})
-    key = spec.key_column
     target = f"{quote_identifier(spec.source)}.{quote_identifier(spec.table)}"
     loaded_at = dt.datetime.now(dt.UTC)
     _define_macros(connection)
     _ensure_bookkeeping(connection)
+    fingerprints = {str(f): file_fingerprint(f) for f in files}
+    loaded_before, previous = _previous_load(connection, spec, target, privacy)
+    plan = (
+        LoadPlan("full", tuple(files))
+        if full_refresh
+        else plan_load(loaded_before, files, fingerprints, previous is not None)
+    )
+    if plan.mode == "unchanged" and previous is not None:
+        return previous
 
     connection.execute("begin transaction")
     try:
-        extra_columns: dict[str, None] = {}
-        for index, path in enumerate(files):
-            mapping = _read_file_as_text(connection, path, spec, custom_fields, index)
-            extra_columns.update(
-                dict.fromkeys(c for c in mapping.values() if c not in spec.columns)
-            )
-        all_rows = " union all by name ".join(
-            f"select * from file_rows_{index}" for index in range(len(files))
+        rows_read, rows_erased = _read_files(connection, spec, plan.files, custom_fields, privacy)
+        if plan.mode == "full":
+            _clear_bookkeeping(connection, spec)
+        _quarantine(connection, spec, loaded_at)
+        _build_incoming(connection, spec, custom_fields, loaded_at)
+        replaced_or_older = 0
+        if plan.mode == "full":
+            connection.execute(f"create schema if not exists {quote_identifier(spec.source)}")
+            connection.execute(f"create or replace table {target} as select * from incoming")
+        else:
+            replaced_or_older = _merge_incoming(connection, spec, target)
+        result = _reconcile(
+            connection,
+            spec,
+            target,
+            files,
+            loaded_at,
+            (previous if plan.mode == "incremental" else None),
+            rows_read,
+            rows_erased,
+            replaced_or_older,
+            _erasure_digest(privacy),
         )
-        connection.execute(f"create or replace temp table read_rows as {all_rows}")
-        (rows_read,) = connection.execute("select count(*) from read_rows").fetchone()
-        rows_erased = _protect_personal_data(connection, spec, privacy)
-        _quarantine(connection, spec, key, loaded_at)
-        typed = ", ".join(
-            f"{_cast_expression(column, kind)} as {quote_identifier(column)}"
-            for column, kind in spec.columns.items()
+        connection.executemany(
+            f"insert into {LOADED_FILES_TABLE} values (?, ?, ?, ?, ?)",
+            [
+                [spec.source, spec.table, str(f), fingerprints[str(f)], loaded_at]
+                for f in plan.files
+            ],
         )
-        extras = "".join(
-            f", nullif({quote_identifier(column)}, '') as {quote_identifier(column)}"
-            for column in extra_columns
-        )
-        aliases = "".join(
-            f", nullif({quote_identifier(column)}, '') as {quote_identifier(field)}"
-            for field, column in custom_fields.items()
-        )
-        newest_first = (
-            f"{_cast_expression(spec.version_column, spec.columns[spec.version_column])} "
-            "desc nulls last, "
-            if spec.version_column
-            else ""
-        )
-        connection.execute(f"create schema if not exists {quote_identifier(spec.source)}")
-        connection.execute(
-            f"""
-            create or replace table {target} as
-            select {typed}{extras}{aliases}, _source_file, ?::timestamptz as _loaded_at
-            from read_rows
-            anti join rejected_rows using (_source_file, _file_row)
-            qualify row_number() over (
-                partition by {quote_identifier(key)}
-                order by {newest_first}_source_file desc, _file_row desc
-            ) = 1
-            """,
-            [loaded_at],
-        )
-        result = _reconcile(connection, spec, target, files, loaded_at, rows_read, rows_erased)
-        for index in range(len(files)):
-            connection.execute(f"drop table file_rows_{index}")
-        connection.execute("drop table read_rows")
-        connection.execute("drop table rejected_rows")
+        for scratch in ("read_rows", "rejected_rows", "incoming"):
+            connection.execute(f"drop table {scratch}")
         connection.execute("commit")
     except duckdb.Error as error:
         connection.execute("rollback")
         raise ExportFileError(
-            f"{', '.join(str(f) for f in files)}: could not be loaded: {error}"
+            f"{', '.join(str(f) for f in plan.files)}: could not be loaded: {error}"
         ) from error
     except ExportFileError:
         connection.execute("rollback")
@@ -338,11 +379,157 @@ def load_export(
     return result
 
 
-def _quarantine(
-    connection: duckdb.DuckDBPyConnection, spec: ExportSpec, key: str, loaded_at: dt.datetime
-) -> None:
-    """Replace this object's quarantine with every rule each read row breaks."""
+def _erasure_digest(privacy: PrivacyRules) -> str:
+    """Changes whenever the erasure list does, which forces a full reload."""
+    listed = [*sorted(privacy.erased_pseudonyms), "|", *sorted(privacy.erased_person_ids)]
+    return hashlib.sha256("\n".join(listed).encode()).hexdigest()
+
+
+def _previous_load(
+    connection: duckdb.DuckDBPyConnection, spec: ExportSpec, target: str, privacy: PrivacyRules
+) -> tuple[dict[str, str], LoadResult | None]:
+    """Files loaded before with their fingerprints, and the last load's counts when the
+    raw table still exists and was loaded under the same erasure rules."""
     scope = [spec.source, spec.table]
+    loaded_before = dict(
+        connection.execute(
+            f"select source_file, fingerprint from {LOADED_FILES_TABLE} "
+            "where source = ? and table_name = ?",
+            scope,
+        ).fetchall()
+    )
+    row = connection.execute(
+        f"""
+        select files, rows_read, rows_loaded, rows_quarantined, rows_superseded, rows_erased,
+               erasure_digest
+        from {RECONCILIATION_TABLE} where source = ? and table_name = ?
+        """,
+        scope,
+    ).fetchone()
+    table_exists = connection.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", scope
+    ).fetchone()[0]
+    if row is None or not table_exists or row[6] != _erasure_digest(privacy):
+        return loaded_before, None
+    files, *counts, _ = row
+    return loaded_before, LoadResult(
+        tuple(Path(f) for f in files), *counts, columns=tuple(spec.columns)
+    )
+
+
+def _read_files(
+    connection: duckdb.DuckDBPyConnection,
+    spec: ExportSpec,
+    files: Sequence[Path],
+    custom_fields: Mapping[str, str],
+    privacy: PrivacyRules,
+) -> tuple[int, int]:
+    """All rows of `files`, as text, pseudonymised, without erased people, in `read_rows`."""
+    for index, path in enumerate(files):
+        _read_file_as_text(connection, path, spec, custom_fields, index)
+    all_rows = " union all by name ".join(
+        f"select * from file_rows_{index}" for index in range(len(files))
+    )
+    connection.execute(f"create or replace temp table read_rows as {all_rows}")
+    for index in range(len(files)):
+        connection.execute(f"drop table file_rows_{index}")
+    (rows_read,) = connection.execute("select count(*) from read_rows").fetchone()
+    return rows_read, _protect_personal_data(connection, spec, privacy)
+
+
+def _build_incoming(
+    connection: duckdb.DuckDBPyConnection,
+    spec: ExportSpec,
+    custom_fields: Mapping[str, str],
+    loaded_at: dt.datetime,
+) -> None:
+    """Typed, valid rows read this time, newest version per key, in `incoming`."""
+    read_columns = [c[0] for c in connection.execute("select * from read_rows limit 0").description]
+    bookkeeping = {"_source_file", "_file_row", "_is_short", "_is_long", OVERFLOW_COLUMN}
+    typed = ", ".join(
+        f"{_cast_expression(column, kind)} as {quote_identifier(column)}"
+        for column, kind in spec.columns.items()
+    )
+    extras = "".join(
+        f", nullif({quote_identifier(column)}, '') as {quote_identifier(column)}"
+        for column in read_columns
+        if column not in spec.columns and column not in bookkeeping
+    )
+    aliases = "".join(
+        f", nullif({quote_identifier(column)}, '') as {quote_identifier(field)}"
+        for field, column in custom_fields.items()
+    )
+    connection.execute(
+        f"""
+        create or replace temp table incoming as
+        select {typed}{extras}{aliases}, _source_file, ?::timestamptz as _loaded_at
+        from read_rows
+        anti join rejected_rows using (_source_file, _file_row)
+        qualify row_number() over (
+            partition by {quote_identifier(spec.key_column)}
+            order by {_newest_first(spec, "read_rows")}_source_file desc, _file_row desc
+        ) = 1
+        """,
+        [loaded_at],
+    )
+
+
+def _newest_first(spec: ExportSpec, relation: str) -> str:
+    if not spec.version_column:
+        return ""
+    kind = spec.columns[spec.version_column]
+    if relation == "read_rows":
+        return f"{_cast_expression(spec.version_column, kind)} desc nulls last, "
+    return f"{relation}.{quote_identifier(spec.version_column)} desc nulls last, "
+
+
+def _merge_incoming(connection: duckdb.DuckDBPyConnection, spec: ExportSpec, target: str) -> int:
+    """Upsert `incoming` into the raw table by key; returns rows superseded by it.
+
+    A stored record is replaced by an incoming one that is at least as new; an
+    incoming record older than the stored one is itself superseded.
+    """
+    key = quote_identifier(spec.key_column)
+    stored = {c[0] for c in connection.execute(f"select * from {target} limit 0").description}
+    for column in connection.execute("select * from incoming limit 0").description:
+        if column[0] not in stored:
+            connection.execute(
+                f"alter table {target} add column {quote_identifier(column[0])} varchar"
+            )
+    newer = (
+        f"coalesce(incoming.{quote_identifier(spec.version_column)} "
+        f">= stored.{quote_identifier(spec.version_column)}, true)"
+        if spec.version_column
+        else "true"
+    )
+    (clashes,) = connection.execute(
+        f"select count(*) from incoming join {target} as stored using ({key})"
+    ).fetchone()
+    connection.execute(
+        f"""
+        delete from incoming where {key} in (
+            select {key} from incoming join {target} as stored using ({key}) where not ({newer})
+        )
+        """
+    )
+    connection.execute(f"delete from {target} where {key} in (select {key} from incoming)")
+    connection.execute(f"insert into {target} by name select * from incoming")
+    return clashes
+
+
+def _clear_bookkeeping(connection: duckdb.DuckDBPyConnection, spec: ExportSpec) -> None:
+    """A full reload starts this object's quarantine and file list afresh."""
+    scope = [spec.source, spec.table]
+    for table in (QUARANTINE_TABLE, LOADED_FILES_TABLE):
+        connection.execute(f"delete from {table} where source = ? and table_name = ?", scope)
+
+
+def _quarantine(
+    connection: duckdb.DuckDBPyConnection, spec: ExportSpec, loaded_at: dt.datetime
+) -> None:
+    """Add every rule each read row breaks to this object's quarantine."""
+    scope = [spec.source, spec.table]
+    key = spec.key_column
     rules = [
         ("TOO FEW FIELDS", "null", "_is_short", "'the row has fewer fields than the header'"),
         ("TOO MANY FIELDS", "null", "_is_long", "'the row has more fields than the header'"),
@@ -372,7 +559,6 @@ def _quarantine(
         """
         for error_type, column, condition, reason in rules
     )
-    connection.execute(f"delete from {QUARANTINE_TABLE} where source = ? and table_name = ?", scope)
     connection.execute(
         f"""
         insert into {QUARANTINE_TABLE}
@@ -453,14 +639,17 @@ def _reconcile(
     target: str,
     files: Sequence[Path],
     loaded_at: dt.datetime,
+    previous: LoadResult | None,
     rows_read: int,
     rows_erased: int,
+    superseded_by_merge: int,
+    erasure_digest: str,
 ) -> LoadResult:
+    """Count each outcome on its own, not as a remainder, so the reconciliation can fail."""
     scope = [spec.source, spec.table]
     (rows_loaded,) = connection.execute(f"select count(*) from {target}").fetchone()
     (rows_quarantined,) = connection.execute("select count(*) from rejected_rows").fetchone()
-    # Counted on their own, not as a remainder, so the reconciliation can fail.
-    (rows_superseded,) = connection.execute(
+    (superseded_in_read,) = connection.execute(
         f"""
         select count(*) - count(distinct {quote_identifier(spec.key_column)})
         from read_rows anti join rejected_rows using (_source_file, _file_row)
@@ -468,18 +657,20 @@ def _reconcile(
     ).fetchone()
     result = LoadResult(
         files=tuple(files),
-        rows_read=rows_read,
+        rows_read=rows_read + (previous.rows_read if previous else 0),
         rows_loaded=rows_loaded,
         rows_quarantined=rows_quarantined,
-        rows_superseded=rows_superseded,
-        rows_erased=rows_erased,
+        rows_superseded=superseded_in_read
+        + superseded_by_merge
+        + (previous.rows_superseded if previous else 0),
+        rows_erased=rows_erased + (previous.rows_erased if previous else 0),
         columns=tuple(spec.columns),
     )
     connection.execute(
         f"delete from {RECONCILIATION_TABLE} where source = ? and table_name = ?", scope
     )
     connection.execute(
-        f"insert into {RECONCILIATION_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"insert into {RECONCILIATION_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             *scope,
             [str(f) for f in files],
@@ -489,6 +680,7 @@ def _reconcile(
             result.rows_superseded,
             result.rows_erased,
             loaded_at,
+            erasure_digest,
         ],
     )
     return result
