@@ -12,6 +12,7 @@ from orchestration.checks.rules import (
     converted_opportunity_violations,
     disqualification_reason_violations,
     eur_amount_violations,
+    follow_up_breaches,
     funnel_order_violations,
     last_complete_month,
     monthly_target_results,
@@ -162,3 +163,19 @@ def test_staleness_names_the_age():
         "newest record is 50 h old, agreed maximum 36 h"
     )
     assert staleness(None, now, 36) == "no records"
+
+
+def test_follow_up_breaches_name_owner_and_week():
+    week = {
+        "owner_name": "Sid Dev",
+        "owner_id": "005S2",
+        "week_start": dt.date(2026, 1, 12),
+        "leads_never_touched": 1,
+        "leads_disqualified_below_min_attempts": 1,
+    }
+    assert [str(v) for v in follow_up_breaches([week], 3)] == [
+        "Sid Dev (week of 2026-01-12): 1 lead(s) never touched",
+        "Sid Dev (week of 2026-01-12): 1 lead(s) disqualified after fewer than 3 attempts",
+    ]
+    clean = week | {"leads_never_touched": 0, "leads_disqualified_below_min_attempts": 0}
+    assert follow_up_breaches([clean], 3) == []

@@ -19,6 +19,7 @@ from orchestration.checks.rules import (
     converted_opportunity_violations,
     disqualification_reason_violations,
     eur_amount_violations,
+    follow_up_breaches,
     funnel_order_violations,
     last_complete_month,
     monthly_target_results,
@@ -152,6 +153,39 @@ def sla_targets_met(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     )
 
 
+FOLLOW_UP_DISCIPLINE = get_asset_key_for_model([revenue_dbt_models], "follow_up_discipline")
+
+
+@dg.asset_check(
+    asset=FOLLOW_UP_DISCIPLINE,
+    description=(
+        "Last complete week: no lead left untouched, none disqualified after fewer than "
+        "the agreed contact attempts. A warning: the data is right, the follow-up is not."
+    ),
+)
+def follow_up_agreement_kept(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    definitions = load_agreed_definitions(warehouse.paths.definitions_file)
+    with warehouse.connect(read_only=True) as connection:
+        weeks = fetch_rows(
+            connection,
+            """
+            select * from marts.follow_up_discipline
+            where week_start = (
+                select max(week_start) - interval 7 day from marts.follow_up_discipline
+            )
+            """,
+        )
+    breaches = follow_up_breaches(weeks, definitions.min_contact_attempts)
+    return dg.AssetCheckResult(
+        passed=not breaches,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "owners_checked": len(weeks),
+            "breaches": dg.MetadataValue.md("\n".join(f"- {b}" for b in breaches) or "none"),
+        },
+    )
+
+
 def build_freshness_check(spec: ExportSpec) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey(spec.asset_key_path),
@@ -223,6 +257,7 @@ definition_checks = [
     converted_leads_have_opportunity,
     amounts_have_eur_value,
     sla_targets_met,
+    follow_up_agreement_kept,
 ]
 freshness_checks = [build_freshness_check(spec) for spec in EXPORTS if spec.freshness_column]
 reconciliation_checks = [build_reconciliation_check(spec) for spec in EXPORTS]

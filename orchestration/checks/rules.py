@@ -179,3 +179,23 @@ def staleness(latest: dt.datetime | None, now: dt.datetime, max_age_hours: float
         hours = age.total_seconds() / 3600
         return f"newest record is {hours:.0f} h old, agreed maximum {max_age_hours:g} h"
     return None
+
+
+def follow_up_breaches(weeks: Iterable[Row], min_attempts: int) -> list[Violation]:
+    """Owners who let leads gather dust or disqualified leads after too few attempts."""
+    breaches = []
+    for week in weeks:
+        owner = f"{week['owner_name'] or week['owner_id']} (week of {week['week_start']})"
+        if week["leads_never_touched"]:
+            breaches.append(
+                Violation(owner, f"{week['leads_never_touched']} lead(s) never touched")
+            )
+        if week["leads_disqualified_below_min_attempts"]:
+            breaches.append(
+                Violation(
+                    owner,
+                    f"{week['leads_disqualified_below_min_attempts']} lead(s) disqualified "
+                    f"after fewer than {min_attempts} attempts",
+                )
+            )
+    return breaches
