@@ -32,16 +32,26 @@ signals as (
 
 ),
 
+-- Titles repeat across leads: matching each distinct title once keeps the number of
+-- regular-expression evaluations small however many leads there are.
+distinct_titles as (
+
+    select distinct title
+    from leads
+    where title is not null
+
+),
+
 title_matches as (
 
     select
-        leads.lead_id,
+        distinct_titles.title,
         bool_or(not title_patterns.is_exclusion) as matches_budget_role,
         bool_or(title_patterns.is_exclusion) as matches_excluded_role
-    from leads
+    from distinct_titles
     inner join title_patterns
-        on regexp_matches(leads.title, title_patterns.pattern, 'i')
-    group by leads.lead_id
+        on regexp_matches(distinct_titles.title, title_patterns.pattern, 'i')
+    group by distinct_titles.title
 
 ),
 
@@ -85,7 +95,7 @@ criteria as (
     from leads
     cross join definition
     left join title_matches
-        on leads.lead_id = title_matches.lead_id
+        on leads.title = title_matches.title
     left join intent_evidence
         on leads.lead_id = intent_evidence.lead_id
 

@@ -48,22 +48,41 @@ activities as (
 
 ),
 
+-- One row per id a lead's activity can be logged on, so the join below is an
+-- equi-join (hash join) rather than a join on "either id", which scales badly.
+lead_who_ids as (
+
+    select
+        lead_id,
+        lead_id as who_id,
+        created_at
+    from leads
+    union all
+    select
+        lead_id,
+        converted_contact_id as who_id,
+        created_at
+    from leads
+    where converted_contact_id is not null
+
+),
+
 final as (
 
     select
-        leads.lead_id,
+        lead_who_ids.lead_id,
         activities.activity_id,
         activities.activity_kind,
         activities.owner_id,
         activities.created_at as touched_at
-    from leads
+    from lead_who_ids
     inner join activities
-        on activities.who_id in (leads.lead_id, leads.converted_contact_id)
+        on lead_who_ids.who_id = activities.who_id
     inner join users
         on activities.owner_id = users.user_id
     where
         users.team = 'sales'
-        and activities.created_at >= leads.created_at
+        and activities.created_at >= lead_who_ids.created_at
 
 )
 
