@@ -48,13 +48,13 @@ dev: install
 	$(VENV)/bin/dagster dev -w workspace.yaml
 
 lint: install
-	$(VENV)/bin/ruff check orchestration tests seeds
-	$(VENV)/bin/ruff format --check orchestration tests seeds
+	$(VENV)/bin/ruff check orchestration tests seeds bench
+	$(VENV)/bin/ruff format --check orchestration tests seeds bench
 	$(VENV)/bin/sqlfluff lint dbt_project
 
 format: install
-	$(VENV)/bin/ruff check --fix orchestration tests seeds
-	$(VENV)/bin/ruff format orchestration tests seeds
+	$(VENV)/bin/ruff check --fix orchestration tests seeds bench
+	$(VENV)/bin/ruff format orchestration tests seeds bench
 
 # GDPR erasure of one person: make erase EMAIL=person@example.com
 erase: install

@@ -2,7 +2,36 @@
 
 Usage::
 
-    python seeds/generate_sample.py [--out seeds/sample] [--seed 20261031] [--leads 3000]
+    python seeds/generate_sample.py [--size sample|S|M|L] [--out DIR] [--seed 20261031]
+                                    [--leads N] [--delta-out DIR | --no-delta]
+
+Sizes (``--leads`` overrides the lead count and keeps the size's per-lead rates):
+
+======  ==========  ==================  ==========  ===============  ==================
+size    leads       Marketo activities  tasks       opportunities    for
+======  ==========  ==================  ==========  ===============  ==================
+sample  3,000       ~50k                ~10k        ~330             the shipped sample
+S       100,000     ~1M                 ~0.5M       ~20k             benchmark, minutes
+M       1,000,000   ~10M                ~5M         ~200k            benchmark target
+L       5,000,000   ~50M                ~25M        ~1M              5x M
+======  ==========  ==================  ==========  ===============  ==================
+
+``sample`` keeps the rates the shipped sample was made with (it is byte-identical to before
+sizes existed); S, M and L share fewer page views and more sales work per lead so their
+volumes have the benchmark's proportions. ``--out`` defaults to ``seeds/sample`` only for
+``sample``. Generation runs at roughly 1 ms per lead on one core (S about 2 minutes, M about
+20); rows are streamed, and memory grows only with the lead plan (about 200 bytes a lead).
+
+Next-day delta: besides the full export as of ``SNAPSHOT``, S, M and L also write the next
+day's incremental export (``--delta-out DIR`` elsewhere, ``--no-delta`` to skip; ``sample``
+writes one only with ``--delta-out``) in the landing layout the loader reads next to the full
+files: ``salesforce/<Object>/2026-11-01.csv`` and ``marketing/<name>/2026-11-01.csv``. It holds
+the day's new leads (a day's volume, about 0.3%) with their Marketo person, form and first
+call, and a newer version (later SystemModstamp) of one in every hundred existing leads: open
+leads get their first call, worked leads another call and then a conversion (new account,
+contact, opportunity; Marketo syncs the contact), a disqualification or nothing more, decided
+leads only an edit; each status change has its LeadHistory row, and the changed leads' people
+browse the site that day. Objects without changes get a header-only file.
 
 The same arguments always produce byte-identical files: every random choice comes from one
 ``random.Random(seed)`` consumed in a fixed order (LeadHistory draws from its own
@@ -76,7 +105,7 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from random import Random
@@ -334,6 +363,11 @@ PLANTED_VALUES = {
 }
 
 STATUS_WORKING = "Working - Contacted"
+STATUS_OPEN = "Open - Not Contacted"
+STATUS_CONVERTED = "Closed - Converted"
+STATUS_DISQUALIFIED = "Closed - Not Converted"
+NEXT_DAY_END = SNAPSHOT + timedelta(days=1)  # the delta holds what happens before this instant
+CHANGED_EVERY = 100  # the delta changes one in this many existing leads
 HISTORY_SEED_OFFSET = 17_017  # LeadHistory's own random stream: Random(seed + offset)
 # chance that a sales-owned lead marketing brought in started in a marketer's queue; the
 # leads sales entered itself (~14% of volume) never do, so ~10% of sales-owned leads do
@@ -360,6 +394,39 @@ MONTH_WEIGHTS = {11: 0.95, 12: 0.85, 1: 1.05, 2: 1.0, 3: 1.1, 4: 1.0, 5: 1.0, 6:
 WEB_HOURS = (0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.6, 1, 1.4, 1.6, 1.6, 1.5, 1.3, 1.5, 1.6, 1.5, 1.3, 1.0,
              0.8, 0.7, 0.6, 0.5, 0.4, 0.3)  # form fills by UTC hour
 # fmt: on
+
+
+@dataclass(frozen=True, slots=True)
+class Volumes:
+    """Lead count and the per-lead rates that set every other file's volume.
+
+    The defaults are the shipped sample's rates; the benchmark sizes trade some web activity
+    for more sales work so the files have the proportions the benchmark asks for."""
+
+    leads: int
+    visits_before: int = 6  # most anonymous page views merged in when a person gets known
+    visits_after: tuple[int, int] = (19, 13)  # most page views after creation: engaged, other
+    nurture_share: float = 0.30  # Marketo-only persons per Salesforce lead
+    convert_factor: float = 1.0  # multiplies every source's conversion chance
+    extra_attempts: int = 0  # contact attempts added to every worked lead
+    opp_follow_ups: int = 8  # most follow-up tasks logged on an opportunity
+
+
+_BENCH_RATES = Volumes(
+    leads=0,
+    visits_before=3,
+    visits_after=(8, 6),
+    nurture_share=0.15,
+    convert_factor=1.85,
+    extra_attempts=2,
+    opp_follow_ups=10,
+)
+SIZES = {
+    "sample": Volumes(leads=3_000),
+    "S": replace(_BENCH_RATES, leads=100_000),
+    "M": replace(_BENCH_RATES, leads=1_000_000),
+    "L": replace(_BENCH_RATES, leads=5_000_000),
+}
 
 # --------------------------------------------------------------------------------------------
 # Formatting and ids
@@ -526,14 +593,25 @@ HEADERS = {
     "primaryAttributeValueId,primaryAttributeValue,attributes",
 }
 LEAD_COLUMNS = HEADERS["salesforce/Lead.csv"].split(",")
+LEAD_COLUMN_INDEX = {name: i for i, name in enumerate(LEAD_COLUMNS)}
+MARKETO_LEAD_COLUMNS = HEADERS["marketing/leads.csv"].split(",")
+
+
+def export_path(root: Path, name: str, day: date | None) -> Path:
+    """`salesforce/Lead.csv`, or for a later day's export `salesforce/Lead/<day>.csv`, which
+    the loader reads together with the full export."""
+    if day is None:
+        return root / name
+    return root / name.removesuffix(".csv") / f"{day.isoformat()}.csv"
 
 
 class Output:
     """All output files, open at once so each lead's rows can be streamed out together."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, day: date | None = None) -> None:
         self.sinks = {
-            name: CsvSink(root / name, header.split(",")) for name, header in HEADERS.items()
+            name: CsvSink(export_path(root, name, day), header.split(","))
+            for name, header in HEADERS.items()
         }
         s = self.sinks
         self.user, self.account = s["salesforce/User.csv"], s["salesforce/Account.csv"]
@@ -931,14 +1009,76 @@ class Stats:
     messy: list[tuple[str, int, str]] = field(default_factory=list)  # file, line, detail
 
 
+@dataclass(slots=True)
+class KnownLead:
+    """An existing lead the next day's export changes, with what that change needs."""
+
+    row: list  # its Lead.csv row
+    person: Person
+    profile: SourceProfile
+    ready: bool
+    owner: User
+    person_row: list  # its Marketo person row
+
+
+def lead_row(
+    lead_id: str,
+    p: Person,
+    source: str,
+    status: str,
+    owner: User | None,
+    created: datetime,
+    changed: datetime,
+) -> list:
+    """A Lead.csv row of a lead that is not converted, deleted or disqualified."""
+    values = dict.fromkeys(LEAD_COLUMNS, "")
+    values |= {
+        "Id": lead_id,
+        "FirstName": p.first,
+        "LastName": p.last,
+        "Email": p.email,
+        "Phone": p.phone,
+        "Company": p.company,
+        "Title": p.title,
+        "NumberOfEmployees": p.employees,
+        "LeadSource": source,
+        "Status": status,
+        "OwnerId": owner.id if owner else "",
+        "CreatedDate": sf_dt(created),
+        "IsConverted": "false",
+        "IsDeleted": "false",
+        "SystemModstamp": sf_dt(changed),
+        "Industry": p.industry,
+        "Country": p.country.name,
+    }
+    return list(values.values())
+
+
+def set_lead_fields(row: list, **values: object) -> None:
+    for name, value in values.items():
+        row[LEAD_COLUMN_INDEX[name]] = value
+
+
+def lead_field(row: list, name: str) -> object:
+    return row[LEAD_COLUMN_INDEX[name]]
+
+
 class SampleGenerator:
     """Streams one consistent sample; all randomness comes from the one seeded `rng`, except
     LeadHistory's, which comes from `history_rng` so that adding it changed no other file."""
 
-    def __init__(self, rng: Random, n_leads: int, out: Output, history_rng: Random) -> None:
+    def __init__(
+        self,
+        rng: Random,
+        volumes: Volumes,
+        out: Output,
+        history_rng: Random,
+        keep_next_day: bool = False,
+    ) -> None:
         self.rng = rng
         self.history_rng = history_rng
-        self.n_leads = n_leads
+        self.volumes = volumes
+        n_leads = self.n_leads = volumes.leads
         self.out = out
         self.ids = IdFactory()
         self.stats = Stats()
@@ -960,6 +1100,9 @@ class SampleGenerator:
         self.debts: dict[str, float] = {}
         self.pending_broken_activity: str | None = None
         self.cum_day_weights = self._cum_day_weights()
+        self.keep_next_day = keep_next_day
+        self.leads_seen = 0
+        self.next_day_leads: list[KnownLead] = []
 
     # ---- dimensions -------------------------------------------------------------------------
 
@@ -1019,11 +1162,18 @@ class SampleGenerator:
         days = range(len(self.cum_day_weights))
         offset = self.rng.choices(days, cum_weights=self.cum_day_weights)[0]
         day = PERIOD_START + timedelta(days=offset)
+        return day + self._time_of_day(business_hours)
+
+    def _time_of_day(self, business_hours: bool) -> timedelta:
         if business_hours:
             hour = self.rng.uniform(7.5, 17.5)
         else:
             hour = self.rng.choices(range(24), weights=WEB_HOURS)[0] + self.rng.random()
-        return day + secs(hour * HOUR)
+        return secs(hour * HOUR)
+
+    def _draw_ip(self) -> str:
+        r = self.rng
+        return f"{r.randint(31, 217)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
 
     def _draw_country(self, hint: str | None = None) -> Country:
         if hint and self.rng.random() < 0.6:
@@ -1138,7 +1288,7 @@ class SampleGenerator:
         if not isolated:
             self._cosmetic_mess(person, messy)
         deleted = not isolated and not force_ready and r.random() < 0.005
-        convert_p = (0.30 if ready else 0.04) * profile.convert_boost
+        convert_p = (0.30 if ready else 0.04) * profile.convert_boost * self.volumes.convert_factor
         will_convert = (
             not isolated
             and not deleted
@@ -1232,7 +1382,7 @@ class SampleGenerator:
         signups: list[WebinarSignup],
     ) -> list[Activity]:
         r, created, product = self.rng, seed.created, p.product
-        ip = f"{r.randint(31, 217)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
+        ip = self._draw_ip()
         utm = {
             "Google Ads": "utm_source=google&utm_medium=cpc",
             "LinkedIn": "utm_source=linkedin&utm_medium=paid_social",
@@ -1331,13 +1481,16 @@ class SampleGenerator:
         product_share = 0.55 if engaged else 0.3
         pages = [f"/products/{product}", "/pricing", *PRODUCT_PAGES]
         visits = []
-        for _ in range(r.randint(0, 6)):  # anonymous history merged when the person got known
+        for _ in range(
+            r.randint(0, self.volumes.visits_before)
+        ):  # anonymous history merged when the person got known
             offset = -min(60 * DAY - HOUR, r.expovariate(1 / (12 * DAY)) + 60)
             page = r.choice(pages) if r.random() < product_share else r.choice(BLOG_PAGES)
             visits.append(
                 self._visit(created + secs(offset), page, utm if r.random() < 0.5 else "", ip)
             )
-        for _ in range(r.randint(4, 19 if engaged else 13)):
+        most_engaged, most_other = self.volumes.visits_after
+        for _ in range(r.randint(4, most_engaged if engaged else most_other)):
             offset = min(120 * DAY - HOUR, r.expovariate(1 / (22 * DAY)) + 60)
             roll = r.random()
             if roll < product_share:
@@ -1477,6 +1630,7 @@ class SampleGenerator:
                 "nurture": r.randint(2, 5),
                 "working": r.randint(1, 4),
             }[outcome]
+        attempts += self.volumes.extra_attempts
         last = self._add_touches(plan, first, attempts, fast=ready, until=LAST_MOMENT)
         if not plan.touches:
             self.stats.touch["not yet"] += 1
@@ -1636,30 +1790,21 @@ class SampleGenerator:
             self._write_account_contact(p, seed.source, account_id, contact_id, ae, converted)
         last_change = max(created, sales.decided_at or created, sales.deleted_at or created)
         changed = sales.deleted_at or modstamp(r, last_change, max_days=2)
-        row = [
-            lead_id,
-            p.first,
-            p.last,
-            p.email,
-            p.phone,
-            p.company,
-            p.title,
-            p.employees,
-            seed.source,
-            sales.status,
-            sales.owner.id if sales.owner else "",
-            sf_dt(created),
-            sf_bool(bool(converted)),
-            converted.date().isoformat() if converted else "",
-            opp_id,
-            contact_id,
-            account_id,
-            sf_bool(sales.deleted_at is not None),
-            sf_dt(changed),
-            sales.reason,
-            p.industry,
-            p.country.name,
-        ]
+        row = lead_row(lead_id, p, seed.source, sales.status, sales.owner, created, changed)
+        if converted:
+            set_lead_fields(
+                row,
+                IsConverted="true",
+                ConvertedDate=converted.date().isoformat(),
+                ConvertedOpportunityId=opp_id,
+                ConvertedContactId=contact_id,
+                ConvertedAccountId=account_id,
+            )
+        set_lead_fields(
+            row,
+            IsDeleted=sf_bool(sales.deleted_at is not None),
+            Disqualified_Reason__c=sales.reason,
+        )
         self._write_lead_row(row, messy)
         if not isolated and not sales.deleted_at:
             self._write_lead_history(lead_id, created, profile, sales, changed)
@@ -1683,8 +1828,26 @@ class SampleGenerator:
                 for a in activities
             )
             self._write_touches(sales, lead_id, contact_id, opp_id, opp, ae, reached_sql)
-            self._write_person(p, lead_id, contact_id, created, converted, activities)
+            person_row = self._write_person(p, lead_id, contact_id, created, converted, activities)
+            self._remember_for_next_day(row, p, profile, ready, sales, person_row)
         self._record(seed, row, activities, sales, opp, ready, isolated)
+
+    def _remember_for_next_day(
+        self,
+        row: list,
+        p: Person,
+        profile: SourceProfile,
+        ready: bool,
+        sales: SalesPlan,
+        person_row: list,
+    ) -> None:
+        # every CHANGED_EVERY-th lead, a choice that draws no random number, so remembering
+        # leads for the delta leaves the base export as it was
+        self.leads_seen += 1
+        if not self.keep_next_day or sales.deleted_at or self.leads_seen % CHANGED_EVERY:
+            return
+        assert sales.owner is not None
+        self.next_day_leads.append(KnownLead(list(row), p, profile, ready, sales.owner, person_row))
 
     def _write_lead_history(
         self,
@@ -1715,10 +1878,15 @@ class SampleGenerator:
                 self.stats.history["recycled"] += 1
         for at, field_name, old, new in changes:
             assert created <= at < SNAPSHOT
-            self.out.lead_history.row(
-                [self.ids.new("017"), lead_id, field_name, old, new, sf_dt(at), "false"]
-            )
+            self._write_history_row(lead_id, at, field_name, old, new)
             self.stats.history[field_name] += 1
+
+    def _write_history_row(
+        self, lead_id: str, at: datetime, field_name: str, old: str, new: str
+    ) -> None:
+        self.out.lead_history.row(
+            [self.ids.new("017"), lead_id, field_name, old, new, sf_dt(at), "false"]
+        )
 
     def _handoff_moment(
         self, created: datetime, profile: SourceProfile, sales: SalesPlan, modified: datetime
@@ -1959,7 +2127,7 @@ class SampleGenerator:
         r = self.rng
         end = opp.history[-1][0] if opp.history[-1][1].startswith("Closed") else LAST_MOMENT
         at = converted
-        for _ in range(r.randint(2, 8)):
+        for _ in range(r.randint(2, self.volumes.opp_follow_ups)):
             at = working_hours(r, at + secs(r.uniform(2, 15) * DAY))
             if at >= end:
                 break
@@ -2058,7 +2226,7 @@ class SampleGenerator:
         created: datetime,
         converted: datetime | None,
         activities: list[Activity],
-    ) -> None:
+    ) -> list:
         r = self.rng
         person_id = self.next_person_id
         self.next_person_id += 1
@@ -2073,24 +2241,24 @@ class SampleGenerator:
         created_at = min([created + secs(r.uniform(60, 900)), *known])
         updated = max([created_at, converted or created_at, *(a.at for a in activities)])
         updated = modstamp(r, updated, max_days=1 / 24)
-        self.out.mkto_lead.row(
-            [
-                person_id,
-                p.email.lower(),
-                sfdc_lead,
-                sfdc_contact,
-                p.first,
-                p.last,
-                p.company,
-                mk_dt(created_at),
-                mk_dt(updated),
-            ]
-        )
+        row = [
+            person_id,
+            p.email.lower(),
+            sfdc_lead,
+            sfdc_contact,
+            p.first,
+            p.last,
+            p.company,
+            mk_dt(created_at),
+            mk_dt(updated),
+        ]
+        self.out.mkto_lead.row(row)
         self._write_activities(person_id, activities)
         self.stats.sf_activities += len(activities)
         self.stats.sf_persons += 1
         if self.pending_broken_activity and activities:
             self._write_broken_activity(person_id)
+        return row
 
     def _write_activities(self, person_id: int, activities: list[Activity]) -> None:
         for a in activities:
@@ -2133,7 +2301,7 @@ class SampleGenerator:
             "Newsletter Signup" if r.random() < 0.5 else self._whitepaper_form(created_at, None)
         )
         acts = [self._form(created_at, first_form, product)]
-        ip = f"{r.randint(31, 217)}.{r.randint(0, 255)}.{r.randint(0, 255)}.{r.randint(1, 254)}"
+        ip = self._draw_ip()
         for _ in range(r.randint(0, 4)):
             at = created_at + secs(r.uniform(0, 150 * DAY))
             acts.append(self._visit(at, r.choice(BLOG_PAGES + OTHER_PAGES + ("/pricing",)), "", ip))
@@ -2180,6 +2348,110 @@ class SampleGenerator:
                 at = working_hours(r, at + secs(r.uniform(1, 12) * DAY))
                 if at < SNAPSHOT:
                     self._write_task(self._touch(at, owner, follow_up=True), "", opp_id, None)
+
+    # ---- the next day's incremental export ---------------------------------------------------
+
+    def emit_next_day(self, out: Output) -> None:
+        """The day after the export instant: that day's new leads, and a changed version of
+        each lead remembered while streaming the base, with the tasks, history, opportunities
+        and Marketo rows that go with each change. Runs after the base, so its random draws
+        cannot disturb the base files."""
+        self.out = out  # every writer below now appends to the next day's files
+        new_leads = max(1, round(self.n_leads / 365))
+        for created in sorted(self._next_day_moment(False) for _ in range(new_leads)):
+            self._emit_new_lead(created)
+        for known in self.next_day_leads:
+            self._emit_change(known, self._next_day_moment(True))
+
+    def _next_day_moment(self, business_hours: bool) -> datetime:
+        return SNAPSHOT + self._time_of_day(business_hours)
+
+    def _emit_new_lead(self, created: datetime) -> None:
+        r = self.rng
+        profile = r.choices(SOURCES, weights=[s.weight for s in SOURCES])[0]
+        p = self._draw_person(self._draw_country(), profile.freemail)
+        has_intent = self._fill_qualification(p, profile, ready=r.random() < profile.ready)
+        owner = self._lead_owner(profile, created)
+        lead_id = self.ids.new("00Q")
+        trigger = created - secs(r.uniform(20, 480))
+        form = self._pick_intent_form(will_convert=False) if has_intent else "Newsletter Signup"
+        landing = self._visit(
+            trigger - secs(r.uniform(30, 600)), self._landing(p.product), "", self._draw_ip()
+        )
+        status, changed = STATUS_OPEN, created
+        first_touch = created + secs(r.lognormvariate(math.log(90 * 60), 1.0))
+        if first_touch < NEXT_DAY_END:
+            self._write_task(self._touch(first_touch, owner), lead_id, "", None)
+            self._write_history_row(lead_id, first_touch, "Status", STATUS_OPEN, STATUS_WORKING)
+            status, changed = STATUS_WORKING, first_touch
+        self.out.lead.row(lead_row(lead_id, p, profile.name, status, owner, created, changed))
+        self._write_person(
+            p, lead_id, "", created, None, [landing, self._form(trigger, form, p.product)]
+        )
+
+    def _emit_change(self, known: KnownLead, at: datetime) -> None:
+        """Work on the lead moves it one step; a lead already decided only gets edited."""
+        r, row = self.rng, known.row
+        lead_id = str(lead_field(row, "Id"))
+        status = lead_field(row, "Status")
+        changed = at
+        if status == STATUS_OPEN:
+            self._write_task(self._touch(at, known.owner), lead_id, "", None)
+            self._write_history_row(lead_id, at, "Status", STATUS_OPEN, STATUS_WORKING)
+            set_lead_fields(row, Status=STATUS_WORKING)
+        elif status == STATUS_WORKING:
+            self._write_task(self._touch(at, known.owner), lead_id, "", None)
+            changed = min(at + secs(r.uniform(60, 2 * HOUR)), NEXT_DAY_END - timedelta(seconds=1))
+            outcome = r.choices(("convert", "disqualify", "working"), weights=(25, 45, 30))[0]
+            if outcome == "convert":
+                self._convert_next_day(known, changed)
+            elif outcome == "disqualify":
+                reason = self._reason(known.person, known.profile, known.ready)
+                set_lead_fields(row, Status=STATUS_DISQUALIFIED, Disqualified_Reason__c=reason)
+                self._write_history_row(
+                    lead_id, changed, "Status", STATUS_WORKING, STATUS_DISQUALIFIED
+                )
+        set_lead_fields(row, SystemModstamp=sf_dt(changed))
+        self.out.lead.row(row)
+        visits = sorted(
+            (
+                self._visit(
+                    at + secs(r.uniform(0, 4 * HOUR)),
+                    r.choice(PRODUCT_PAGES + BLOG_PAGES),
+                    "",
+                    self._draw_ip(),
+                )
+                for _ in range(r.randint(0, 3))
+            ),
+            key=lambda a: a.at,
+        )
+        self._write_activities(int(known.person_row[0]), visits)
+
+    def _convert_next_day(self, known: KnownLead, at: datetime) -> None:
+        """Convert into a new account, contact and opportunity; Marketo syncs the contact."""
+        r, row, p = self.rng, known.row, known.person
+        lead_id, source = str(lead_field(row, "Id")), known.profile.name
+        ae = known.owner if known.owner in self.aes else self._ae_at(at)
+        account_id, contact_id = self.ids.new("001"), self.ids.new("003")
+        close = month_end(at.date() + timedelta(days=r.randint(30, 90)))
+        plan = OppPlan([(at, STAGES[0], self._amount(at, p), close)], won=False)
+        opp_id = self._write_opportunity(plan, account_id, p, source, None, ae, at)
+        self._write_account_contact(p, source, account_id, contact_id, ae, at)
+        set_lead_fields(
+            row,
+            Status=STATUS_CONVERTED,
+            IsConverted="true",
+            ConvertedDate=at.date().isoformat(),
+            ConvertedOpportunityId=opp_id,
+            ConvertedContactId=contact_id,
+            ConvertedAccountId=account_id,
+        )
+        self._write_history_row(lead_id, at, "Status", STATUS_WORKING, STATUS_CONVERTED)
+        person = dict(zip(MARKETO_LEAD_COLUMNS, known.person_row, strict=True))
+        if person["sfdcLeadId"]:
+            self.out.mkto_lead.row(
+                list((person | {"sfdcContactId": contact_id, "updatedAt": mk_dt(at)}).values())
+            )
 
     # ---- statistics --------------------------------------------------------------------------
 
@@ -2233,7 +2505,7 @@ class SampleGenerator:
         # Marketo-only persons are interleaved by creation time so Marketo ids follow time
         extra_times = sorted(
             datetime(2025, 9, 1) + secs(self.rng.uniform(0, 425 * DAY))
-            for _ in range(round(self.n_leads * 0.30))
+            for _ in range(round(self.n_leads * self.volumes.nurture_share))
         )
         next_extra = 0
         for i, seed in enumerate(seeds):
@@ -2260,15 +2532,35 @@ def index_on_or_after(seeds: list[LeadSeed], when: datetime, taken: set[int]) ->
     return index
 
 
+SHIPPED_SAMPLE = Path(__file__).resolve().parent / "sample"
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "sample")
+    parser.add_argument("--size", choices=SIZES, default="sample")
+    parser.add_argument("--out", type=Path, help="default: seeds/sample for --size sample")
     parser.add_argument("--seed", type=int, default=20261031)
-    parser.add_argument("--leads", type=int, default=3000)
+    parser.add_argument("--leads", type=int, help="override the size's lead count")
+    delta = parser.add_mutually_exclusive_group()
+    delta.add_argument(
+        "--delta-out", type=Path, help="write the next day's delta here (default: --out)"
+    )
+    delta.add_argument("--no-delta", action="store_true", help="write no next-day delta")
     args = parser.parse_args(argv)
+    if args.out is None and args.size != "sample":
+        parser.error(f"--out is required with --size {args.size}")
+    args.out = args.out or SHIPPED_SAMPLE
+    args.leads = args.leads or SIZES[args.size].leads
     if args.leads < 100:
         parser.error("--leads must be at least 100 so the planted messy rows stay distinct")
     return args
+
+
+def delta_root(args: argparse.Namespace) -> Path | None:
+    """The shipped sample has no delta unless asked for, so `make sample` stays as it was."""
+    if args.no_delta:
+        return None
+    return args.delta_out or (None if args.size == "sample" else args.out)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -2276,22 +2568,38 @@ def main(argv: Sequence[str] | None = None) -> None:
     started = time.perf_counter()
     out = Output(args.out)
     history_rng = Random(args.seed + HISTORY_SEED_OFFSET)
-    generator = SampleGenerator(Random(args.seed), args.leads, out, history_rng)
+    volumes = replace(SIZES[args.size], leads=args.leads)
+    next_day_root = delta_root(args)
+    generator = SampleGenerator(
+        Random(args.seed), volumes, out, history_rng, keep_next_day=next_day_root is not None
+    )
     try:
         generator.run()
     finally:
         out.close()
     print_report(args.out, out, generator.stats, time.perf_counter() - started)
+    if next_day_root is not None:
+        started = time.perf_counter()
+        delta = Output(next_day_root, day=SNAPSHOT.date())
+        try:
+            generator.emit_next_day(delta)
+        finally:
+            delta.close()
+        print_file_sizes(next_day_root, delta, time.perf_counter() - started)
+
+
+def print_file_sizes(root: Path, out: Output, seconds: float) -> None:
+    total = 0
+    print(f"wrote {root}")
+    for sink in out.sinks.values():
+        size = sink.path.stat().st_size
+        total += size
+        print(f"  {sink.path.relative_to(root)!s:38} {sink.rows:>8} rows {size / 1e6:7.2f} MB")
+    print(f"  {'total':38} {'':>8}      {total / 1e6:7.2f} MB in {seconds:.1f} s")
 
 
 def print_report(root: Path, out: Output, stats: Stats, seconds: float) -> None:
-    total = 0
-    print(f"wrote {root}")
-    for name, sink in out.sinks.items():
-        size = sink.path.stat().st_size
-        total += size
-        print(f"  {name:38} {sink.rows:>8} rows {size / 1e6:7.2f} MB")
-    print(f"  {'total':38} {'':>8}      {total / 1e6:7.2f} MB in {seconds:.1f} s")
+    print_file_sizes(root, out, seconds)
     print("leads meeting the lead definition per month (evaluated on the written data):")
     for month in sorted(stats.month_leads):
         leads, ready = stats.month_leads[month], stats.month_ready[month]

@@ -23,6 +23,7 @@ def dbt_environment(warehouse: WarehouseResource) -> dict[str, str]:
     return {
         BUILD_DATABASE_ENV: str(warehouse.paths.build_database),
         "REVENUE_DUCKDB_MEMORY_LIMIT": warehouse.memory_limit,
+        "REVENUE_DUCKDB_THREADS": str(warehouse.threads),
     }
 
 

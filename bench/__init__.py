@@ -1,0 +1,1 @@
+"""`make bench`: the warehouse's speed and memory against direct SQL, dbt and pandas."""

@@ -1,0 +1,339 @@
+"""`make bench`: how fast and how lean the warehouse is, on generated data of one size.
+
+    python -m bench.run_bench [--size S|M|L|sample] [--memory-limit 3GB] [--threads 2]
+
+The landing data (a full export plus the next day's delta, seeds/generate_sample.py) is
+generated once per size under the data directory (default /tmp/revenue-bench) and reused.
+Then, on the same data, each variant runs in its own process, timed and with the resident
+memory of its process tree sampled:
+
+- load: the raw layer and agreement tables, by the project's own assets (the input of A, B)
+- A: the compiled SQL of every dbt model, in dependency order, in one DuckDB connection
+- B: `dbt build` from the command line on a copy of the raw database
+- C: the whole Dagster nightly job in-process (ingest, dbt build, checks, publish)
+- D: the core KPIs in plain pandas from the CSVs, cross-checked against C's marts
+- E: the nightly job on full + delta over a warehouse already built from the full export
+  (E0 builds that warehouse); C is the full refresh it compares with
+
+The results go to bench/results/bench-<size>-<date>.md and to the console.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
+
+import duckdb
+import psutil
+
+from bench.report import GIB, KpiRows, Measurement, Ratio, compare_kpis, render_results
+from orchestration.settings import PROJECT_ROOT
+
+GENERATOR = PROJECT_ROOT / "seeds" / "generate_sample.py"
+DBT_PROJECT = PROJECT_ROOT / "dbt_project"
+DBT = Path(sys.executable).parent / "dbt"
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+SAMPLE_EVERY_SECONDS = 0.1
+MEMORY_TARGET_BYTES = 4 * GIB
+RATIOS = (
+    Ratio("C/A: Dagster nightly vs the limit", "C", "A", "<= 1.3"),
+    Ratio("B/A: dbt build vs the limit", "B", "A", ""),
+    Ratio("D/C: pandas vs Dagster nightly", "D", "C", ">= 10"),
+    Ratio("E/full: next day vs full refresh (C)", "E", "C", "<= 0.15"),
+)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=("sample", "S", "M", "L"), default="S")
+    parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit")
+    parser.add_argument("--threads", type=int, default=2, help="DuckDB threads")
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/revenue-bench"))
+    return parser.parse_args(argv)
+
+
+# ---- data ------------------------------------------------------------------------------
+
+
+def ensure_landing(size: str, root: Path) -> Path:
+    """The generated landing dir of this size, made only when no complete one exists."""
+    landing = root / "landing"
+    complete = landing / ".complete"
+    if complete.exists():
+        return landing
+    shutil.rmtree(landing, ignore_errors=True)
+    print(f"Generating size {size} into {landing} (once; later runs reuse it)", flush=True)
+    started = time.perf_counter()
+    with (root / "generate.log").open("w") as log:
+        subprocess.run(
+            [sys.executable, GENERATOR, "--size", size, "--out", landing, "--delta-out", landing],
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    complete.write_text(f"generated in {time.perf_counter() - started:.0f} s\n")
+    return landing
+
+
+def full_exports_only(landing: Path, target: Path) -> Path:
+    """The landing dir as it was before the next day's files arrived (links, no copies)."""
+    for export in landing.glob("*/*.csv"):
+        link = target / export.relative_to(landing)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(export)
+    return target
+
+
+def copy_database(source_dir: Path, target_dir: Path) -> Path:
+    """A fresh copy named build.duckdb: compiled SQL names the catalog after the file."""
+    target_dir.mkdir(parents=True)
+    return Path(shutil.copy2(source_dir / "build.duckdb", target_dir / "build.duckdb"))
+
+
+def raw_rows_read(warehouse_dir: Path) -> int:
+    with duckdb.connect(str(warehouse_dir / "build.duckdb"), read_only=True) as connection:
+        (rows,) = connection.execute(
+            "select sum(rows_read) from raw_quarantine.load_reconciliation"
+        ).fetchone()
+    return int(rows)
+
+
+# ---- measuring ---------------------------------------------------------------------------
+
+
+def tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            total += member.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def measure(
+    command: Sequence[str | Path], log_path: Path, env: dict[str, str] | None = None
+) -> tuple[float, int, int]:
+    """Wall seconds, peak resident memory of the process tree, and the exit code."""
+    started = time.perf_counter()
+    peak = 0
+    with log_path.open("w") as log:
+        process = psutil.Popen(
+            [str(part) for part in command],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            cwd=PROJECT_ROOT,
+        )
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process))
+            time.sleep(SAMPLE_EVERY_SECONDS)
+    return time.perf_counter() - started, peak, process.returncode
+
+
+class Bench:
+    """One benchmark run: its working directory, settings and measurements."""
+
+    def __init__(self, work: Path, memory_limit: str, threads: int) -> None:
+        self.work = work
+        self.memory_limit = memory_limit
+        self.threads = threads
+        self.measurements: list[Measurement] = []
+        (work / "logs").mkdir(parents=True)
+
+    def run_variant(self, variant: str, label: str, name: str, arguments: dict) -> dict:
+        """Run `bench.variants <name>` in a child process; returns what it reported."""
+        settings = {"memory_limit": self.memory_limit, "threads": self.threads}
+        arguments_file = self.work / "logs" / f"{variant}.arguments.json"
+        result_file = self.work / "logs" / f"{variant}.result.json"
+        arguments_file.write_text(json.dumps({**settings, **arguments}, default=str))
+        command = [sys.executable, "-m", "bench.variants", name, arguments_file, result_file]
+        self._measure(variant, label, command)
+        return json.loads(result_file.read_text()) if result_file.exists() else {}
+
+    def _measure(
+        self, variant: str, label: str, command: Sequence[str | Path], env: dict | None = None
+    ) -> bool:
+        print(f"{variant}: {label} ...", end=" ", flush=True)
+        log = self.work / "logs" / f"{variant}.log"
+        seconds, peak, exit_code = measure(command, log, env)
+        note = "" if exit_code == 0 else f"exit {exit_code}, see {log}"
+        self.measurements.append(Measurement(variant, label, seconds, peak, exit_code == 0, note))
+        print(f"{seconds:.1f} s, {peak / (1 << 20):,.0f} MiB", flush=True)
+        return exit_code == 0
+
+    def dbt(self, variant: str, label: str, command: str, database: Path) -> bool:
+        """A dbt command on `database`, with its own target and log dirs."""
+        env = {
+            "REVENUE_BUILD_DATABASE": str(database),
+            "REVENUE_DUCKDB_MEMORY_LIMIT": self.memory_limit,
+            "REVENUE_DUCKDB_THREADS": str(self.threads),
+        }
+        arguments = [
+            DBT,
+            command,
+            "--project-dir",
+            DBT_PROJECT,
+            "--profiles-dir",
+            DBT_PROJECT,
+            "--target-path",
+            self.work / f"dbt_target_{variant}",
+            "--log-path",
+            self.work / "logs" / f"dbt_{variant}",
+        ]
+        return self._measure(variant, label, arguments, env)
+
+
+# ---- the marts' side of the cross-check ----------------------------------------------------
+
+MART_KPI_QUERIES = {
+    "lead_funnel": """
+        select strftime(created_month, '%Y-%m-%d'), count(*),
+               count(*) filter (where meets_definition)
+        from lead_funnel group by 1 order by 1
+    """,
+    "weekly_pipeline_review": """
+        select strftime(week_start, '%Y-%m-%d'), leads_in, picked_up_within_24h,
+               qualified_opportunities, not_qualified
+        from weekly_pipeline_review order by 1
+    """,
+    "source_performance": """
+        select strftime(month, '%Y-%m-%d'), source_channel, sum(leads)::bigint,
+               sum(cost_eur)::double
+        from source_performance group by 1, 2 order by 1, 2
+    """,
+}
+
+
+def mart_kpis(analytics_database: Path) -> KpiRows:
+    with duckdb.connect(str(analytics_database), read_only=True) as connection:
+        return {
+            kpi: [list(row) for row in connection.execute(query).fetchall()]
+            for kpi, query in MART_KPI_QUERIES.items()
+        }
+
+
+# ---- the run -----------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> Path:
+    root = args.data_dir / args.size
+    root.mkdir(parents=True, exist_ok=True)
+    landing = ensure_landing(args.size, root)
+    work = root / "run"
+    shutil.rmtree(work, ignore_errors=True)
+    bench = Bench(work, args.memory_limit, args.threads)
+    base = full_exports_only(landing, work / "landing_full_only")
+
+    raw = work / "raw"
+    bench.run_variant(
+        "load",
+        "raw layer by the project's loader (input of A and B)",
+        "load_raw",
+        {"landing_dir": landing, "warehouse_dir": raw},
+    )
+    rows_in = raw_rows_read(raw)
+
+    database_a = copy_database(raw, work / "a")
+    compiled = bench.dbt("compile", "dbt compile for A (not a variant)", "compile", database_a)
+    if compiled:
+        bench.run_variant(
+            "A",
+            "compiled model SQL in one DuckDB connection",
+            "direct_sql",
+            {"database": database_a, "manifest": work / "dbt_target_compile" / "manifest.json"},
+        )
+    bench.dbt(
+        "B", "`dbt build` (models + tests) from the CLI", "build", copy_database(raw, work / "b")
+    )
+    nightly = bench.run_variant(
+        "C",
+        "Dagster nightly job in-process (full refresh)",
+        "nightly",
+        {"landing_dir": landing, "warehouse_dir": work / "c"},
+    )
+    pandas = bench.run_variant(
+        "D", "pandas, core KPIs from the CSVs", "pandas_kpis", {"landing_dir": landing}
+    )
+    bench.run_variant(
+        "E0",
+        "nightly on the full export only (prepares E)",
+        "nightly",
+        {"landing_dir": base, "warehouse_dir": work / "e"},
+    )
+    next_day = bench.run_variant(
+        "E",
+        "nightly on full + next-day delta over E0's warehouse",
+        "nightly",
+        {"landing_dir": landing, "warehouse_dir": work / "e"},
+    )
+
+    mismatches = ["C or D did not finish: nothing to compare"]
+    if nightly.get("success") and pandas.get("success"):
+        mismatches = compare_kpis(mart_kpis(work / "c" / "analytics.duckdb"), pandas["kpis"])
+    failed_checks = [
+        f"{variant}: {check}"
+        for variant, result in (("C", nightly), ("E", next_day))
+        for check in result.get("failed_checks", [])
+    ]
+    text = render_results(
+        f"Benchmark, size {args.size}, {dt.date.today().isoformat()}",
+        run_settings(args, landing, rows_in, failed_checks),
+        bench.measurements,
+        rows_in,
+        RATIOS,
+        mismatches,
+        MEMORY_TARGET_BYTES,
+    )
+    return write_results(args.size, text)
+
+
+def run_settings(
+    args: argparse.Namespace, landing: Path, rows_in: int, failed_checks: list[str]
+) -> dict[str, str]:
+    landing_bytes = sum(path.stat().st_size for path in landing.glob("**/*.csv"))
+    packages = ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "dagster-dbt", "pandas")
+    return {
+        "size": args.size,
+        "raw rows in (all files, as the loader read them)": f"{rows_in:,}",
+        "landing CSVs": f"{landing_bytes / 1e6:,.0f} MB in {landing}",
+        "DuckDB memory_limit / threads": f"{args.memory_limit} / {args.threads}",
+        "dbt threads": "2 models at a time (profiles.yml); DuckDB threads as above",
+        "machine": (
+            f"{psutil.cpu_count()} cores, {psutil.virtual_memory().total / GIB:.0f} GiB, "
+            f"{platform.platform()}"
+        ),
+        "versions": ", ".join(f"{p} {version(p)}" for p in packages),
+        "checks not passed (C, E)": "; ".join(failed_checks) or "none",
+    }
+
+
+def write_results(size: str, text: str) -> Path:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    target = RESULTS_DIR / f"bench-{size}-{dt.date.today().isoformat()}.md"
+    partial = target.with_suffix(".tmp")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
+    return target
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    results = run(parse_args(argv))
+    print()
+    print(results.read_text(encoding="utf-8"))
+    print(f"Written to {results}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

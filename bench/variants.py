@@ -1,0 +1,109 @@
+"""What each measured variant runs, one per process so its wall time and memory are its own.
+
+    python -m bench.variants <variant> <arguments.json> <result.json>
+
+The driver (bench/run_bench.py) writes the arguments, starts this module in a child
+process, samples the process tree's memory, and reads the result back. Each variant
+imports what it uses when it runs, so the pandas variant does not pay for importing
+Dagster.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from orchestration.settings import DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE
+
+if TYPE_CHECKING:
+    from orchestration.resources import WarehouseResource
+
+Arguments = dict[str, str | int]
+
+
+def warehouse(arguments: Arguments) -> WarehouseResource:
+    from orchestration.resources import WarehouseResource
+
+    return WarehouseResource(
+        landing_dir=str(arguments["landing_dir"]),
+        warehouse_dir=str(arguments["warehouse_dir"]),
+        definitions_file=str(DEFAULT_DEFINITIONS_FILE),
+        source_mapping_file=str(DEFAULT_SOURCE_MAPPING_FILE),
+        memory_limit=str(arguments["memory_limit"]),
+        threads=int(arguments["threads"]),
+    )
+
+
+def load_raw(arguments: Arguments) -> dict:
+    """The raw layer and the agreement tables, loaded by the project's own assets."""
+    import dagster as dg
+
+    from orchestration.agreements.assets import agreed_definitions, source_mapping
+    from orchestration.ingest.assets import export_assets
+
+    result = dg.materialize(
+        [*export_assets, agreed_definitions, source_mapping],
+        resources={"warehouse": warehouse(arguments)},
+        raise_on_error=False,
+    )
+    return {"success": result.success}
+
+
+def direct_sql(arguments: Arguments) -> dict:
+    from bench.direct_sql import build_models
+
+    statements = build_models(
+        Path(str(arguments["database"])),
+        Path(str(arguments["manifest"])),
+        str(arguments["memory_limit"]),
+        int(arguments["threads"]),
+    )
+    return {"success": True, "statements": statements}
+
+
+def nightly(arguments: Arguments) -> dict:
+    """The whole nightly job in this process, as `make run` does it."""
+    import dagster as dg
+
+    from orchestration.definitions import build_definitions
+    from orchestration.nightly import check_report, run_nightly_refresh
+
+    resource = warehouse(arguments)
+    instance_dir = Path(resource.warehouse_dir) / "dagster_home"
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    with dg.DagsterInstance.local_temp(str(instance_dir)) as instance:
+        result = run_nightly_refresh(build_definitions(resource), instance)
+    return {
+        "success": result.success,
+        "failed_checks": check_report(result.get_asset_check_evaluations()),
+    }
+
+
+def pandas_kpis(arguments: Arguments) -> dict:
+    from bench.pandas_kpis import core_kpis, load_rules
+
+    rules = load_rules(DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE)
+    return {"success": True, "kpis": core_kpis(Path(str(arguments["landing_dir"])), rules)}
+
+
+VARIANTS: dict[str, Callable[[Arguments], dict]] = {
+    "load_raw": load_raw,
+    "direct_sql": direct_sql,
+    "nightly": nightly,
+    "pandas_kpis": pandas_kpis,
+}
+
+
+def main(argv: list[str]) -> int:
+    name, arguments_file, result_file = argv
+    arguments = json.loads(Path(arguments_file).read_text(encoding="utf-8"))
+    result = VARIANTS[name](arguments)
+    Path(result_file).write_text(json.dumps(result), encoding="utf-8")
+    return 0 if result["success"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

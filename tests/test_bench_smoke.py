@@ -1,0 +1,97 @@
+"""The benchmark's pure helpers (bench/): no dbt, Dagster or timing runs here."""
+
+from __future__ import annotations
+
+from bench.direct_sql import model_order, model_statements
+from bench.pandas_kpis import core_kpis, load_rules
+from bench.report import Measurement, Ratio, compare_kpis, render_results
+from orchestration.settings import DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE
+from tests.conftest import FIXTURE_LANDING
+
+
+def model(name: str, materialized: str, *parents: str) -> dict:
+    return {
+        "resource_type": "model",
+        "config": {"materialized": materialized},
+        "depends_on": {"nodes": list(parents)},
+        "database": "build",
+        "schema": "marts",
+        "relation_name": f'"build"."marts"."{name}"',
+        "compiled_code": f"select 1 as x -- {name}",
+    }
+
+
+MANIFEST = {
+    "nodes": {
+        "model.p.mart": model("mart", "table", "model.p.int", "model.p.stg"),
+        "model.p.int": model("int", "incremental", "model.p.eph"),
+        "test.p.unique_mart": {"resource_type": "test", "depends_on": {"nodes": ["model.p.mart"]}},
+        "model.p.eph": model("eph", "ephemeral", "model.p.stg"),
+        "model.p.stg": model("stg", "view", "source.p.raw.lead"),
+    }
+}
+
+
+def test_models_run_after_the_models_they_select_from():
+    order = model_order(MANIFEST)
+    assert sorted(order) == ["model.p.eph", "model.p.int", "model.p.mart", "model.p.stg"]
+    assert order.index("model.p.stg") < order.index("model.p.eph") < order.index("model.p.int")
+    assert order.index("model.p.int") < order.index("model.p.mart")
+
+
+def test_statements_keep_materialisations_and_skip_ephemeral_models():
+    creates = [s for s in model_statements(MANIFEST) if s.startswith("create or replace")]
+    assert [s.split()[3] for s in creates] == ["view", "table", "table"]
+    assert creates[0].startswith('create or replace view "build"."marts"."stg" as (')
+    # a trailing SQL comment in a model must not comment out the closing parenthesis
+    assert creates[-1].endswith("-- mart\n)")
+
+
+def test_pandas_kpis_match_the_hand_derived_fixture_numbers():
+    rules = load_rules(DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE)
+    kpis = core_kpis(FIXTURE_LANDING, rules)
+    # tests/test_kpis_on_fixture.py: January 5 leads / 2 sales-ready, February 2 / 2,
+    # March 1 / 0 (the quarantined and the deleted lead are not counted)
+    assert kpis["lead_funnel"] == [["2026-01-01", 5, 2], ["2026-02-01", 2, 2], ["2026-03-01", 1, 0]]
+    weekly_totals = [sum(row[i] for row in kpis["weekly_pipeline_review"]) for i in range(1, 5)]
+    # leads in; picked up in 24 h: L1, L2, L8, L10; converted: L1, L2, L5; not qualified: L3, L8
+    assert weekly_totals == [8, 4, 3, 2]
+    assert ["2026-02-01", "webinar", 1, 2800.0] in kpis["source_performance"]
+
+
+def test_compare_kpis_reports_differences_and_reads_missing_rows_as_zeros():
+    marts = {
+        "lead_funnel": [["2026-01-01", 5, 2]],
+        "weekly_pipeline_review": [["2026-01-05", 0, 0, 0, 0]],
+        "source_performance": [["2026-01-01", "webinar", 1, 100.004]],
+    }
+    pandas = {
+        "lead_funnel": [["2026-01-01", 5, 1]],
+        "weekly_pipeline_review": [],
+        "source_performance": [["2026-01-01", "webinar", 1, 100.0]],
+    }
+    assert compare_kpis(marts, pandas) == [
+        "lead_funnel [2026-01-01] sales_ready_leads: marts 2, pandas 1"
+    ]
+
+
+def test_results_page_shows_measurements_ratios_and_mismatches():
+    measurements = [
+        Measurement("A", "direct SQL", 10.0, 512 << 20, True),
+        Measurement("C", "nightly", 12.0, 1 << 30, False, "exit 1"),
+    ]
+    text = render_results(
+        "Benchmark, size S",
+        {"size": "S"},
+        measurements,
+        1_000_000,
+        [Ratio("C/A", "C", "A", "<= 1.3"), Ratio("D/C", "D", "C", ">= 10")],
+        ["lead_funnel [2026-01-01] leads: marts 5, pandas 4"],
+        4 << 30,
+    )
+    assert "| A | direct SQL | 10.0 | 512 | 100,000 | yes |  |" in text
+    assert "| C | nightly | 12.0 | 1,024 | 83,333 | **no** | exit 1 |" in text
+    assert "| C/A | 1.20 | <= 1.3 | yes |" in text
+    assert "| D/C | - | >= 10 | n/a |" in text
+    assert "| peak RSS of any variant (GiB) | 1.00 | <= 4 | yes |" in text
+    assert "- lead_funnel [2026-01-01] leads: marts 5, pandas 4" in text
