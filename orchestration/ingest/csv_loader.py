@@ -237,8 +237,8 @@ def _read_file_as_text(
     spec: ExportSpec,
     custom_fields: Mapping[str, str],
     file_index: int,
-) -> dict[str, str]:
-    """Append one file's rows, all text, to the temp table `file_rows_<n>`."""
+) -> None:
+    """One file's rows, all text, under warehouse column names, in `file_rows_<n>`."""
     encoding = text_encoding(path)
     with utf8_copy(path, encoding) as readable:
         header, delimiter = read_header(readable)
@@ -266,7 +266,6 @@ def _read_file_as_text(
             """,
             [str(path), str(readable), delimiter, PADDED, columns],
         )
-    return mapping
 
 
 @dataclass(frozen=True)
@@ -324,7 +323,7 @@ def load_export(
     _define_macros(connection)
     _ensure_bookkeeping(connection)
     fingerprints = {str(f): file_fingerprint(f) for f in files}
-    loaded_before, previous = _previous_load(connection, spec, target, privacy)
+    loaded_before, previous = _previous_load(connection, spec, privacy)
     plan = (
         LoadPlan("full", tuple(files))
         if full_refresh
@@ -386,7 +385,7 @@ def _erasure_digest(privacy: PrivacyRules) -> str:
 
 
 def _previous_load(
-    connection: duckdb.DuckDBPyConnection, spec: ExportSpec, target: str, privacy: PrivacyRules
+    connection: duckdb.DuckDBPyConnection, spec: ExportSpec, privacy: PrivacyRules
 ) -> tuple[dict[str, str], LoadResult | None]:
     """Files loaded before with their fingerprints, and the last load's counts when the
     raw table still exists and was loaded under the same erasure rules."""
@@ -467,20 +466,19 @@ def _build_incoming(
         anti join rejected_rows using (_source_file, _file_row)
         qualify row_number() over (
             partition by {quote_identifier(spec.key_column)}
-            order by {_newest_first(spec, "read_rows")}_source_file desc, _file_row desc
+            order by {_newest_first(spec)}_source_file desc, _file_row desc
         ) = 1
         """,
         [loaded_at],
     )
 
 
-def _newest_first(spec: ExportSpec, relation: str) -> str:
+def _newest_first(spec: ExportSpec) -> str:
+    """Ordering terms that put the newest version of a record in `read_rows` first."""
     if not spec.version_column:
         return ""
     kind = spec.columns[spec.version_column]
-    if relation == "read_rows":
-        return f"{_cast_expression(spec.version_column, kind)} desc nulls last, "
-    return f"{relation}.{quote_identifier(spec.version_column)} desc nulls last, "
+    return f"{_cast_expression(spec.version_column, kind)} desc nulls last, "
 
 
 def _merge_incoming(connection: duckdb.DuckDBPyConnection, spec: ExportSpec, target: str) -> int:
