@@ -85,9 +85,17 @@ def ensure_landing(size: str, root: Path) -> Path:
     return landing
 
 
-def full_exports_only(landing: Path, target: Path) -> Path:
-    """The landing dir as it was before the next day's files arrived (links, no copies)."""
-    for export in landing.glob("*/*.csv"):
+FULL_EXPORTS = "*/*.csv"
+NEXT_DAY_FILES = "*/*/*.csv"
+
+
+def link_exports(landing: Path, target: Path, pattern: str) -> Path:
+    """Files of `landing` matching `pattern` appear in `target` (links, no copies).
+
+    E's landing dir first holds the full exports only, then receives the next day's
+    files: the same paths, so the nightly run sees what a real next day brings.
+    """
+    for export in landing.glob(pattern):
         link = target / export.relative_to(landing)
         link.parent.mkdir(parents=True, exist_ok=True)
         link.symlink_to(export)
@@ -233,7 +241,7 @@ def run(args: argparse.Namespace) -> Path:
     work = root / "run"
     shutil.rmtree(work, ignore_errors=True)
     bench = Bench(work, args.memory_limit, args.threads)
-    base = full_exports_only(landing, work / "landing_full_only")
+    next_day_landing = link_exports(landing, work / "landing_next_day", FULL_EXPORTS)
 
     raw = work / "raw"
     bench.run_variant(
@@ -269,13 +277,14 @@ def run(args: argparse.Namespace) -> Path:
         "E0",
         "nightly on the full export only (prepares E)",
         "nightly",
-        {"landing_dir": base, "warehouse_dir": work / "e"},
+        {"landing_dir": next_day_landing, "warehouse_dir": work / "e"},
     )
+    link_exports(landing, next_day_landing, NEXT_DAY_FILES)
     next_day = bench.run_variant(
         "E",
-        "nightly on full + next-day delta over E0's warehouse",
+        "nightly after the next day's files arrive, over E0's warehouse",
         "nightly",
-        {"landing_dir": landing, "warehouse_dir": work / "e"},
+        {"landing_dir": next_day_landing, "warehouse_dir": work / "e"},
     )
 
     mismatches = ["C or D did not finish: nothing to compare"]

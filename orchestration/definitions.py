@@ -4,11 +4,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.agreements.assets import agreed_definitions, source_mapping
-from orchestration.checks.assets import (
-    definition_checks,
-    freshness_checks,
-    reconciliation_checks,
-)
+from orchestration.checks.assets import definition_checks
 from orchestration.dbt.assets import revenue_dbt_models
 from orchestration.dbt.project import DBT_EXECUTABLE, revenue_dbt_project
 from orchestration.ingest.assets import export_assets
@@ -34,7 +30,7 @@ def build_definitions(warehouse: WarehouseResource) -> dg.Definitions:
             analytics_duckdb,
             weekly_pipeline_review_report,
         ],
-        asset_checks=[*definition_checks, *freshness_checks, *reconciliation_checks],
+        asset_checks=definition_checks,
         jobs=[nightly_refresh_job, full_refresh_job, weekly_review_job],
         schedules=[nightly_refresh_schedule, weekly_review_schedule],
         resources={

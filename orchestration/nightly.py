@@ -13,7 +13,7 @@ import sys
 import dagster as dg
 import duckdb
 
-from orchestration.checks.assets import FRESHNESS_CHECK
+from orchestration.checks.exports import FRESHNESS_CHECK
 from orchestration.settings import warehouse_paths
 
 SUMMARY_MONTHS = 3

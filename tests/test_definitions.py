@@ -5,7 +5,8 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from orchestration.checks.assets import definition_checks, freshness_checks
+from orchestration.checks.assets import definition_checks
+from orchestration.checks.exports import FRESHNESS_CHECK
 from orchestration.dbt.assets import dbt_build_args, mart_asset_keys
 from orchestration.dbt.translator import layer_of
 from orchestration.definitions import defs
@@ -36,8 +37,8 @@ def test_definition_checks_block_publishing(asset_graph):
     assert set(mart_asset_keys()) <= publish_deps
 
 
-def test_every_timestamped_export_has_a_freshness_check():
-    targets = {key.asset_key for check in freshness_checks for key in check.check_keys}
+def test_every_timestamped_export_has_a_freshness_check(asset_graph):
+    targets = {key.asset_key for key in asset_graph.asset_check_keys if key.name == FRESHNESS_CHECK}
     assert dg.AssetKey(["salesforce", "lead"]) in targets
     assert dg.AssetKey(["marketo", "activities"]) in targets
     assert dg.AssetKey(["salesforce", "dated_conversion_rate"]) not in targets
@@ -91,5 +92,6 @@ def test_monday_report_has_its_own_schedule_at_seven():
 
 
 def test_dbt_build_arguments():
-    assert dbt_build_args(full_refresh=False) == ["build"]
-    assert dbt_build_args(full_refresh=True) == ["build", "--full-refresh"]
+    nightly = ["build", "--exclude-resource-type", "unit_test"]
+    assert dbt_build_args(full_refresh=False) == nightly
+    assert dbt_build_args(full_refresh=True) == [*nightly, "--full-refresh"]

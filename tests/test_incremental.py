@@ -13,19 +13,27 @@ from tests.conftest import FIXTURE_LANDING, MARTS_DIR, copy_landing, make_wareho
 LEAD_HEADER = (FIXTURE_LANDING / "salesforce" / "Lead.csv").read_text().splitlines()[0]
 TASK_HEADER = (FIXTURE_LANDING / "salesforce" / "Task.csv").read_text().splitlines()[0]
 # Next day: L4 is disqualified ("Just looking") after a second call, and a new lead
-# L11 arrives and is called within the hour.
+# L11 arrives and is called within the hour. L12 arrives with L8's email address, so
+# the Marketo person linked to L8 by email alone is now ambiguous and unlinked: L8
+# loses its webinar signal, already processed. Call T2, L1's only sales touch, is
+# deleted in Salesforce.
 LEAD_DELTA = (
     "00Q0000000000000L4,Dee,Delta,dee@delta.example,,Delta,Director of Operations,5,Webinar,"
     "Closed - Not Converted,005000000000000S2,2026-01-15T08:00:00.000Z,false,,,,,false,"
     "2026-03-10T09:00:00.000Z,Just looking,Services\n"
     "00Q000000000000L11,Kim,Kilo,kim@kilo.example,,Kilo BV,CFO,40,Web,Working - Contacted,"
     "005000000000000S1,2026-03-10T08:00:00.000Z,false,,,,,false,2026-03-10T08:30:00.000Z,,IT\n"
+    "00Q000000000000L12,Hank,Hotel,owner@example.org,,Hotel Group,Owner,12,Web,"
+    "Working - Contacted,005000000000000S1,2026-03-10T07:00:00.000Z,false,,,,,false,"
+    "2026-03-10T07:00:00.000Z,,Hospitality\n"
 )
 TASK_DELTA = (
     "00T000000000000T8,00Q0000000000000L4,,005000000000000S2,Call,Call,Call,Completed,"
     "2026-03-10T08:45:00.000Z,2026-03-10,60,false,2026-03-10T08:45:00.000Z\n"
     "00T000000000000T9,00Q000000000000L11,,005000000000000S1,Call,Call,Call,Completed,"
     "2026-03-10T08:30:00.000Z,2026-03-10,60,false,2026-03-10T08:30:00.000Z\n"
+    "00T000000000000T2,00Q0000000000000L1,,005000000000000S1,Call,Call,Call,Completed,"
+    "2026-01-05T15:00:00.000Z,2026-01-05,300,true,2026-03-10T09:00:00.000Z\n"
 )
 
 
@@ -71,15 +79,33 @@ def test_delta_run_reads_only_the_new_files(incremental_and_full):
         ("Lead.csv", 1),
         ("2026-03-10.csv", 1),
     ]
-    # 10 rows in Lead.csv + 2 in the delta; L9 quarantined; L4's old version superseded;
-    # loaded: 9 live rows of Lead.csv plus L11.
-    assert lead == (12, 10, 1, 1)
+    # 10 rows in Lead.csv + 3 in the delta; L9 quarantined; L4's old version superseded;
+    # loaded: 9 live rows of Lead.csv plus L11 and L12.
+    assert lead == (13, 11, 1, 1)
+
+
+def test_dbt_built_incrementally_after_the_first_full_build(incremental_and_full):
+    nightly, full = incremental_and_full
+    builds = "select full_refresh from warehouse_state.dbt_builds order by built_at"
+    with duckdb.connect(str(nightly.paths.build_database), read_only=True) as connection:
+        assert [row[0] for row in connection.execute(builds).fetchall()] == [True, False]
+    with duckdb.connect(str(full.paths.build_database), read_only=True) as connection:
+        assert [row[0] for row in connection.execute(builds).fetchall()] == [True]
 
 
 def test_incremental_result_equals_full_refresh(incremental_and_full):
     nightly, full = incremental_and_full
     incremental_marts = mart_rows(nightly.paths.analytics_database)
     assert incremental_marts == mart_rows(full.paths.analytics_database)
-    reasons = {row[0]: row for row in incremental_marts["lead_funnel"]}
-    assert reasons["00Q0000000000000L4"][0] == "00Q0000000000000L4"
-    assert "00Q000000000000L11" in reasons
+    with duckdb.connect(str(nightly.paths.analytics_database), read_only=True) as connection:
+        leads = {
+            lead_id: (meets_definition, first_sales_touch_at)
+            for lead_id, meets_definition, first_sales_touch_at in connection.execute(
+                "select lead_id, meets_definition, first_sales_touch_at from lead_funnel"
+            ).fetchall()
+        }
+    assert {"00Q000000000000L11", "00Q000000000000L12"} <= leads.keys()
+    # Sales-ready on the fixture (by its webinar signal), not once that signal is unlinked.
+    assert leads["00Q0000000000000L8"][0] is False
+    # T2 was L1's only sales touch.
+    assert leads["00Q0000000000000L1"][1] is None

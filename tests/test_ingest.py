@@ -257,6 +257,25 @@ def test_emails_and_phones_are_stored_as_keyed_pseudonyms_only(tmp_path):
     assert "bob@example.com" not in raw_record and "00QB" in raw_record
 
 
+@pytest.mark.parametrize(
+    ("email", "normalised"),
+    [
+        ("ann@example.com", "ann@example.com"),
+        (" Ann@Example.COM ", "ann@example.com"),
+        ("ÜMLAUT@Beispiel.de", "ümlaut@beispiel.de"),
+    ],
+)
+@pytest.mark.parametrize("key", [b"test-key", b"k" * 64, b"a much longer key " * 8])
+def test_email_pseudonym_is_hmac_sha256_of_the_normalised_address(email, normalised, key):
+    import hashlib
+    import hmac
+
+    from orchestration.ingest.privacy import email_pseudonym
+
+    expected = hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()[:32]
+    assert email_pseudonym(email, key) == expected
+
+
 def test_erased_person_is_dropped_and_counted(tmp_path):
     from orchestration.ingest.privacy import email_pseudonym
 

@@ -5,6 +5,12 @@ import os
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration.dbt.build_state import (
+    last_build_fingerprint,
+    manifest_fingerprint,
+    needs_full_refresh,
+    record_build,
+)
 from orchestration.dbt.project import revenue_dbt_project
 from orchestration.dbt.translator import RevenueDbtTranslator
 from orchestration.resources import WarehouseResource
@@ -14,8 +20,17 @@ BUILD_DATABASE_ENV = "REVENUE_BUILD_DATABASE"
 
 
 def dbt_build_args(full_refresh: bool) -> list[str]:
-    """Arguments for `dbt build`; selection comes from the Dagster run."""
-    return ["build", *(["--full-refresh"] if full_refresh else [])]
+    """Arguments for `dbt build`; selection comes from the Dagster run.
+
+    Unit tests check SQL logic on fixed inputs, not the night's data: they run in the
+    test suite (tests/test_dbt_unit_tests.py), as dbt recommends, not every night.
+    """
+    return [
+        "build",
+        "--exclude-resource-type",
+        "unit_test",
+        *(["--full-refresh"] if full_refresh else []),
+    ]
 
 
 def dbt_environment(warehouse: WarehouseResource) -> dict[str, str]:
@@ -39,7 +54,24 @@ def revenue_dbt_models(
 ):
     # dagster-dbt hands this process's environment to the dbt subprocess.
     os.environ.update(dbt_environment(warehouse))
-    yield from dbt.cli(dbt_build_args(is_full_refresh(context)), context=context).stream()
+    fingerprint = manifest_fingerprint(
+        revenue_dbt_project.manifest_path,
+        [warehouse.paths.definitions_file, warehouse.paths.source_mapping_file],
+    )
+    with warehouse.connect() as connection:
+        last_fingerprint = last_build_fingerprint(connection)
+    full_refresh = needs_full_refresh(is_full_refresh(context), last_fingerprint, fingerprint)
+    if full_refresh and not is_full_refresh(context):
+        context.log.info(
+            "Full refresh: first build, or the models' code or the agreements changed "
+            "since the last complete build."
+        )
+    yield from dbt.cli(dbt_build_args(full_refresh), context=context).stream()
+    # A partial build leaves other models as they were, so only a complete one
+    # vouches for the fingerprint.
+    if context.selected_asset_keys == context.assets_def.keys:
+        with warehouse.connect() as connection:
+            record_build(connection, fingerprint, full_refresh)
 
 
 def mart_asset_keys() -> list[dg.AssetKey]:

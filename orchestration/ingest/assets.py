@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from orchestration.agreements.documents import load_source_mapping
+from orchestration.agreements.documents import load_agreed_definitions, load_source_mapping
+from orchestration.checks.exports import export_check_results, export_check_specs
 from orchestration.ingest.csv_loader import QUARANTINE_TABLE, export_files, load_export
 from orchestration.ingest.exports import EXPORTS, ExportSpec
 from orchestration.ingest.privacy import privacy_rules
@@ -16,6 +17,7 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
         group_name=f"{spec.source}_raw",
         kinds={"csv", "duckdb"},
         description=f"{spec.description} Loaded from `{spec.relative_path}`.",
+        check_specs=export_check_specs(spec),
     )
     def load(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
@@ -32,6 +34,9 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
             result = load_export(
                 connection, spec, files, custom_fields, privacy, is_full_refresh(context)
             )
+            check_results = export_check_results(
+                connection, spec, load_agreed_definitions(paths.definitions_file)
+            )
         if result.rows_quarantined:
             context.log.warning(
                 f"{result.rows_quarantined} row(s) of {spec.relative_path} set aside in "
@@ -46,7 +51,8 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
                 "rows_superseded": result.rows_superseded,
                 "rows_erased": result.rows_erased,
                 "dagster/row_count": result.rows_loaded,
-            }
+            },
+            check_results=check_results,
         )
 
     return load

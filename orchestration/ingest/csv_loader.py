@@ -13,14 +13,13 @@ missing fails the load; nothing is guessed silently.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import datetime as dt
 import hashlib
 import io
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +31,8 @@ from orchestration.ingest.privacy import (
     EMAIL_COLUMNS,
     PHONE_COLUMNS,
     PrivacyRules,
-    normalise_email,
-    normalise_phone,
-    pseudonymise,
+    pseudonym_parameters,
+    pseudonym_sql,
 )
 
 QUARANTINE_SCHEMA = "raw_quarantine"
@@ -248,24 +246,31 @@ def _read_file_as_text(
             f"{quote_identifier(source)} as {quote_identifier(target)}"
             for source, target in mapping.items()
         )
-        # One thread keeps the file's row order, which gives each row its number.
-        connection.execute(
-            f"""
+        read_as_text = f"""
             create or replace temp table file_rows_{file_index} as
             select
                 ?::varchar as _source_file,
-                row_number() over () + 1 as _file_row,
                 {renamed},
                 {quote_identifier(header[-1])} is null as _is_short,
                 {quote_identifier(OVERFLOW_COLUMN)} is not null as _is_long
             from read_csv(
                 ?, header = false, skip = 1, auto_detect = false, all_varchar = true,
-                parallel = false, strict_mode = false, null_padding = true,
+                strict_mode = false, null_padding = true, parallel = $parallel,
                 delim = ?, quote = '"', escape = '"', nullstr = ?, columns = ?
             )
-            """,
-            [str(path), str(readable), delimiter, PADDED, columns],
-        )
+            """
+        arguments = [str(path), str(readable), delimiter, PADDED, columns]
+        # DuckDB keeps insertion order (preserve_insertion_order) even when it reads a
+        # file in parallel, so a row's position in this table is its position in the
+        # file: _read_files numbers the rows from rowid. DuckDB's parallel scanner
+        # cannot pad short rows in a file with quoted line breaks; such a file is read
+        # again on one thread.
+        try:
+            connection.execute(read_as_text.replace("$parallel", "true"), arguments)
+        except duckdb.Error as error:
+            if "parallel=false" not in str(error):
+                raise
+            connection.execute(read_as_text.replace("$parallel", "false"), arguments)
 
 
 @dataclass(frozen=True)
@@ -332,9 +337,14 @@ def load_export(
     if plan.mode == "unchanged" and previous is not None:
         return previous
 
-    connection.execute("begin transaction")
+    # Files are read into temporary tables before the transaction: a failed parallel
+    # read must not abort it, and the read is retried on one thread.
     try:
         rows_read, rows_erased = _read_files(connection, spec, plan.files, custom_fields, privacy)
+    except duckdb.Error as error:
+        raise _unloadable(plan.files, error) from error
+    connection.execute("begin transaction")
+    try:
         if plan.mode == "full":
             _clear_bookkeeping(connection, spec)
         _quarantine(connection, spec, loaded_at)
@@ -369,13 +379,15 @@ def load_export(
         connection.execute("commit")
     except duckdb.Error as error:
         connection.execute("rollback")
-        raise ExportFileError(
-            f"{', '.join(str(f) for f in plan.files)}: could not be loaded: {error}"
-        ) from error
+        raise _unloadable(plan.files, error) from error
     except ExportFileError:
         connection.execute("rollback")
         raise
     return result
+
+
+def _unloadable(files: Sequence[Path], error: duckdb.Error) -> ExportFileError:
+    return ExportFileError(f"{', '.join(str(f) for f in files)}: could not be loaded: {error}")
 
 
 def _erasure_digest(privacy: PrivacyRules) -> str:
@@ -427,7 +439,9 @@ def _read_files(
     for index, path in enumerate(files):
         _read_file_as_text(connection, path, spec, custom_fields, index)
     all_rows = " union all by name ".join(
-        f"select * from file_rows_{index}" for index in range(len(files))
+        # rowid 0 is the first record after the header: row 2, as a spreadsheet shows it.
+        f"select *, rowid + 2 as _file_row from file_rows_{index}"
+        for index in range(len(files))
     )
     connection.execute(f"create or replace temp table read_rows as {all_rows}")
     for index in range(len(files)):
@@ -576,15 +590,6 @@ def _quarantine(
     )
 
 
-def _pseudonymiser(
-    normalise: Callable[[str], str], key: bytes
-) -> Callable[[str | None], str | None]:
-    def pseudonym(value: str | None) -> str | None:
-        return pseudonymise(normalise(value), key) if value else None
-
-    return pseudonym
-
-
 def _protect_personal_data(
     connection: duckdb.DuckDBPyConnection, spec: ExportSpec, privacy: PrivacyRules
 ) -> int:
@@ -592,24 +597,15 @@ def _protect_personal_data(
     columns = [c[0] for c in connection.execute("select * from read_rows limit 0").description]
     emails = [c for c in columns if normalised_name(c) in EMAIL_COLUMNS]
     phones = [c for c in columns if normalised_name(c) in PHONE_COLUMNS]
-    for name, normalise in (
-        ("revenue_email_pseudonym", normalise_email),
-        ("revenue_phone_pseudonym", normalise_phone),
-    ):
-        with contextlib.suppress(duckdb.InvalidInputException):
-            connection.remove_function(name)
-        connection.create_function(
-            name,
-            _pseudonymiser(normalise, privacy.key),
-            [duckdb.sqltype("VARCHAR")],
-            duckdb.sqltype("VARCHAR"),
-            null_handling="special",
-        )
     assignments = [
-        f"{quote_identifier(c)} = revenue_email_pseudonym({quote_identifier(c)})" for c in emails
-    ] + [f"{quote_identifier(c)} = revenue_phone_pseudonym({quote_identifier(c)})" for c in phones]
+        f"{quote_identifier(c)} = {pseudonym_sql(kind, quote_identifier(c))}"
+        for kind, kind_columns in (("email", emails), ("phone", phones))
+        for c in kind_columns
+    ]
     if assignments:
-        connection.execute(f"update read_rows set {', '.join(assignments)}")
+        connection.execute(
+            f"update read_rows set {', '.join(assignments)}", pseudonym_parameters(privacy.key)
+        )
     erased_when = [f"list_contains($pseudonyms, {quote_identifier(c)})" for c in emails] + [
         f"list_contains($ids, {quote_identifier(c)})" for c in spec.person_columns if c in columns
     ]

@@ -14,14 +14,14 @@ An erased person is listed (by pseudonym and record ids, never by address) in
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
-import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import duckdb
 
 KEY_ENV = "REVENUE_PSEUDONYM_KEY"
 KEY_FILE = ".pseudonym.key"
@@ -44,23 +44,43 @@ def pseudonym_key(warehouse_dir: Path) -> bytes:
     return key_file.read_text().strip().encode("utf-8")
 
 
-def normalise_email(value: str) -> str:
-    return value.strip().lower()
+# How each kind of contact data is normalised before hashing, so that " Ann@X.com"
+# and "ann@x.com" (or "+31 (20) 123" and "+3120123") give the same pseudonym.
+NORMALISED = {
+    "email": "lower(trim({column}))",
+    "phone": "regexp_replace({column}, '[^0-9+]', '', 'g')",
+}
+HMAC_BLOCK_BYTES = 64
 
 
-def normalise_phone(value: str) -> str:
-    return re.sub(r"[^0-9+]", "", value)
+def pseudonym_sql(kind: str, column: str) -> str:
+    """SQL for the pseudonym of `column` (an expression) holding an email or a phone.
+
+    HMAC-SHA256 (RFC 2104) built from DuckDB's sha256(), so a million addresses are
+    hashed inside DuckDB rather than one Python call each; the padded keys are the
+    parameters $inner_pad and $outer_pad (see `pseudonym_parameters`). Empty stays
+    empty. The only implementation: `make erase` computes pseudonyms with it too.
+    """
+    normalised = NORMALISED[kind].format(column=column)
+    inner = f"unhex(sha256($inner_pad || encode({normalised})))"
+    return f"case when {normalised} <> '' then left(sha256($outer_pad || {inner}), 32) end"
 
 
-def pseudonymise(value: str | None, key: bytes) -> str | None:
-    """Keyed hash of an already normalised value; empty stays empty."""
-    if not value:
-        return None
-    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+def pseudonym_parameters(key: bytes) -> dict[str, bytes]:
+    block = hashlib.sha256(key).digest() if len(key) > HMAC_BLOCK_BYTES else key
+    block = block.ljust(HMAC_BLOCK_BYTES, b"\0")
+    return {
+        "inner_pad": bytes(byte ^ 0x36 for byte in block),
+        "outer_pad": bytes(byte ^ 0x5C for byte in block),
+    }
 
 
 def email_pseudonym(email: str, key: bytes) -> str:
-    pseudonym = pseudonymise(normalise_email(email), key)
+    with duckdb.connect() as connection:
+        (pseudonym,) = connection.execute(
+            f"select {pseudonym_sql('email', '$email')}",
+            {"email": email, **pseudonym_parameters(key)},
+        ).fetchone()
     if pseudonym is None:
         raise ValueError("an email address is required")
     return pseudonym

@@ -3,7 +3,21 @@
 -- changes (the program name is the asset) and page views, grouped by the first
 -- segment of the path (/products, /pricing, /blog), since single pages are too fine
 -- to compare. Unlike funnel signals this keeps every page view, signal or not.
--- People are linked to leads by the same rule as the funnel signals.
+-- People are linked to leads by the same rule as the funnel signals; content of people
+-- linked to no lead stays, with an empty lead_id.
+--
+-- Incremental in the same way as int_marketo_activities_linked_to_leads: the activities
+-- loaded since the last build, plus every activity of a person whose link changed.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='activity_id',
+        post_hook="{{ delete_rows_whose_source_is_gone(
+            'activity_id', [(ref('stg_marketo__activities'), 'activity_id')]
+        ) }}",
+    )
+}}
 with
 
 activities as (
@@ -18,12 +32,32 @@ person_links as (
 
 ),
 
+{% if is_incremental() %}
+
+    relinked_people as (
+
+        select previous_links.marketo_lead_id
+        from (
+            select distinct
+                marketo_lead_id,
+                lead_id
+            from {{ this }}
+        ) as previous_links
+        left join person_links
+            on previous_links.marketo_lead_id = person_links.marketo_lead_id
+        where previous_links.lead_id is distinct from person_links.lead_id
+
+    ),
+
+{% endif %}
+
 classified as (
 
     select
         activity_id,
         marketo_lead_id,
         activity_at,
+        loaded_at,
         case
             when activity_type_id = 2 and primary_attribute_value ilike 'Whitepaper Download - %'
                 then 'whitepaper'
@@ -41,6 +75,11 @@ classified as (
         case when activity_type_id = 104 then new_program_status end as webinar_status,
         case when activity_type_id = 104 then minutes_attended end as webinar_minutes_attended
     from activities
+    {% if is_incremental() %}
+        where
+            loaded_at > {{ last_processed_load() }}
+            or marketo_lead_id in (select relinked_people.marketo_lead_id from relinked_people)
+    {% endif %}
 
 ),
 
@@ -48,14 +87,16 @@ final as (
 
     select distinct
         classified.activity_id,
+        classified.marketo_lead_id,
         person_links.lead_id,
         classified.content_type,
         classified.content_asset,
         classified.activity_at as consumed_at,
         classified.webinar_status,
-        classified.webinar_minutes_attended
+        classified.webinar_minutes_attended,
+        classified.loaded_at
     from classified
-    inner join person_links
+    left join person_links
         on classified.marketo_lead_id = person_links.marketo_lead_id
     where classified.content_type is not null
 

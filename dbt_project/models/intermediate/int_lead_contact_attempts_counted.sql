@@ -1,5 +1,5 @@
 -- "Was the lead called, and how many times?" before anyone calls it a bad lead. A
--- contact attempt is a sales follow-up (see int_sales_touches_linked_to_leads). For
+-- contact attempt is a sales follow-up (see int_crm_activities_linked_to_leads). For
 -- a disqualified lead only the attempts up to the moment it was disqualified count:
 -- the last Status change into a disqualified-stage status, because a lead reopened
 -- and disqualified again was judged on everything before the final verdict. Without
@@ -14,7 +14,8 @@ leads as (
 
 sales_touches as (
 
-    select * from {{ ref('int_sales_touches_linked_to_leads') }}
+    select * from {{ ref('int_crm_activities_linked_to_leads') }}
+    where lead_id is not null
 
 ),
 

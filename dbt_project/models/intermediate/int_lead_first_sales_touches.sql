@@ -2,7 +2,8 @@ with
 
 sales_touches as (
 
-    select * from {{ ref('int_sales_touches_linked_to_leads') }}
+    select * from {{ ref('int_crm_activities_linked_to_leads') }}
+    where lead_id is not null
 
 ),
 

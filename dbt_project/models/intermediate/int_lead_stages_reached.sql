@@ -6,6 +6,7 @@ with
 signals as (
 
     select * from {{ ref('int_marketo_activities_linked_to_leads') }}
+    where lead_id is not null
 
 ),
 

@@ -29,6 +29,7 @@ intent_signals as (
 signals as (
 
     select * from {{ ref('int_marketo_activities_linked_to_leads') }}
+    where lead_id is not null
 
 ),
 

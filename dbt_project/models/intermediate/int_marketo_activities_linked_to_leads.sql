@@ -1,5 +1,22 @@
 -- Marketo activities that count as funnel signals, credited to the Salesforce lead
--- their person is linked to (see int_marketo_people_linked_to_leads).
+-- their person is linked to (see int_marketo_people_linked_to_leads). Signals of people
+-- linked to no lead stay, with an empty lead_id: they are signals all the same, and a
+-- person linked later then has rows to relink.
+--
+-- Incremental: each night classifies the activities loaded since the last build, and
+-- re-links every activity of a person whose link changed (a new lead with their
+-- email, a conversion, a merge). Marketo's activity log is append-only.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='activity_id',
+        post_hook="{{ delete_rows_whose_source_is_gone(
+            'activity_id', [(ref('stg_marketo__activities'), 'activity_id')]
+        ) }}",
+    )
+}}
+
 with
 
 activities as (
@@ -20,27 +37,63 @@ signal_rules as (
 
 ),
 
+{% if is_incremental() %}
+
+    relinked_people as (
+
+        select previous_links.marketo_lead_id
+        from (
+            select distinct
+                marketo_lead_id,
+                lead_id,
+                linked_by
+            from {{ this }}
+        ) as previous_links
+        left join person_links
+            on previous_links.marketo_lead_id = person_links.marketo_lead_id
+        where
+            previous_links.lead_id is distinct from person_links.lead_id
+            or previous_links.linked_by is distinct from person_links.linked_by
+
+    ),
+
+{% endif %}
+
+activities_to_classify as (
+
+    select * from activities
+    {% if is_incremental() %}
+        where
+            loaded_at > {{ last_processed_load() }}
+            or marketo_lead_id in (select relinked_people.marketo_lead_id from relinked_people)
+    {% endif %}
+
+),
+
 classified as (
 
     select distinct
-        activities.activity_id,
+        activities_to_classify.activity_id,
+        activities_to_classify.marketo_lead_id,
         person_links.lead_id,
         person_links.linked_by,
         signal_rules.signal,
-        activities.activity_at as signal_at,
-        activities.activity_type_id,
-        activities.primary_attribute_value
-    from activities
-    inner join person_links
-        on activities.marketo_lead_id = person_links.marketo_lead_id
+        activities_to_classify.activity_at as signal_at,
+        activities_to_classify.activity_type_id,
+        activities_to_classify.primary_attribute_value,
+        activities_to_classify.loaded_at
+    from activities_to_classify
     inner join signal_rules
         on
-            activities.activity_type_id = signal_rules.activity_type_id
-            and activities.primary_attribute_value ilike signal_rules.primary_attribute_like
+            activities_to_classify.activity_type_id = signal_rules.activity_type_id
+            and activities_to_classify.primary_attribute_value
+            ilike signal_rules.primary_attribute_like
             and (
                 signal_rules.new_status is null
-                or activities.new_program_status = signal_rules.new_status
+                or activities_to_classify.new_program_status = signal_rules.new_status
             )
+    left join person_links
+        on activities_to_classify.marketo_lead_id = person_links.marketo_lead_id
 
 )
 

@@ -7,6 +7,7 @@ with
 content_touches as (
 
     select * from {{ ref('int_content_touches_linked_to_leads') }}
+    where lead_id is not null
 
 ),
 

@@ -24,7 +24,8 @@ renamed as (
         case
             when json_valid(attributes)
                 then try_cast(json_extract_string(attributes, '$."Minutes Attended"') as double)
-        end as minutes_attended
+        end as minutes_attended,
+        _loaded_at as loaded_at
     from source
 
 )

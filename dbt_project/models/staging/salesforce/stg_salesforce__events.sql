@@ -17,7 +17,8 @@ renamed as (
         subject as subject,  -- noqa: AL09
         type as event_type,
         startdatetime as starts_at,
-        createddate as created_at
+        createddate as created_at,
+        _loaded_at as loaded_at
     from source
     where not coalesce(isdeleted, false)
 

@@ -26,7 +26,8 @@ renamed as (
         convertedaccountid as converted_account_id,
         nullif(trim(disqualification_reason), '') as disqualification_reason,
         createddate as created_at,
-        systemmodstamp as modified_at
+        systemmodstamp as modified_at,
+        _loaded_at as loaded_at
     from source
     where not coalesce(isdeleted, false)
 

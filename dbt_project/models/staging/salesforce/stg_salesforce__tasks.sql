@@ -19,7 +19,8 @@ renamed as (
         type as task_type,
         status as task_status,
         activitydate as activity_date,
-        createddate as created_at
+        createddate as created_at,
+        _loaded_at as loaded_at
     from source
     where not coalesce(isdeleted, false)
 

@@ -15,7 +15,8 @@ renamed as (
         team_attribute,
         isactive as is_active,
         createddate as created_at,
-        systemmodstamp as modified_at
+        systemmodstamp as modified_at,
+        _loaded_at as loaded_at
     from source
 
 )
