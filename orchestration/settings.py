@@ -34,6 +34,13 @@ class WarehousePaths:
         """The published, checked file BI tools connect to."""
         return self.warehouse_dir / "analytics.duckdb"
 
+    @property
+    def dbt_target_dir(self) -> Path:
+        """dbt's artifacts and logs for this warehouse's builds. One folder per warehouse
+        keeps dbt's partial-parse state valid from night to night: dbt discards it
+        whenever the profile (which names the build database) differs."""
+        return self.warehouse_dir / "dbt_target"
+
 
 def _path_from_env(name: str, default: Path) -> Path:
     value = os.environ.get(name, "").strip()

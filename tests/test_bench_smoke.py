@@ -79,19 +79,27 @@ def test_results_page_shows_measurements_ratios_and_mismatches():
     measurements = [
         Measurement("A", "direct SQL", 10.0, 512 << 20, True),
         Measurement("C", "nightly", 12.0, 1 << 30, False, "exit 1"),
+        Measurement("D", "pandas", 30.0, 8 << 30, True),
     ]
     text = render_results(
         "Benchmark, size S",
         {"size": "S"},
         measurements,
         1_000_000,
-        [Ratio("C/A", "C", "A", "<= 1.3"), Ratio("D/C", "D", "C", ">= 10")],
+        [
+            Ratio("C/A", "C", "A", "<= 1.3"),
+            Ratio("D/C", "D", "C", ">= 10"),
+            Ratio("E/C", "E", "C", "<= 0.15"),
+        ],
         ["lead_funnel [2026-01-01] leads: marts 5, pandas 4"],
         4 << 30,
+        memory_variants=("A", "C"),
     )
     assert "| A | direct SQL | 10.0 | 512 | 100,000 | yes |  |" in text
     assert "| C | nightly | 12.0 | 1,024 | 83,333 | **no** | exit 1 |" in text
     assert "| C/A | 1.20 | <= 1.3 | yes |" in text
-    assert "| D/C | - | >= 10 | n/a |" in text
-    assert "| peak RSS of any variant (GiB) | 1.00 | <= 4 | yes |" in text
+    assert "| D/C | 2.50 | >= 10 | no |" in text
+    assert "| E/C | - | <= 0.15 | n/a |" in text
+    # pandas (D) is shown but not held to the warehouse's memory target.
+    assert "| peak RSS of A, C (GiB) | 1.00 | <= 4 | yes |" in text
     assert "- lead_funnel [2026-01-01] leads: marts 5, pandas 4" in text

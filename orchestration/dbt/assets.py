@@ -66,7 +66,11 @@ def revenue_dbt_models(
             "Full refresh: first build, or the models' code or the agreements changed "
             "since the last complete build."
         )
-    yield from dbt.cli(dbt_build_args(full_refresh), context=context).stream()
+    yield from dbt.cli(
+        dbt_build_args(full_refresh),
+        context=context,
+        target_path=warehouse.paths.dbt_target_dir,
+    ).stream()
     # A partial build leaves other models as they were, so only a complete one
     # vouches for the fingerprint.
     if context.selected_asset_keys == context.assets_def.keys:
