@@ -263,13 +263,11 @@ def _read_file_as_text(
         # DuckDB keeps insertion order (preserve_insertion_order) even when it reads a
         # file in parallel, so a row's position in this table is its position in the
         # file: _read_files numbers the rows from rowid. DuckDB's parallel scanner
-        # cannot pad short rows in a file with quoted line breaks; such a file is read
-        # again on one thread.
+        # gives up on some files (short rows in a file with quoted line breaks, among
+        # others); those are read again on one thread, whose error, if any, stands.
         try:
             connection.execute(read_as_text.replace("$parallel", "true"), arguments)
-        except duckdb.Error as error:
-            if "parallel=false" not in str(error):
-                raise
+        except duckdb.Error:
             connection.execute(read_as_text.replace("$parallel", "false"), arguments)
 
 
