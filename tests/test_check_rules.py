@@ -22,6 +22,7 @@ from orchestration.checks.rules import (
 from orchestration.settings import DEFAULT_DEFINITIONS_FILE
 
 DEFINITIONS = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+ZONE = DEFINITIONS.time_zone
 CREATED = dt.datetime(2026, 3, 10, 9, 0)
 
 
@@ -47,7 +48,7 @@ def lead(**overrides):
 
 def test_good_lead_passes_every_rule():
     assert sales_ready_violations([lead()], DEFINITIONS) == []
-    assert funnel_order_violations([lead()]) == []
+    assert funnel_order_violations([lead()], ZONE) == []
     assert disqualification_reason_violations([lead()], DEFINITIONS) == []
     assert converted_opportunity_violations([lead()], {"0061"}) == []
 
@@ -103,10 +104,42 @@ def test_disqualified_lead_needs_an_agreed_reason(reason, message):
 
 def test_funnel_out_of_order_fails():
     broken = lead(sql_at=CREATED + dt.timedelta(hours=1))
-    (violation,) = funnel_order_violations([broken])
+    (violation,) = funnel_order_violations([broken], ZONE)
     assert violation.problem.startswith("sql_at 2026-03-10 10:00:00 is before mql_at")
-    (touch,) = funnel_order_violations([lead(first_sales_touch_at=CREATED - dt.timedelta(1))])
+    (touch,) = funnel_order_violations([lead(first_sales_touch_at=CREATED - dt.timedelta(1))], ZONE)
     assert "first_sales_touch_at" in touch.problem
+
+
+# Amsterdam, 25 Oct 2026: clocks go back at 03:00 CEST to 02:00 CET, so 02:00-03:00
+# happens twice. A lead created at 00:48 UTC (02:48 CEST) and touched at 01:32 UTC
+# (02:32 CET) reads "created 02:48, touched 02:32": found in the size-M benchmark.
+REPEATED_HOUR = dt.datetime(2026, 10, 25, 2, 48)
+
+
+def test_wall_clock_times_in_the_repeated_hour_are_not_called_out_of_order():
+    touched_in_the_second_pass = lead(
+        created_at=REPEATED_HOUR,
+        mql_at=None,
+        sql_at=None,
+        first_sales_touch_at=REPEATED_HOUR - dt.timedelta(minutes=16),
+    )
+    assert funnel_order_violations([touched_in_the_second_pass], ZONE) == []
+    # Outside the repeated hour the same readings are certain, and wrong.
+    same_readings_a_day_later = lead(
+        created_at=REPEATED_HOUR + dt.timedelta(days=1),
+        mql_at=None,
+        sql_at=None,
+        first_sales_touch_at=REPEATED_HOUR + dt.timedelta(days=1, minutes=-16),
+    )
+    assert len(funnel_order_violations([same_readings_a_day_later], ZONE)) == 1
+    # More than an hour apart is out of order however the hour is read.
+    an_hour_and_more = lead(
+        created_at=REPEATED_HOUR,
+        mql_at=None,
+        sql_at=None,
+        first_sales_touch_at=REPEATED_HOUR - dt.timedelta(minutes=61),
+    )
+    assert len(funnel_order_violations([an_hour_and_more], ZONE)) == 1
 
 
 def test_converted_lead_without_published_opportunity_fails():

@@ -93,6 +93,39 @@ def test_dbt_built_incrementally_after_the_first_full_build(incremental_and_full
         assert [row[0] for row in connection.execute(builds).fetchall()] == [True]
 
 
+def reprocessed_by_the_second_build(database, model: str, column: str) -> list:
+    """Rows written by a build that started after the first build had finished."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute(
+            f"""
+            select distinct {column} from intermediate.{model}
+            where processed_at > (select min(built_at) from warehouse_state.dbt_builds)
+            order by 1
+            """
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def test_delta_run_processes_only_the_activities_the_delta_concerns(incremental_and_full):
+    nightly, _ = incremental_and_full
+    database = nightly.paths.build_database
+    # The two new calls; deleted T2 is gone, no other task or event concerns L4/L11/L12.
+    assert reprocessed_by_the_second_build(
+        database, "int_crm_activities_linked_to_leads", "activity_id"
+    ) == ["00T000000000000T8", "00T000000000000T9"]
+    # No new Marketo activity: only person 1008, whose email L12 made ambiguous, is
+    # re-linked; it has a signal (an information request) but no content.
+    assert reprocessed_by_the_second_build(
+        database, "int_marketo_activities_linked_to_leads", "marketo_lead_id"
+    ) == [1008]
+    assert (
+        reprocessed_by_the_second_build(
+            database, "int_content_touches_linked_to_leads", "marketo_lead_id"
+        )
+        == []
+    )
+
+
 def test_incremental_result_equals_full_refresh(incremental_and_full):
     nightly, full = incremental_and_full
     incremental_marts = mart_rows(nightly.paths.analytics_database)

@@ -1,15 +1,21 @@
 {#- Shared by the incremental models over activity histories (Marketo activities, CRM
     tasks and events), whose nightly work should follow the day's delta, not history.
 
-    Every raw row carries `loaded_at`, set when the loader merged it in. Everything
-    loaded before a model's last build was processed by it, so rows loaded after the
-    newest `loaded_at` the model holds are the new work. Orchestration runs a full
-    refresh whenever the agreements or the models' code change, since those affect
-    rows already processed. -#}
+    Every raw row carries `loaded_at`, set when the loader merged it in, and every row
+    of these models carries `processed_at`, when the dbt build that wrote it started.
+    Loads finish before a build starts, so the rows loaded after the last build started
+    are exactly the ones no build has seen. Orchestration runs a full refresh whenever
+    the agreements or the models' code change, since those affect rows already
+    processed. -#}
 
-{#- The newest raw load this model has processed. -#}
-{% macro last_processed_load() -%}
-    (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
+{#- When the build that last wrote this model started. -#}
+{% macro last_build_started() -%}
+    (select coalesce(max(processed_at), '-infinity'::timestamptz) from {{ this }})
+{%- endmacro %}
+
+{#- This build's start, for `processed_at`. -#}
+{% macro this_build_started() -%}
+    '{{ run_started_at }}'::timestamptz
 {%- endmacro %}
 
 {#- Post-hook: drop rows whose source record is gone (soft-deleted in the CRM, or erased

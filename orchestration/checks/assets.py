@@ -98,7 +98,7 @@ funnel_timestamps_are_ordered = _lead_funnel_check(
     "funnel_timestamps_are_ordered",
     "Created <= MQL <= SQL, and no sales touch before the lead existed.",
     "select lead_id, created_at, mql_at, sql_at, first_sales_touch_at from marts.lead_funnel",
-    lambda leads, _definitions: funnel_order_violations(leads),
+    lambda leads, definitions: funnel_order_violations(leads, definitions.time_zone),
 )
 
 

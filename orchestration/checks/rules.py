@@ -28,9 +28,28 @@ class Violation:
         return f"{self.record_id}: {self.problem}"
 
 
-def to_utc(local: dt.datetime, time_zone: str) -> dt.datetime:
-    """Marts hold wall-clock time in the reporting zone; compare durations in UTC."""
-    return local.replace(tzinfo=zoneinfo.ZoneInfo(time_zone)).astimezone(dt.UTC)
+def utc_bounds(local: dt.datetime, time_zone: str) -> tuple[dt.datetime, dt.datetime]:
+    """The earliest and latest instant a wall-clock time of the marts can stand for.
+
+    Marts hold wall-clock time in the reporting zone. In the hour repeated when the
+    clocks go back, one reading is two instants (02:30 CEST and 02:30 CET), so a touch
+    at 02:32 can follow a creation at 02:48: rules judge only what is certain.
+    """
+    zone = zoneinfo.ZoneInfo(time_zone)
+    instants = [local.replace(tzinfo=zone, fold=fold).astimezone(dt.UTC) for fold in (0, 1)]
+    return min(instants), max(instants)
+
+
+def surely_before(first: dt.datetime, second: dt.datetime, time_zone: str) -> bool:
+    """Whether wall-clock time `first` is before `second` however either is read."""
+    return utc_bounds(first, time_zone)[1] < utc_bounds(second, time_zone)[0]
+
+
+def shortest_distance(first: dt.datetime, second: dt.datetime, time_zone: str) -> dt.timedelta:
+    """The least time that can lie between two wall-clock times."""
+    first_earliest, first_latest = utc_bounds(first, time_zone)
+    second_earliest, second_latest = utc_bounds(second, time_zone)
+    return max(second_earliest - first_latest, first_earliest - second_latest, dt.timedelta(0))
 
 
 def sales_ready_violations(leads: Iterable[Row], definitions: AgreedDefinitions) -> list[Violation]:
@@ -50,10 +69,7 @@ def sales_ready_violations(leads: Iterable[Row], definitions: AgreedDefinitions)
         if signal not in definitions.intent_signals or signal_at is None:
             problems.append(f"{signal!r} is not an agreed active-intent signal")
         else:
-            distance = abs(
-                to_utc(signal_at, definitions.time_zone)
-                - to_utc(lead["created_at"], definitions.time_zone)
-            )
+            distance = shortest_distance(signal_at, lead["created_at"], definitions.time_zone)
             if distance > window:
                 problems.append(f"intent signal {distance} from creation, agreed {window}")
         violations.extend(Violation(lead["lead_id"], problem) for problem in problems)
@@ -80,7 +96,7 @@ def disqualification_reason_violations(
 FUNNEL_ORDER = ("created_at", "mql_at", "sql_at")
 
 
-def funnel_order_violations(leads: Iterable[Row]) -> list[Violation]:
+def funnel_order_violations(leads: Iterable[Row], time_zone: str) -> list[Violation]:
     """Created, MQL and SQL happen in that order; no sales touch precedes creation."""
     violations = []
     for lead in leads:
@@ -88,10 +104,10 @@ def funnel_order_violations(leads: Iterable[Row]) -> list[Violation]:
         violations.extend(
             Violation(lead["lead_id"], f"{later} {later_at} is before {earlier} {earlier_at}")
             for (earlier, earlier_at), (later, later_at) in itertools.pairwise(reached)
-            if later_at < earlier_at
+            if surely_before(later_at, earlier_at, time_zone)
         )
         touched_at = lead["first_sales_touch_at"]
-        if touched_at is not None and touched_at < lead["created_at"]:
+        if touched_at is not None and surely_before(touched_at, lead["created_at"], time_zone):
             violations.append(
                 Violation(
                     lead["lead_id"],

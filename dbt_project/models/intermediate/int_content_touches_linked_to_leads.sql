@@ -13,11 +13,9 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='activity_id',
-        post_hook="{{ delete_rows_whose_source_is_gone(
-            'activity_id', [(ref('stg_marketo__activities'), 'activity_id')]
-        ) }}",
     )
 }}
+
 with
 
 activities as (
@@ -49,6 +47,25 @@ person_links as (
 
     ),
 
+    activities_to_classify as (
+
+        select * from activities
+        where loaded_at > {{ last_build_started() }}
+        union
+        select activities.* from activities
+        semi join relinked_people
+            on activities.marketo_lead_id = relinked_people.marketo_lead_id
+
+    ),
+
+{% else %}
+
+    activities_to_classify as (
+
+        select * from activities
+
+    ),
+
 {% endif %}
 
 classified as (
@@ -57,7 +74,6 @@ classified as (
         activity_id,
         marketo_lead_id,
         activity_at,
-        loaded_at,
         case
             when activity_type_id = 2 and primary_attribute_value ilike 'Whitepaper Download - %'
                 then 'whitepaper'
@@ -74,12 +90,7 @@ classified as (
         end as content_asset,
         case when activity_type_id = 104 then new_program_status end as webinar_status,
         case when activity_type_id = 104 then minutes_attended end as webinar_minutes_attended
-    from activities
-    {% if is_incremental() %}
-        where
-            loaded_at > {{ last_processed_load() }}
-            or marketo_lead_id in (select relinked_people.marketo_lead_id from relinked_people)
-    {% endif %}
+    from activities_to_classify
 
 ),
 
@@ -94,7 +105,7 @@ final as (
         classified.activity_at as consumed_at,
         classified.webinar_status,
         classified.webinar_minutes_attended,
-        classified.loaded_at
+        {{ this_build_started() }} as processed_at
     from classified
     left join person_links
         on classified.marketo_lead_id = person_links.marketo_lead_id

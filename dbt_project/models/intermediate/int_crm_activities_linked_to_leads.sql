@@ -103,7 +103,7 @@ lead_who_ids as (
     changed_leads as (
 
         select * from lead_who_ids
-        where loaded_at > {{ last_processed_load() }}
+        where loaded_at > {{ last_build_started() }}
 
     ),
 
@@ -123,11 +123,11 @@ activities_to_link as (
     select * from activities
     {% if is_incremental() %}
         where
-            loaded_at > {{ last_processed_load() }}
+            loaded_at > {{ last_build_started() }}
             or who_id in (select changed_leads.who_id from changed_leads)
             or owner_id in (
                 select users.user_id from users
-                where users.loaded_at > {{ last_processed_load() }}
+                where users.loaded_at > {{ last_build_started() }}
             )
             or activity_id in (select relinked_activities.activity_id from relinked_activities)
     {% endif %}
@@ -142,7 +142,7 @@ final as (
         activities_to_link.activity_kind,
         activities_to_link.owner_id,
         activities_to_link.created_at as touched_at,
-        activities_to_link.loaded_at
+        {{ this_build_started() }} as processed_at
     from activities_to_link
     left join user_teams
         on activities_to_link.owner_id = user_teams.user_id

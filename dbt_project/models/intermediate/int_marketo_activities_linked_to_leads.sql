@@ -5,15 +5,13 @@
 --
 -- Incremental: each night classifies the activities loaded since the last build, and
 -- re-links every activity of a person whose link changed (a new lead with their
--- email, a conversion, a merge). Marketo's activity log is append-only.
+-- email, a conversion, a merge). Rows never need to go: Marketo's activity log is
+-- append-only, and erasing a person rebuilds the warehouse from scratch.
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='activity_id',
-        post_hook="{{ delete_rows_whose_source_is_gone(
-            'activity_id', [(ref('stg_marketo__activities'), 'activity_id')]
-        ) }}",
     )
 }}
 
@@ -57,18 +55,26 @@ signal_rules as (
 
     ),
 
+    activities_to_classify as (
+
+        select * from activities
+        where loaded_at > {{ last_build_started() }}
+        union
+        select activities.* from activities
+        semi join relinked_people
+            on activities.marketo_lead_id = relinked_people.marketo_lead_id
+
+    ),
+
+{% else %}
+
+    activities_to_classify as (
+
+        select * from activities
+
+    ),
+
 {% endif %}
-
-activities_to_classify as (
-
-    select * from activities
-    {% if is_incremental() %}
-        where
-            loaded_at > {{ last_processed_load() }}
-            or marketo_lead_id in (select relinked_people.marketo_lead_id from relinked_people)
-    {% endif %}
-
-),
 
 classified as (
 
@@ -81,7 +87,7 @@ classified as (
         activities_to_classify.activity_at as signal_at,
         activities_to_classify.activity_type_id,
         activities_to_classify.primary_attribute_value,
-        activities_to_classify.loaded_at
+        {{ this_build_started() }} as processed_at
     from activities_to_classify
     inner join signal_rules
         on
