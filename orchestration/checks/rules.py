@@ -41,8 +41,12 @@ def utc_bounds(local: dt.datetime, time_zone: str) -> tuple[dt.datetime, dt.date
 
 
 def surely_before(first: dt.datetime, second: dt.datetime, time_zone: str) -> bool:
-    """Whether wall-clock time `first` is before `second` however either is read."""
-    return utc_bounds(first, time_zone)[1] < utc_bounds(second, time_zone)[0]
+    """Whether wall-clock time `first` is before `second` however either is read.
+
+    A reading that is not earlier cannot be surely earlier, which spares the time-zone
+    arithmetic for nearly every row (a million leads at size M).
+    """
+    return first < second and utc_bounds(first, time_zone)[1] < utc_bounds(second, time_zone)[0]
 
 
 def shortest_distance(first: dt.datetime, second: dt.datetime, time_zone: str) -> dt.timedelta:
