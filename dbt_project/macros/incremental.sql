@@ -34,3 +34,36 @@
         where existing.source_key = processed.{{ key }}
     )
 {%- endmacro %}
+
+{#- The Marketo activities a build must classify, for the models that credit activities
+    to leads through int_marketo_people_linked_to_leads: all of them in a full build;
+    otherwise those loaded since the last build, plus every activity of a person whose
+    link differs, on `link_columns`, from the one the model holds. Expects the model's
+    CTEs `activities` (stg_marketo__activities) and `person_links`. -#}
+{% macro marketo_activities_to_classify(link_columns) -%}
+    {%- set link_changed -%}
+        {%- for column in link_columns -%}
+            previous_links.{{ column }} is distinct from person_links.{{ column }}
+            {{- ' or ' if not loop.last }}
+        {%- endfor -%}
+    {%- endset -%}
+    {%- if is_incremental() -%}
+    select * from activities
+    where loaded_at > {{ last_build_started() }}
+    union
+    select activities.* from activities
+    semi join (
+        select previous_links.marketo_lead_id
+        from (
+            select distinct marketo_lead_id, {{ link_columns | join(', ') }}
+            from {{ this }}
+        ) as previous_links
+        left join person_links
+            on previous_links.marketo_lead_id = person_links.marketo_lead_id
+        where {{ link_changed }}
+    ) as relinked_people
+        on activities.marketo_lead_id = relinked_people.marketo_lead_id
+    {%- else -%}
+    select * from activities
+    {%- endif -%}
+{%- endmacro %}

@@ -35,46 +35,11 @@ signal_rules as (
 
 ),
 
-{% if is_incremental() %}
+activities_to_classify as (
 
-    relinked_people as (
+    {{ marketo_activities_to_classify(['lead_id', 'linked_by']) }}
 
-        select previous_links.marketo_lead_id
-        from (
-            select distinct
-                marketo_lead_id,
-                lead_id,
-                linked_by
-            from {{ this }}
-        ) as previous_links
-        left join person_links
-            on previous_links.marketo_lead_id = person_links.marketo_lead_id
-        where
-            previous_links.lead_id is distinct from person_links.lead_id
-            or previous_links.linked_by is distinct from person_links.linked_by
-
-    ),
-
-    activities_to_classify as (
-
-        select * from activities
-        where loaded_at > {{ last_build_started() }}
-        union
-        select activities.* from activities
-        semi join relinked_people
-            on activities.marketo_lead_id = relinked_people.marketo_lead_id
-
-    ),
-
-{% else %}
-
-    activities_to_classify as (
-
-        select * from activities
-
-    ),
-
-{% endif %}
+),
 
 classified as (
 
