@@ -262,6 +262,7 @@ def test_emails_and_phones_are_stored_as_keyed_pseudonyms_only(tmp_path):
     [
         ("ann@example.com", "ann@example.com"),
         (" Ann@Example.COM ", "ann@example.com"),
+        ("\tAnn@Example.COM\r\n", "ann@example.com"),
         ("ÜMLAUT@Beispiel.de", "ümlaut@beispiel.de"),
     ],
 )

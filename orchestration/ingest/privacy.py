@@ -45,9 +45,10 @@ def pseudonym_key(warehouse_dir: Path) -> bytes:
 
 
 # How each kind of contact data is normalised before hashing, so that " Ann@X.com"
-# and "ann@x.com" (or "+31 (20) 123" and "+3120123") give the same pseudonym.
+# and "ann@x.com" (or "+31 (20) 123" and "+3120123") give the same pseudonym. Tabs and
+# line breaks around an address count as the blanks they are, not only spaces.
 NORMALISED = {
-    "email": "lower(trim({column}))",
+    "email": r"lower(regexp_replace({column}, '^\s+|\s+$', '', 'g'))",
     "phone": "regexp_replace({column}, '[^0-9+]', '', 'g')",
 }
 HMAC_BLOCK_BYTES = 64
