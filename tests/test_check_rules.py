@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from orchestration.agreements.documents import load_agreed_definitions
+from orchestration.checks.assets import funnel_timestamps_are_ordered
 from orchestration.checks.rules import (
     converted_opportunity_violations,
     disqualification_reason_violations,
@@ -20,6 +21,7 @@ from orchestration.checks.rules import (
     staleness,
 )
 from orchestration.settings import DEFAULT_DEFINITIONS_FILE
+from tests.conftest import make_warehouse
 
 DEFINITIONS = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
 ZONE = DEFINITIONS.time_zone
@@ -212,3 +214,27 @@ def test_follow_up_breaches_name_owner_and_week():
     ]
     clean = week | {"leads_never_touched": 0, "leads_disqualified_below_min_attempts": 0}
     assert follow_up_breaches([clean], 3) == []
+
+
+def test_funnel_order_check_fetches_only_suspects_and_counts_every_lead(tmp_path):
+    """The SQL pre-filter must not hide a violation, nor flag the repeated DST hour."""
+    leads = [
+        ("in_order", CREATED, CREATED + dt.timedelta(days=1), None, None),
+        ("sql_before_created", CREATED, None, CREATED - dt.timedelta(days=1), None),
+        ("touch_before_created", CREATED, None, None, CREATED - dt.timedelta(minutes=5)),
+        ("repeated_hour", REPEATED_HOUR, None, None, REPEATED_HOUR - dt.timedelta(minutes=16)),
+    ]
+    warehouse = make_warehouse(tmp_path / "landing", tmp_path / "warehouse")
+    with warehouse.connect() as connection:
+        connection.execute("create schema marts")
+        connection.execute(
+            "create table marts.lead_funnel (lead_id varchar, created_at timestamp, "
+            "mql_at timestamp, sql_at timestamp, first_sales_touch_at timestamp)"
+        )
+        connection.executemany("insert into marts.lead_funnel values (?, ?, ?, ?, ?)", leads)
+    result = funnel_timestamps_are_ordered(warehouse=warehouse)
+    assert not result.passed
+    assert result.metadata["rows_checked"].value == 4
+    assert result.metadata["violations"].value == 2
+    examples = result.metadata["examples"].value
+    assert "sql_before_created" in examples and "touch_before_created" in examples

@@ -142,3 +142,27 @@ def test_incremental_result_equals_full_refresh(incremental_and_full):
     assert leads["00Q0000000000000L8"][0] is False
     # T2 was L1's only sales touch.
     assert leads["00Q0000000000000L1"][1] is None
+
+
+def compiled_test_sql(warehouse, test_name: str) -> str:
+    """The SQL dbt ran for a data test in the warehouse's last build."""
+    [compiled] = (warehouse.paths.dbt_target_dir / "compiled").rglob(f"{test_name}.sql")
+    return compiled.read_text()
+
+
+@pytest.mark.parametrize(
+    "test_name",
+    [
+        "unique_stg_salesforce__tasks_task_id",
+        "unique_int_content_touches_linked_to_leads_activity_id",
+    ],
+)
+def test_history_tests_cover_the_rows_since_the_last_complete_build(
+    incremental_and_full, test_name
+):
+    nightly, full = incremental_and_full
+    # The nightly's second build is incremental: it tests the rows loaded or processed
+    # after the first build; a full refresh tests every row.
+    assert "warehouse_state" in compiled_test_sql(nightly, test_name)
+    assert "warehouse_state" not in compiled_test_sql(full, test_name)
+    assert "'-infinity'" in compiled_test_sql(full, test_name)

@@ -36,34 +36,25 @@
 {%- endmacro %}
 
 {#- The Marketo activities a build must classify, for the models that credit activities
-    to leads through int_marketo_people_linked_to_leads: all of them in a full build;
+    to leads through int_marketo_person_links_tracked: all of them in a full build;
     otherwise those loaded since the last build, plus every activity of a person whose
-    link differs, on `link_columns`, from the one the model holds. Expects the model's
-    CTEs `activities` (stg_marketo__activities) and `person_links`. -#}
-{% macro marketo_activities_to_classify(link_columns) -%}
-    {%- set link_changed -%}
-        {%- for column in link_columns -%}
-            previous_links.{{ column }} is distinct from person_links.{{ column }}
-            {{- ' or ' if not loop.last }}
-        {%- endfor -%}
-    {%- endset -%}
+    link changed since then. Expects the model's CTE `person_links`
+    (int_marketo_person_links_tracked). The staging view is read in each branch, not
+    through a shared CTE: DuckDB materialises a CTE read twice, which would parse the
+    JSON attributes of every activity in history. -#}
+{% macro marketo_activities_to_classify() -%}
+    {%- set activities = ref('stg_marketo__activities') -%}
     {%- if is_incremental() -%}
-    select * from activities
+    select * from {{ activities }}
     where loaded_at > {{ last_build_started() }}
     union
-    select activities.* from activities
+    select activities.* from {{ activities }} as activities
     semi join (
-        select previous_links.marketo_lead_id
-        from (
-            select distinct marketo_lead_id, {{ link_columns | join(', ') }}
-            from {{ this }}
-        ) as previous_links
-        left join person_links
-            on previous_links.marketo_lead_id = person_links.marketo_lead_id
-        where {{ link_changed }}
+        select marketo_lead_id from person_links
+        where link_changed_at > {{ last_build_started() }}
     ) as relinked_people
         on activities.marketo_lead_id = relinked_people.marketo_lead_id
-    {%- else -%}
-    select * from activities
+    {%- else %}
+    select * from {{ activities }}
     {%- endif -%}
 {%- endmacro %}

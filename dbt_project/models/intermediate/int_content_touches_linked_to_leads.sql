@@ -18,21 +18,15 @@
 
 with
 
-activities as (
-
-    select * from {{ ref('stg_marketo__activities') }}
-
-),
-
 person_links as (
 
-    select * from {{ ref('int_marketo_people_linked_to_leads') }}
+    select * from {{ ref('int_marketo_person_links_tracked') }}
 
 ),
 
 activities_to_classify as (
 
-    {{ marketo_activities_to_classify(['lead_id']) }}
+    {{ marketo_activities_to_classify() }}
 
 ),
 

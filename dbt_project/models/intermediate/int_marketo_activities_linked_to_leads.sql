@@ -17,15 +17,9 @@
 
 with
 
-activities as (
-
-    select * from {{ ref('stg_marketo__activities') }}
-
-),
-
 person_links as (
 
-    select * from {{ ref('int_marketo_people_linked_to_leads') }}
+    select * from {{ ref('int_marketo_person_links_tracked') }}
 
 ),
 
@@ -37,7 +31,7 @@ signal_rules as (
 
 activities_to_classify as (
 
-    {{ marketo_activities_to_classify(['lead_id', 'linked_by']) }}
+    {{ marketo_activities_to_classify() }}
 
 ),
 
