@@ -61,6 +61,8 @@ def test_good_lead_passes_every_rule():
         ({"number_of_employees": 9}, "9 employees, agreed minimum 10"),
         ({"number_of_employees": None}, "None employees"),
         ({"title": "Office Assistant"}, "not a budget-authority role"),
+        ({"title": "Assistant to the CFO"}, "not a budget-authority role"),
+        ({"title": None}, "not a budget-authority role"),
         ({"active_intent_signal": "email_click"}, "not an agreed active-intent signal"),
         ({"active_intent_at": CREATED + dt.timedelta(days=31)}, "from creation, agreed 30 days"),
     ],

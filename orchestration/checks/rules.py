@@ -56,6 +56,12 @@ def shortest_distance(first: dt.datetime, second: dt.datetime, time_zone: str) -
     return max(second_earliest - first_latest, first_earliest - second_latest, dt.timedelta(0))
 
 
+# No time zone's UTC offset has ever moved by more than a day, so wall-clock readings
+# at least this far inside a window are inside it however they are read: the
+# time-zone arithmetic is needed only near the window's edge.
+SURELY_INSIDE_MARGIN = dt.timedelta(days=1)
+
+
 def sales_ready_violations(leads: Iterable[Row], definitions: AgreedDefinitions) -> list[Violation]:
     """Every lead published as sales-ready satisfies every criterion of the definition."""
     window = dt.timedelta(days=definitions.intent_window_days)
@@ -72,7 +78,7 @@ def sales_ready_violations(leads: Iterable[Row], definitions: AgreedDefinitions)
         signal, signal_at = lead["active_intent_signal"], lead["active_intent_at"]
         if signal not in definitions.intent_signals or signal_at is None:
             problems.append(f"{signal!r} is not an agreed active-intent signal")
-        else:
+        elif abs(signal_at - lead["created_at"]) > window - SURELY_INSIDE_MARGIN:
             distance = shortest_distance(signal_at, lead["created_at"], definitions.time_zone)
             if distance > window:
                 problems.append(f"intent signal {distance} from creation, agreed {window}")
