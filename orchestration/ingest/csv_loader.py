@@ -153,9 +153,17 @@ def map_columns(
 
 def _cast_expression(column: str, duckdb_type: str) -> str:
     text = f"nullif({quote_identifier(column)}, '')"
-    if duckdb_type.startswith(NUMERIC_TYPES):
-        text = f"revenue_parse_number({text})"
-    return f"try_cast({text} as {duckdb_type})"
+    if not duckdb_type.startswith(NUMERIC_TYPES):
+        return f"try_cast({text} as {duckdb_type})"
+    parsed = f"try_cast(revenue_parse_number({text}) as {duckdb_type})"
+    # revenue_parse_number's regular expressions are slow, and most numbers are plain
+    # digits. Without a '.' or ',' the parse only strips currency signs and white
+    # space; a cast that accepts the text as it is has no such sign, and white space
+    # only around the number, which casts ignore: the same value either way.
+    return (
+        f"case when contains({text}, '.') or contains({text}, ',') then {parsed} "
+        f"else coalesce(try_cast({text} as {duckdb_type}), {parsed}) end"
+    )
 
 
 def _define_macros(connection: duckdb.DuckDBPyConnection) -> None:
@@ -241,34 +249,51 @@ def _read_file_as_text(
     with utf8_copy(path, encoding) as readable:
         header, delimiter = read_header(readable)
         mapping = map_columns(path, header, spec, custom_fields)
-        columns = {name: "VARCHAR" for name in [*header, OVERFLOW_COLUMN]}
         renamed = ", ".join(
             f"{quote_identifier(source)} as {quote_identifier(target)}"
             for source, target in mapping.items()
         )
-        read_as_text = f"""
-            create or replace temp table file_rows_{file_index} as
-            select
-                ?::varchar as _source_file,
-                {renamed},
-                {quote_identifier(header[-1])} is null as _is_short,
-                {quote_identifier(OVERFLOW_COLUMN)} is not null as _is_long
-            from read_csv(
-                ?, header = false, skip = 1, auto_detect = false, all_varchar = true,
-                strict_mode = false, null_padding = true, parallel = $parallel,
-                delim = ?, quote = '"', escape = '"', nullstr = ?, columns = ?
+
+        def read_as_text(*, strict: bool, parallel: bool) -> None:
+            # A strict read fails on any row whose field count differs from the
+            # header's: when it succeeds no row is long, so it needs no overflow
+            # column, and a last field is null only where the file holds the PADDED
+            # marker itself, just as in a padded read.
+            columns = header if strict else [*header, OVERFLOW_COLUMN]
+            is_long = "false" if strict else f"{quote_identifier(OVERFLOW_COLUMN)} is not null"
+            connection.execute(
+                f"""
+                create or replace temp table file_rows_{file_index} as
+                select
+                    ?::varchar as _source_file,
+                    {renamed},
+                    {quote_identifier(header[-1])} is null as _is_short,
+                    {is_long} as _is_long
+                from read_csv(
+                    ?, header = false, skip = 1, auto_detect = false, all_varchar = true,
+                    strict_mode = {str(strict).lower()}, null_padding = {str(not strict).lower()},
+                    parallel = {str(parallel).lower()}, delim = ?, quote = '"', escape = '"',
+                    nullstr = ?, columns = ?
+                )
+                """,
+                [str(path), str(readable), delimiter, PADDED, dict.fromkeys(columns, "VARCHAR")],
             )
-            """
-        arguments = [str(path), str(readable), delimiter, PADDED, columns]
+
         # DuckDB keeps insertion order (preserve_insertion_order) even when it reads a
         # file in parallel, so a row's position in this table is its position in the
-        # file: _read_files numbers the rows from rowid. DuckDB's parallel scanner
-        # gives up on some files (short rows in a file with quoted line breaks, among
-        # others); those are read again on one thread, whose error, if any, stands.
+        # file: _read_files numbers the rows from rowid. Clean files, the bulk of the
+        # data, take the fast strict read, which DuckDB also runs in parallel on files
+        # with quoted line breaks. Files with short or long rows are read padded; the
+        # parallel scanner gives up on some of those (short rows in a file with
+        # quoted line breaks, among others), which are read again on one thread,
+        # whose error, if any, stands.
         try:
-            connection.execute(read_as_text.replace("$parallel", "true"), arguments)
+            read_as_text(strict=True, parallel=True)
         except duckdb.Error:
-            connection.execute(read_as_text.replace("$parallel", "false"), arguments)
+            try:
+                read_as_text(strict=False, parallel=True)
+            except duckdb.Error:
+                read_as_text(strict=False, parallel=False)
 
 
 @dataclass(frozen=True)
@@ -346,7 +371,7 @@ def load_export(
         if plan.mode == "full":
             _clear_bookkeeping(connection, spec)
         _quarantine(connection, spec, loaded_at)
-        _build_incoming(connection, spec, custom_fields, loaded_at)
+        superseded_in_read = _build_incoming(connection, spec, custom_fields, loaded_at)
         replaced_or_older = 0
         if plan.mode == "full":
             connection.execute(f"create schema if not exists {quote_identifier(spec.source)}")
@@ -362,6 +387,7 @@ def load_export(
             (previous if plan.mode == "incremental" else None),
             rows_read,
             rows_erased,
+            superseded_in_read,
             replaced_or_older,
             _erasure_digest(privacy),
         )
@@ -436,14 +462,21 @@ def _read_files(
     """All rows of `files`, as text, pseudonymised, without erased people, in `read_rows`."""
     for index, path in enumerate(files):
         _read_file_as_text(connection, path, spec, custom_fields, index)
-    all_rows = " union all by name ".join(
         # rowid 0 is the first record after the header: row 2, as a spreadsheet shows it.
-        f"select *, rowid + 2 as _file_row from file_rows_{index}"
-        for index in range(len(files))
-    )
-    connection.execute(f"create or replace temp table read_rows as {all_rows}")
-    for index in range(len(files)):
-        connection.execute(f"drop table file_rows_{index}")
+        # Numbering in place is much cheaper than copying the rows to add the column.
+        connection.execute(f"alter table file_rows_{index} add column _file_row bigint")
+        connection.execute(f"update file_rows_{index} set _file_row = rowid + 2")
+    # A failed load leaves read_rows behind: it is created before the transaction.
+    connection.execute("drop table if exists temp.read_rows")
+    if len(files) == 1:
+        connection.execute("alter table file_rows_0 rename to read_rows")
+    else:
+        all_rows = " union all by name ".join(
+            f"select * from file_rows_{index}" for index in range(len(files))
+        )
+        connection.execute(f"create temp table read_rows as {all_rows}")
+        for index in range(len(files)):
+            connection.execute(f"drop table file_rows_{index}")
     (rows_read,) = connection.execute("select count(*) from read_rows").fetchone()
     return rows_read, _protect_personal_data(connection, spec, privacy)
 
@@ -453,8 +486,11 @@ def _build_incoming(
     spec: ExportSpec,
     custom_fields: Mapping[str, str],
     loaded_at: dt.datetime,
-) -> None:
-    """Typed, valid rows read this time, newest version per key, in `incoming`."""
+) -> int:
+    """Typed, valid rows read this time, newest version per key, in `incoming`.
+
+    Returns how many valid rows read this time a newer version of theirs supersedes.
+    """
     read_columns = [c[0] for c in connection.execute("select * from read_rows limit 0").description]
     bookkeeping = {"_source_file", "_file_row", "_is_short", "_is_long", OVERFLOW_COLUMN}
     typed = ", ".join(
@@ -470,19 +506,36 @@ def _build_incoming(
         f", nullif({quote_identifier(column)}, '') as {quote_identifier(field)}"
         for field, column in custom_fields.items()
     )
+    key = quote_identifier(spec.key_column)
+    (superseded,) = connection.execute(
+        f"""
+        select count(*) - count(distinct {key})
+        from read_rows anti join rejected_rows using (_source_file, _file_row)
+        """
+    ).fetchone()
+    # Keeping the newest version per key is costly, and changes nothing when no key
+    # occurs twice: the count is over the same raw keys the window partitions by,
+    # none of them null (an empty key is quarantined).
+    newest_only = (
+        f"""
+        qualify row_number() over (
+            partition by {key} order by {_newest_first(spec)}_source_file desc, _file_row desc
+        ) = 1
+        """
+        if superseded
+        else ""
+    )
     connection.execute(
         f"""
         create or replace temp table incoming as
         select {typed}{extras}{aliases}, _source_file, ?::timestamptz as _loaded_at
         from read_rows
         anti join rejected_rows using (_source_file, _file_row)
-        qualify row_number() over (
-            partition by {quote_identifier(spec.key_column)}
-            order by {_newest_first(spec)}_source_file desc, _file_row desc
-        ) = 1
+        {newest_only}
         """,
         [loaded_at],
     )
+    return superseded
 
 
 def _newest_first(spec: ExportSpec) -> str:
@@ -634,6 +687,7 @@ def _reconcile(
     previous: LoadResult | None,
     rows_read: int,
     rows_erased: int,
+    superseded_in_read: int,
     superseded_by_merge: int,
     erasure_digest: str,
 ) -> LoadResult:
@@ -641,12 +695,6 @@ def _reconcile(
     scope = [spec.source, spec.table]
     (rows_loaded,) = connection.execute(f"select count(*) from {target}").fetchone()
     (rows_quarantined,) = connection.execute("select count(*) from rejected_rows").fetchone()
-    (superseded_in_read,) = connection.execute(
-        f"""
-        select count(*) - count(distinct {quote_identifier(spec.key_column)})
-        from read_rows anti join rejected_rows using (_source_file, _file_row)
-        """
-    ).fetchone()
     result = LoadResult(
         files=tuple(files),
         rows_read=rows_read + (previous.rows_read if previous else 0),
