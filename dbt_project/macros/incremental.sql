@@ -58,3 +58,36 @@
     select * from {{ activities }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- Per-lead models rebuild, in an incremental build, only the leads whose inputs
+    changed since their last build: leads credited with a Marketo activity that
+    `activity_model` (re)processed since then, every lead a re-linked person was linked
+    to before, and with `lead_records`, leads loaded or deleted since then. -#}
+{% macro leads_to_rebuild(activity_model, lead_records=false) -%}
+    select lead_id from {{ ref(activity_model) }}
+    where processed_at > {{ last_build_started() }} and lead_id is not null
+    union
+    select unnest(previous_lead_ids) as lead_id
+    from {{ ref('int_marketo_person_links_tracked') }}
+    where link_changed_at > {{ last_build_started() }}
+    {%- if lead_records %}
+    union
+    select lead_id from {{ ref('stg_salesforce__leads') }}
+    where loaded_at > {{ last_build_started() }}
+    union
+    select lead_id from {{ this }}
+    anti join {{ ref('stg_salesforce__leads') }} using (lead_id)
+    {%- endif %}
+{%- endmacro %}
+
+{#- Pre-hook of the per-lead models: delete the rows of the leads to rebuild before the
+    model writes them again. A lead left with no rows (its only activities now credited
+    to another lead) must lose its old ones, which a delete+insert by lead alone would
+    keep. The model's own query then finds at least these leads: deleting rows can only
+    move its watermark back. -#}
+{% macro delete_rows_of_leads_to_rebuild(activity_model, lead_records=false) -%}
+    {%- if is_incremental() %}
+    delete from {{ this }}
+    where lead_id in ({{ leads_to_rebuild(activity_model, lead_records) }})
+    {%- endif -%}
+{%- endmacro %}

@@ -1,12 +1,41 @@
 -- A lead reaches a lifecycle stage the moment any rule of that stage is met: the
 -- `min_count`-th occurrence of the rule's signal. A lead cannot be qualified before
 -- it exists, so signals from before its creation count from its creation.
+--
+-- Incremental by lead: a build recomputes the leads with new or re-credited signals
+-- and the leads loaded or deleted since the last build (macros/incremental.sql).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='lead_id',
+        pre_hook="{{ delete_rows_of_leads_to_rebuild(
+            'int_marketo_activities_linked_to_leads', lead_records=true
+        ) }}",
+    )
+}}
+-- depends_on: {{ ref('int_marketo_person_links_tracked') }}
+
 with
+
+{% if is_incremental() %}
+
+    leads_to_rebuild as (
+
+        {{ leads_to_rebuild('int_marketo_activities_linked_to_leads', lead_records=true) }}
+
+    ),
+
+{% endif %}
 
 signals as (
 
     select * from {{ ref('int_marketo_activities_linked_to_leads') }}
-    where lead_id is not null
+    where
+        lead_id is not null
+        {% if is_incremental() %}
+            and lead_id in (select leads_to_rebuild.lead_id from leads_to_rebuild)
+        {% endif %}
 
 ),
 
@@ -19,6 +48,9 @@ stage_rules as (
 leads as (
 
     select * from {{ ref('stg_salesforce__leads') }}
+    {% if is_incremental() %}
+        where lead_id in (select leads_to_rebuild.lead_id from leads_to_rebuild)
+    {% endif %}
 
 ),
 
@@ -78,7 +110,8 @@ final as (
         -- Reaching SQL passes through MQL, even without a separate MQL signal;
         -- least() skips nulls, which is what makes that work.
         least(mql_rule_met_at, sql_at) as mql_at,
-        sql_at
+        sql_at,
+        {{ this_build_started() }} as processed_at
     from stages_from_creation
 
 )

@@ -3,7 +3,8 @@
 -- points elsewhere, or nowhere (lead_id empty), gets a new link_changed_at. The
 -- incremental Marketo models re-credit the activities of exactly the people whose
 -- link changed since their own last build, without comparing their whole history
--- with today's links.
+-- with today's links; previous_lead_ids names every lead such a person was linked to
+-- before, whose per-lead figures lose those activities.
 {{
     config(
         materialized='incremental',
@@ -34,7 +35,11 @@ person_links as (
             coalesce(person_links.marketo_lead_id, previous_links.marketo_lead_id)
                 as marketo_lead_id,
             person_links.lead_id,
-            person_links.linked_by
+            person_links.linked_by,
+            -- list_distinct also drops the empty lead of a person linked to none.
+            list_sort(list_distinct(
+                list_append(previous_links.previous_lead_ids, previous_links.lead_id)
+            )) as previous_lead_ids
         from person_links
         full outer join previous_links
             on person_links.marketo_lead_id = previous_links.marketo_lead_id
@@ -51,7 +56,8 @@ person_links as (
         select
             marketo_lead_id,
             lead_id,
-            linked_by
+            linked_by,
+            []::varchar[] as previous_lead_ids
         from person_links
 
     ),
@@ -64,6 +70,7 @@ final as (
         marketo_lead_id,
         lead_id,
         linked_by,
+        previous_lead_ids,
         {{ this_build_started() }} as link_changed_at
     from changed_links
 

@@ -4,10 +4,9 @@
 -- the latest status (a No Show after registering reads as No Show).
 with
 
-content_touches as (
+lead_content as (
 
-    select * from {{ ref('int_content_touches_linked_to_leads') }}
-    where lead_id is not null
+    select * from {{ ref('int_lead_content_summarised') }}
 
 ),
 
@@ -17,38 +16,19 @@ definition as (
 
 ),
 
-consumed as (
-
-    select
-        lead_id,
-        content_type,
-        content_asset,
-        min(consumed_at) as first_consumed_at,
-        max(consumed_at) as last_consumed_at,
-        count(*) as touches,
-        max(webinar_minutes_attended) as webinar_minutes_attended,
-        arg_max(
-            webinar_status,
-            (webinar_status = 'Attended', consumed_at, activity_id)
-        ) filter (where webinar_status is not null) as webinar_status
-    from content_touches
-    group by lead_id, content_type, content_asset
-
-),
-
 final as (
 
     select
-        consumed.lead_id,
-        consumed.content_type,
-        consumed.content_asset,
-        {{ to_reporting_time('consumed.first_consumed_at') }} as first_consumed_at,
-        {{ to_reporting_time('consumed.last_consumed_at') }} as last_consumed_at,
-        consumed.touches,
-        cast(consumed.webinar_minutes_attended as double) as webinar_minutes_attended,
-        consumed.webinar_status,
+        lead_content.lead_id,
+        lead_content.content_type,
+        lead_content.content_asset,
+        {{ to_reporting_time('lead_content.first_consumed_at') }} as first_consumed_at,
+        {{ to_reporting_time('lead_content.last_consumed_at') }} as last_consumed_at,
+        lead_content.touches,
+        cast(lead_content.webinar_minutes_attended as double) as webinar_minutes_attended,
+        lead_content.webinar_status,
         definition.definition_version
-    from consumed
+    from lead_content
     cross join definition
 
 )
