@@ -15,8 +15,9 @@ TASK_HEADER = (FIXTURE_LANDING / "salesforce" / "Task.csv").read_text().splitlin
 # Next day: L4 is disqualified ("Just looking") after a second call, and a new lead
 # L11 arrives and is called within the hour. L12 arrives with L8's email address, so
 # the Marketo person linked to L8 by email alone is now ambiguous and unlinked: L8
-# loses its webinar signal, already processed. Call T2, L1's only sales touch, is
-# deleted in Salesforce.
+# loses its information-request signal and its only content (a whitepaper, added to
+# the first day's export below), both already processed. Call T2, L1's only sales
+# touch, is deleted in Salesforce.
 LEAD_DELTA = (
     "00Q0000000000000L4,Dee,Delta,dee@delta.example,,Delta,Director of Operations,5,Webinar,"
     "Closed - Not Converted,005000000000000S2,2026-01-15T08:00:00.000Z,false,,,,,false,"
@@ -37,6 +38,13 @@ TASK_DELTA = (
 )
 
 
+ACTIVITY_HEADER = (FIXTURE_LANDING / "marketing" / "activities.csv").read_text().splitlines()[0]
+L8_WHITEPAPER = (
+    'a-13,1008,2026-02-12T08:00:00Z,2,507,15,Whitepaper Download - The SDR Handbook,"{}"\n'
+)
+L8 = "00Q0000000000000L8"
+
+
 def mart_rows(database) -> dict[str, list[tuple]]:
     with duckdb.connect(str(database), read_only=True) as connection:
         return {
@@ -45,13 +53,26 @@ def mart_rows(database) -> dict[str, list[tuple]]:
         }
 
 
+def content_of(warehouse, lead_id: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse.paths.analytics_database), read_only=True) as connection:
+        return connection.execute(
+            "select content_type, content_asset from lead_content_consumed where lead_id = ?",
+            [lead_id],
+        ).fetchall()
+
+
 @pytest.fixture(scope="module")
 def incremental_and_full(tmp_path_factory):
     root = tmp_path_factory.mktemp("incremental")
     landing = copy_landing(FIXTURE_LANDING, root / "landing")
+    (landing / "marketing" / "activities").mkdir()
+    (landing / "marketing" / "activities" / "2026-03-09.csv").write_text(
+        ACTIVITY_HEADER + "\n" + L8_WHITEPAPER
+    )
     nightly = make_warehouse(landing, root / "nightly")
     instance = dg.DagsterInstance.ephemeral()
     assert run_nightly_refresh(build_definitions(nightly), instance).success
+    assert content_of(nightly, L8) == [("whitepaper", "The SDR Handbook")]
     for folder, header, rows in (
         ("Lead", LEAD_HEADER, LEAD_DELTA),
         ("Task", TASK_HEADER, TASK_DELTA),
@@ -114,16 +135,23 @@ def test_delta_run_processes_only_the_activities_the_delta_concerns(incremental_
         database, "int_crm_activities_linked_to_leads", "activity_id"
     ) == ["00T000000000000T8", "00T000000000000T9"]
     # No new Marketo activity: only person 1008, whose email L12 made ambiguous, is
-    # re-linked; it has a signal (an information request) but no content.
-    assert reprocessed_by_the_second_build(
-        database, "int_marketo_activities_linked_to_leads", "marketo_lead_id"
-    ) == [1008]
-    assert (
-        reprocessed_by_the_second_build(
-            database, "int_content_touches_linked_to_leads", "marketo_lead_id"
-        )
-        == []
-    )
+    # re-linked, with its signal (an information request) and its whitepaper.
+    for model in ("int_marketo_activities_linked_to_leads", "int_content_touches_linked_to_leads"):
+        assert reprocessed_by_the_second_build(database, model, "marketo_lead_id") == [1008]
+    # Per-lead models recompute the leads the delta concerns: L8 (lost its signal and
+    # content), L4, L11 and L12 (loaded again or new).
+    assert reprocessed_by_the_second_build(database, "int_lead_stages_reached", "lead_id") == [
+        "00Q0000000000000L4",
+        L8,
+        "00Q000000000000L11",
+        "00Q000000000000L12",
+    ]
+    assert reprocessed_by_the_second_build(database, "int_lead_content_summarised", "lead_id") == []
+
+
+def test_lead_left_without_content_loses_its_rows(incremental_and_full):
+    nightly, _ = incremental_and_full
+    assert content_of(nightly, L8) == []
 
 
 def test_incremental_result_equals_full_refresh(incremental_and_full):
