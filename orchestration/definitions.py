@@ -15,6 +15,7 @@ from orchestration.schedules import (
     full_refresh_job,
     nightly_refresh_job,
     nightly_refresh_schedule,
+    weekly_full_refresh_schedule,
     weekly_review_job,
     weekly_review_schedule,
 )
@@ -32,7 +33,7 @@ def build_definitions(warehouse: WarehouseResource) -> dg.Definitions:
         ],
         asset_checks=definition_checks,
         jobs=[nightly_refresh_job, full_refresh_job, weekly_review_job],
-        schedules=[nightly_refresh_schedule, weekly_review_schedule],
+        schedules=[nightly_refresh_schedule, weekly_full_refresh_schedule, weekly_review_schedule],
         resources={
             "warehouse": warehouse,
             "dbt": DbtCliResource(project_dir=revenue_dbt_project, dbt_executable=DBT_EXECUTABLE),

@@ -10,6 +10,7 @@ from orchestration.checks.exports import FRESHNESS_CHECK
 from orchestration.dbt.assets import dbt_build_args, mart_asset_keys
 from orchestration.dbt.translator import layer_of
 from orchestration.definitions import defs
+from orchestration.run_tags import FULL_REFRESH_TAG
 
 
 @pytest.fixture(scope="module")
@@ -75,12 +76,22 @@ REPORT = dg.AssetKey(["reports", "weekly_pipeline_review"])
 
 def test_nightly_schedule_runs_everything_but_the_report_at_two_in_amsterdam():
     schedule = defs.resolve_schedule_def("nightly_refresh_schedule")
-    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.cron_schedule == "0 2 * * 1-6"
     assert schedule.execution_timezone == "Europe/Amsterdam"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     job = defs.resolve_job_def("nightly_refresh")
     everything = defs.resolve_asset_graph().executable_asset_keys
     assert job.asset_layer.executable_asset_keys == everything - {REPORT}
+
+
+def test_sunday_night_is_a_full_refresh_of_the_same_assets():
+    full = defs.resolve_schedule_def("weekly_full_refresh_schedule")
+    assert (full.cron_schedule, full.execution_timezone) == ("0 2 * * 0", "Europe/Amsterdam")
+    assert full.default_status == dg.DefaultScheduleStatus.RUNNING
+    job = defs.resolve_job_def(full.job_name)
+    assert job.tags[FULL_REFRESH_TAG] == "true"
+    nightly = defs.resolve_job_def("nightly_refresh")
+    assert job.asset_layer.executable_asset_keys == nightly.asset_layer.executable_asset_keys
 
 
 def test_monday_report_has_its_own_schedule_at_seven():
