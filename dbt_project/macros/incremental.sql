@@ -1,5 +1,6 @@
 {#- Shared by the incremental models over activity histories (Marketo activities, CRM
-    tasks and events), whose nightly work should follow the day's delta, not history.
+    tasks and events) and the per-lead models built from them, whose nightly work
+    should follow the day's delta, not history.
 
     Every raw row carries `loaded_at`, set when the loader merged it in, and every row
     of these models carries `processed_at`, when the dbt build that wrote it started.
