@@ -38,14 +38,16 @@ class Measurement:
 class Ratio:
     name: str
     numerator: str  # variant names
-    denominator: str
+    denominator: str | tuple[str, ...]  # several: their wall times add up
     target: str  # e.g. "<= 1.3"
 
     def value(self, by_variant: dict[str, Measurement]) -> float | None:
-        top, bottom = by_variant.get(self.numerator), by_variant.get(self.denominator)
-        if top is None or bottom is None or not bottom.wall_seconds:
+        parts = (self.denominator,) if isinstance(self.denominator, str) else self.denominator
+        top, bottoms = by_variant.get(self.numerator), [by_variant.get(p) for p in parts]
+        if top is None or None in bottoms:
             return None
-        return top.wall_seconds / bottom.wall_seconds
+        bottom_seconds = sum(bottom.wall_seconds for bottom in bottoms)
+        return top.wall_seconds / bottom_seconds if bottom_seconds else None
 
     def met(self, value: float | None) -> str:
         if value is None:

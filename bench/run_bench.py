@@ -8,6 +8,8 @@ Then, on the same data, each variant runs in its own process, timed and with the
 memory of its process tree sampled:
 
 - load: the raw layer and agreement tables, by the project's own assets (the input of A, B)
+- read: every landing CSV by DuckDB's `read_csv` alone, the least ingestion can cost;
+  C does that and A's work, so C/(read+A) is how close C runs to the machine's limit
 - A: the compiled SQL of every dbt model, in dependency order, in one DuckDB connection
 - B: `dbt build` from the command line, with the nightly run's arguments (models and data
   tests), on a copy of the raw database
@@ -51,6 +53,7 @@ MEMORY_TARGET_BYTES = 4 * GIB
 WAREHOUSE_VARIANTS = ("load", "A", "B", "C", "E0", "E")
 RATIOS = (
     Ratio("C/A: Dagster nightly vs the limit", "C", "A", "<= 1.3"),
+    Ratio("C/(read+A): Dagster nightly vs reading the CSVs plus the limit", "C", ("read", "A"), ""),
     Ratio("B/A: dbt build vs the limit", "B", "A", ""),
     Ratio("D/C: pandas vs Dagster nightly", "D", "C", ">= 10"),
     Ratio("E/full: next day vs full refresh (C)", "E", "C", "<= 0.15"),
@@ -255,6 +258,13 @@ def run(args: argparse.Namespace) -> Path:
         {"landing_dir": landing, "warehouse_dir": raw},
     )
     rows_in = raw_rows_read(raw)
+    (work / "read").mkdir()
+    bench.run_variant(
+        "read",
+        "every landing CSV by DuckDB's read_csv, nothing else",
+        "plain_read",
+        {"landing_dir": landing, "database": work / "read" / "plain.duckdb"},
+    )
 
     database_a = copy_database(raw, work / "a")
     compiled = bench.dbt("compile", "dbt compile for A (not a variant)", ["compile"], database_a)

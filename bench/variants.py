@@ -52,6 +52,23 @@ def load_raw(arguments: Arguments) -> dict:
     return {"success": result.success}
 
 
+def plain_read(arguments: Arguments) -> dict:
+    """Every landing CSV into a table by DuckDB's reader with its defaults, skipping rows
+    it cannot parse: no validation, casts, pseudonyms or bookkeeping. The least any
+    ingestion of these files costs on this machine, the part of C that A leaves out."""
+    import duckdb
+
+    files = sorted(Path(str(arguments["landing_dir"])).rglob("*.csv"))
+    config = {"memory_limit": str(arguments["memory_limit"]), "threads": int(arguments["threads"])}
+    with duckdb.connect(str(arguments["database"]), config=config) as connection:
+        for index, path in enumerate(files):
+            connection.execute(
+                f"create table export_{index} as select * from read_csv(?, ignore_errors = true)",
+                [str(path)],
+            )
+    return {"success": True}
+
+
 def direct_sql(arguments: Arguments) -> dict:
     from bench.direct_sql import build_models
 
@@ -91,6 +108,7 @@ def pandas_kpis(arguments: Arguments) -> dict:
 
 VARIANTS: dict[str, Callable[[Arguments], dict]] = {
     "load_raw": load_raw,
+    "plain_read": plain_read,
     "direct_sql": direct_sql,
     "nightly": nightly,
     "pandas_kpis": pandas_kpis,

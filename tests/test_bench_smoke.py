@@ -77,6 +77,7 @@ def test_compare_kpis_reports_differences_and_reads_missing_rows_as_zeros():
 
 def test_results_page_shows_measurements_ratios_and_mismatches():
     measurements = [
+        Measurement("read", "plain read_csv", 6.0, 256 << 20, True),
         Measurement("A", "direct SQL", 10.0, 512 << 20, True),
         Measurement("C", "nightly", 12.0, 1 << 30, False, "exit 1"),
         Measurement("D", "pandas", 30.0, 8 << 30, True),
@@ -88,6 +89,7 @@ def test_results_page_shows_measurements_ratios_and_mismatches():
         1_000_000,
         [
             Ratio("C/A", "C", "A", "<= 1.3"),
+            Ratio("C/(read+A)", "C", ("read", "A"), ""),
             Ratio("D/C", "D", "C", ">= 10"),
             Ratio("E/C", "E", "C", "<= 0.15"),
         ],
@@ -98,6 +100,7 @@ def test_results_page_shows_measurements_ratios_and_mismatches():
     assert "| A | direct SQL | 10.0 | 512 | 100,000 | yes |  |" in text
     assert "| C | nightly | 12.0 | 1,024 | 83,333 | **no** | exit 1 |" in text
     assert "| C/A | 1.20 | <= 1.3 | yes |" in text
+    assert "| C/(read+A) | 0.75 |  | - |" in text
     assert "| D/C | 2.50 | >= 10 | no |" in text
     assert "| E/C | - | <= 0.15 | n/a |" in text
     # pandas (D) is shown but not held to the warehouse's memory target.
