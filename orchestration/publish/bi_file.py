@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingest.csv_loader import quote_identifier, quote_literal
+from orchestration.duckdb_sql import quote_identifier, quote_literal
 
 PARTIAL_SUFFIX = ".partial"
 
