@@ -8,7 +8,7 @@ from orchestration.agreements.documents import (
     load_source_mapping,
 )
 from orchestration.checks.exports import export_check_results, export_check_specs
-from orchestration.ingest.coverage import coverage_notes
+from orchestration.ingest.coverage import coverage_gaps, coverage_lines
 from orchestration.ingest.csv_loader import load_export
 from orchestration.ingest.csv_reading import export_files
 from orchestration.ingest.exports import EXPORTS, ExportSpec, OrgFields
@@ -48,7 +48,7 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
             check_results = export_check_results(
                 connection, spec, load_agreed_definitions(paths.definitions_file), result
             )
-        notes = coverage_notes(spec, result)
+        notes = coverage_lines(coverage_gaps(spec, result))
         for note in notes:
             context.log.info(note)
         if result.rows_quarantined:

@@ -131,6 +131,12 @@ _AUDIT = {
 }
 _SOFT_DELETE = {"IsDeleted": optional("BOOLEAN", _NONE_DELETED)}
 _ORG_CURRENCY = "amounts are taken in the org currency (source_mapping.yml, salesforce.currency)"
+_SHOWN_EMPTY = "shown empty in the marts"
+# Without either Marketo export, no Marketo activity reaches a lead.
+_NO_MARKETO = (
+    "no Marketo activity credits a lead: MQL, SQL and intent come from the CRM signal "
+    "rules only, and content influence is empty"
+)
 
 EXPORTS: tuple[ExportSpec, ...] = (
     _salesforce(
@@ -138,9 +144,10 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "user",
         "Salesforce users; the team attribute decides who is sales and who is marketing.",
         mapped_fields={"team_attribute": required("VARCHAR")},
-        Name=optional("VARCHAR", "owner names come from FirstName and LastName"),
-        FirstName=optional("VARCHAR", "owner names come from Name"),
-        LastName=optional("VARCHAR", "owner names come from Name"),
+        # The display name is Name, else FirstName and LastName.
+        Name=optional("VARCHAR", _UNUSED),
+        FirstName=optional("VARCHAR", _UNUSED),
+        LastName=optional("VARCHAR", _UNUSED),
         IsActive=optional("BOOLEAN", _UNUSED),
         **_AUDIT,
     ),
@@ -167,7 +174,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         },
         signal_fields_column="crm_signal_fields",
         Email=optional("VARCHAR", "Marketo people link to leads by Salesforce id only"),
-        Company=optional("VARCHAR", "lead_funnel.company is empty"),
+        Company=optional("VARCHAR", _SHOWN_EMPTY),
         Title=required("VARCHAR"),
         NumberOfEmployees=required("BIGINT"),
         LeadSource=required("VARCHAR"),
@@ -221,11 +228,11 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "Opportunity",
         "opportunity",
         "Salesforce opportunities with amount in their own currency.",
-        AccountId=optional("VARCHAR", "opportunity_pipeline.account_id is empty"),
-        Name=optional("VARCHAR", "opportunity_pipeline.opportunity_name is empty"),
+        AccountId=optional("VARCHAR", _SHOWN_EMPTY),
+        Name=optional("VARCHAR", _SHOWN_EMPTY),
         Amount=required("DECIMAL(18, 2)"),
         CurrencyIsoCode=optional("VARCHAR", _ORG_CURRENCY),
-        StageName=optional("VARCHAR", "opportunity_pipeline.stage_name is empty"),
+        StageName=optional("VARCHAR", _SHOWN_EMPTY),
         CloseDate=required("DATE"),
         IsClosed=required("BOOLEAN"),
         IsWon=required("BOOLEAN"),
@@ -235,7 +242,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         CampaignId=optional(
             "VARCHAR", "opportunities not converted from a lead get no channel from a campaign"
         ),
-        OwnerId=optional("VARCHAR", "opportunity_pipeline.owner_id is empty"),
+        OwnerId=optional("VARCHAR", _SHOWN_EMPTY),
         CreatedDate=required(SALESFORCE_DATETIME),
         SystemModstamp=optional(SALESFORCE_DATETIME, _NEWEST_BY_FILE_ORDER),
         **_SOFT_DELETE,
@@ -291,7 +298,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "campaign",
         "Marketing campaigns with their actual cost.",
         without=("no campaign costs in source_performance, and no channel from a campaign's type"),
-        Name=optional("VARCHAR", "campaign names are empty"),
+        Name=optional("VARCHAR", _SHOWN_EMPTY),
         Type=required("VARCHAR"),
         StartDate=required("DATE"),
         ActualCost=optional("DECIMAL(18, 2)", "source_performance has no campaign cost"),
@@ -345,7 +352,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
             "updatedAt": optional("TIMESTAMPTZ", _NEWEST_BY_FILE_ORDER),
         },
         description="Marketo persons (bulk lead export) with their Salesforce ids and email.",
-        without="no Marketo people: Marketo activity credits no lead",
+        without=_NO_MARKETO,
         person_columns=("id", "sfdcLeadId", "sfdcContactId"),
         freshness_column="updatedAt",
         version_column="updatedAt",
@@ -374,10 +381,7 @@ EXPORTS: tuple[ExportSpec, ...] = (
             "attributes": optional("VARCHAR", "webinar status and minutes attended are unknown"),
         },
         description="Marketo bulk activity export: page views, forms, email clicks, webinars.",
-        without=(
-            "no Marketo activity: MQL, SQL and intent come from the CRM signal rules only, "
-            "and content influence is empty"
-        ),
+        without=_NO_MARKETO,
         person_columns=("leadId",),
         freshness_column="activityDate",
         version_column=None,
