@@ -28,9 +28,11 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 
 install: $(INSTALLED) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
-# FULL_REFRESH=1 reads every export again and rebuilds every model from scratch.
+# FULL_REFRESH=1 reads every export again and rebuilds every model from scratch;
+# EXPECT_SHRINK=salesforce/lead (or all) lets those exports shrink past the volume guard.
 run: install
-	$(PYTHON) -m orchestration.nightly $(if $(FULL_REFRESH),--full-refresh)
+	$(PYTHON) -m orchestration.nightly $(if $(FULL_REFRESH),--full-refresh) \
+		$(if $(EXPECT_SHRINK),--expect-shrink '$(EXPECT_SHRINK)')
 
 # tests/test_postgres_instance.py starts a throwaway PostgreSQL server; it fails (not
 # skips) without the server binaries, so install Debian's package when they are absent.

@@ -48,6 +48,11 @@ def person_ids(connection: duckdb.DuckDBPyConnection, pseudonym: str) -> set[str
         select Id from leads
         union select Id from contacts
         union select Id from marketo_people
+        -- A person whose only row was set aside: the quarantine keeps pseudonyms.
+        union
+        select coalesce(raw_record->>'Id', raw_record->>'id') from raw_quarantine.rejected_rows
+        where table_name in ('lead', 'contact', 'leads')
+            and contains(raw_record, $pseudonym)
         """,
         {"pseudonym": pseudonym},
     ).fetchall()

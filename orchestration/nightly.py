@@ -14,10 +14,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from orchestration.checks.exports import FRESHNESS_CHECK
 from orchestration.dbt.assets import revenue_dbt_models
 from orchestration.ingest.coverage import recorded_coverage
+from orchestration.ingest.load_checks import FRESHNESS_CHECK
 from orchestration.run_console import PROGRESS_LOGGER, failure_causes, indented
+from orchestration.run_tags import EXPECTED_SHRINK_TAG
 from orchestration.settings import warehouse_paths
 
 SUMMARY_MONTHS = 3
@@ -53,22 +54,35 @@ def kpi_summary(analytics_database: str) -> str:
     return "\n".join(lines)
 
 
+# The metadata entry that says why a check failed, where one does.
+FAILURE_DETAIL = ("shrink", "unread_records")
+
+
 def check_report(evaluations: list[dg.AssetCheckEvaluation]) -> list[str]:
-    """One line per failed check; stale sources folded into one line."""
+    """One line per failed check, with why where the check says; stale sources folded
+    into one line."""
     failed = {
-        (e.severity.value, e.asset_key.to_user_string(), e.check_name)
+        (e.severity.value, e.asset_key.to_user_string(), e.check_name): _failure_detail(e)
         for e in evaluations
         if not e.passed
     }
     stale = sorted(asset for _, asset, check in failed if check == FRESHNESS_CHECK)
     lines = [
-        f"[{severity}] {asset}: {check} did not pass"
-        for severity, asset, check in sorted(failed)
+        f"[{severity}] {asset}: {check} did not pass{detail}"
+        for (severity, asset, check), detail in sorted(failed.items())
         if check != FRESHNESS_CHECK
     ]
     if stale:
         lines.append(f"[WARN] stale sources (older than the agreed window): {', '.join(stale)}")
     return lines
+
+
+def _failure_detail(evaluation: dg.AssetCheckEvaluation) -> str:
+    for name in FAILURE_DETAIL:
+        entry = evaluation.metadata.get(name)
+        if entry is not None:
+            return f": {str(entry.value).removeprefix('- ').replace(chr(10) + '- ', '; ')}"
+    return ""
 
 
 def run_nightly_refresh(
@@ -77,9 +91,11 @@ def run_nightly_refresh(
     full_refresh: bool = False,
     log_level: str = "WARNING",
     show_progress: bool = False,
+    expected_shrink: str = "",
 ) -> dg.ExecuteInProcessResult:
     """The whole run lands in the instance's event log; the console gets warnings, and
-    with `show_progress` a line per finished step."""
+    with `show_progress` a line per finished step. `expected_shrink` names the exports
+    (`salesforce/lead,…` or `all`) the volume guard lets shrink this run."""
     job = defs.resolve_job_def(FULL_REFRESH_JOB if full_refresh else NIGHTLY_JOB)
     loggers: dict = {"console": {"config": {"log_level": log_level}}}
     if show_progress:
@@ -87,7 +103,10 @@ def run_nightly_refresh(
             "config": {"steps": len(job.graph.nodes), "dbt_models": len(revenue_dbt_models.keys)}
         }
     return job.execute_in_process(
-        instance=instance, raise_on_error=False, run_config={"loggers": loggers}
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": loggers},
+        tags={EXPECTED_SHRINK_TAG: expected_shrink} if expected_shrink else None,
     )
 
 
@@ -106,7 +125,14 @@ def main() -> int:
         action="store_true",
         help="read every export again and rebuild every model from scratch",
     )
-    full_refresh = parser.parse_args().full_refresh
+    parser.add_argument(
+        "--expect-shrink",
+        default="",
+        metavar="EXPORTS",
+        help="exports whose rows may shrink beyond the volume guard this run, e.g. "
+        "salesforce/lead,salesforce/task, or all",
+    )
+    arguments = parser.parse_args()
     from orchestration.definitions import defs
 
     paths = warehouse_paths()
@@ -117,13 +143,20 @@ def main() -> int:
     # dagster-dbt echoes every dbt line to stdout for the UI's compute logs; on the
     # console a short summary is what the user asked for.
     with run_log.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        # The progress lines show warnings and failures briefly; Dagster's own console
+        # output, with stack traces, stays in the log.
         result = run_nightly_refresh(
-            defs, dg.DagsterInstance.get(), full_refresh, show_progress=True
+            defs,
+            dg.DagsterInstance.get(),
+            arguments.full_refresh,
+            log_level="CRITICAL",
+            show_progress=True,
+            expected_shrink=arguments.expect_shrink,
         )
-    for line in check_report(result.get_asset_check_evaluations()):
-        print(line)
+    checks = check_report(result.get_asset_check_evaluations())
     if not result.success:
-        causes = failure_causes(result, paths.dbt_target_dir)
+        causes = [line for line in checks if line.startswith("[ERROR]")]
+        causes += failure_causes(result, paths.dbt_target_dir)
         print(
             "The nightly refresh failed; the BI file was not replaced. Cause(s):\n"
             f"{indented(causes)}\n"
@@ -131,6 +164,8 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
+    for line in checks:
+        print(line)
     gaps = coverage_summary(paths.build_database)
     if gaps:
         print("\nYour exports lack some inputs; these figures are limited:")

@@ -36,14 +36,27 @@ class ProgressHandler(logging.Handler):
         self.models_built = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        # Dagster attaches its event to every record it logs.
-        event = getattr(record, "dagster_meta", {}).get("dagster_event")
-        if event is None or event.step_key is None:
+        # Dagster attaches its event, or the message a step logged, to every record.
+        meta = getattr(record, "dagster_meta", {})
+        event = meta.get("dagster_event")
+        if event is None:
+            line = self.describe_message(record, meta)
+        elif event.step_key is not None:
+            line = self.describe(event)
+        else:
             return
-        line = self.describe(event)
         if line:
             elapsed = int(time.monotonic() - self.started)
             print(f"[{elapsed // 60:02d}:{elapsed % 60:02d}] {line}", file=self.stream, flush=True)
+
+    @staticmethod
+    def describe_message(record: logging.LogRecord, meta: dict) -> str | None:
+        """A warning or error a step logged, without Dagster's run and job prefixes."""
+        message = meta.get("orig_message", "")
+        # Steps skipped after a failure say so one by one; the failure says enough.
+        if record.levelno < logging.WARNING or message.startswith("Dependencies for step"):
+            return None
+        return f"{record.levelname.lower()} in {meta.get('step_key') or 'run'}: {message}"
 
     def describe(self, event: dg.DagsterEvent) -> str | None:
         step = event.step_key or ""
@@ -76,9 +89,9 @@ def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
 
 
 def failure_causes(result: dg.ExecuteInProcessResult, dbt_target_dir: Path) -> list[str]:
-    """The one-line cause of each failed step: the innermost error's first line (it
-    names the file, row and column, or the definitions key), and for dbt the nodes
-    that failed."""
+    """The one-line cause of each step that raised: the innermost error's first line
+    (it names the file, row and column, or the definitions key), and for dbt the nodes
+    that failed. Failed blocking checks are not among them: `check_report` has them."""
     causes = []
     for event in result.all_events:
         if event.event_type != dg.DagsterEventType.STEP_FAILURE:
@@ -86,6 +99,9 @@ def failure_causes(result: dg.ExecuteInProcessResult, dbt_target_dir: Path) -> l
         error = event.step_failure_data.error
         while error is not None and error.cause is not None:
             error = error.cause
+        # A failed blocking check is reported by the check itself, with its reason.
+        if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
+            continue
         message = error.message.strip().splitlines()[0] if error and error.message else ""
         if event.step_key == "revenue_dbt_models":
             causes.extend(dbt_failures(dbt_target_dir) or [f"{event.step_key}: {message}"])

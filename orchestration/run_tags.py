@@ -9,3 +9,13 @@ FULL_REFRESH_TAG = "revenue-warehouse/full-refresh"
 
 def is_full_refresh(context: dg.AssetExecutionContext) -> bool:
     return context.run.tags.get(FULL_REFRESH_TAG) == "true"
+
+
+# Export asset paths ("salesforce/lead", comma-separated) or "all": their rows may
+# shrink against the last accepted load beyond the volume guard's tolerance this run.
+EXPECTED_SHRINK_TAG = "revenue-warehouse/expected-shrink"
+
+
+def expects_shrink(context: dg.AssetExecutionContext, asset_path: list[str]) -> bool:
+    expected = {p.strip() for p in context.run.tags.get(EXPECTED_SHRINK_TAG, "").split(",")}
+    return "all" in expected or "/".join(asset_path) in expected

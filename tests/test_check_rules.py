@@ -18,7 +18,6 @@ from orchestration.checks.rules import (
     last_complete_month,
     monthly_target_results,
     sales_ready_violations,
-    staleness,
 )
 from orchestration.settings import DEFAULT_DEFINITIONS_FILE
 from tests.conftest import make_warehouse
@@ -191,15 +190,6 @@ def test_last_complete_month_skips_the_running_month():
     months = [{"month": dt.date(2026, m, 1)} for m in (3, 1, 2)]
     assert last_complete_month(months) == {"month": dt.date(2026, 2, 1)}
     assert last_complete_month(months[:1]) is None
-
-
-def test_staleness_names_the_age():
-    now = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
-    assert staleness(now - dt.timedelta(hours=35), now, 36) is None
-    assert staleness(now - dt.timedelta(hours=50), now, 36) == (
-        "newest record is 50 h old, agreed maximum 36 h"
-    )
-    assert staleness(None, now, 36) == "no records"
 
 
 def test_follow_up_breaches_name_owner_and_week():

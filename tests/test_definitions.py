@@ -6,10 +6,10 @@ import dagster as dg
 import pytest
 
 from orchestration.checks.assets import definition_checks
-from orchestration.checks.exports import FRESHNESS_CHECK
 from orchestration.dbt.assets import dbt_build_args, mart_asset_keys
 from orchestration.dbt.translator import layer_of
 from orchestration.definitions import defs
+from orchestration.ingest.load_checks import FRESHNESS_CHECK
 from orchestration.run_tags import FULL_REFRESH_TAG
 
 

@@ -77,7 +77,8 @@ def test_bad_rows_are_quarantined_with_file_row_and_column(tmp_path):
     (reason, source_file) = connection.execute(
         f"select reason, source_file from {QUARANTINE_TABLE} where file_row = 3"
     ).fetchone()
-    assert reason == "value 'maybe' is not a valid BOOLEAN" and source_file == str(path)
+    # The reason gives the value's shape, not the value: it may be personal data.
+    assert reason == "value shaped 'xxxxx' is not a valid BOOLEAN" and source_file == str(path)
     assert (result.rows_loaded, result.rows_quarantined, result.rows_superseded) == (1, 5, 0)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -138,3 +139,65 @@ def test_erasing_an_address_that_matches_nobody_changes_nothing(fixture_run, tmp
     assert paths.build_database.stat().st_mtime_ns == before
     with pytest.raises(NobodyToErase):
         record_erasure(paths, "NOBODY@nowhere.example")
+
+
+# Ivy India (lead L9) is only ever quarantined: her employee count reads "approx. 50".
+IVY_EMAIL = "ivy@india.example"
+IVY_LEAD = "00Q0000000000000L9"
+
+
+def plain_personal_data() -> list[str]:
+    """Every email address and phone number in the fixture's exports, as written there."""
+    found = []
+    for path in FIXTURE_LANDING.rglob("*.csv"):
+        with path.open(newline="") as handle:
+            for row in csv.DictReader(handle):
+                found += [
+                    value.strip()
+                    for column, value in row.items()
+                    if column and column.lower() in {"email", "phone", "username"} and value.strip()
+                ]
+    return sorted(set(found))
+
+
+@pytest.fixture(scope="module")
+def erased_from_quarantine(erased_warehouse):
+    warehouse, instance, *_ = erased_warehouse
+    quarantine_before = table_texts(warehouse.paths.build_database)["raw_quarantine.rejected_rows"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(KEY_ENV, SECRET)
+        result = erase_person(IVY_EMAIL, build_definitions(warehouse), warehouse.paths, instance)
+    return warehouse, instance, quarantine_before, result
+
+
+def test_quarantine_and_run_storage_never_hold_plain_personal_data(erased_from_quarantine):
+    warehouse, instance, quarantine_before, _ = erased_from_quarantine
+    personal = plain_personal_data()
+    assert IVY_EMAIL in personal and "+31 20 1234567" in personal
+    assert IVY_LEAD in quarantine_before
+    # Dagster's run storage, event logs and compute logs, and every warehouse file.
+    stored = [
+        path
+        for root in (Path(instance.root_directory), warehouse.paths.warehouse_dir)
+        for path in root.rglob("*")
+        if path.is_file()
+    ]
+    assert any(path.name == "index.db" for path in stored)
+    leaks = [
+        (path.name, value)
+        for path in stored
+        for value in personal
+        if value.encode() in path.read_bytes() or value.lower().encode() in path.read_bytes()
+    ]
+    assert leaks == []
+
+
+def test_a_person_only_in_the_quarantine_can_be_erased(erased_from_quarantine):
+    warehouse, _, _, result = erased_from_quarantine
+    assert result.success
+    assert (
+        IVY_LEAD
+        in json.loads((warehouse.paths.warehouse_dir / ERASURES_FILE).read_text())["person_ids"]
+    )
+    quarantine = table_texts(warehouse.paths.build_database)["raw_quarantine.rejected_rows"]
+    assert IVY_LEAD not in quarantine

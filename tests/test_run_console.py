@@ -52,6 +52,7 @@ def test_a_failed_run_ends_with_the_cause_naming_file_and_column(tmp_path):
         "missing; the file has 11 column(s)" in run.stderr
     )
     assert "Traceback" not in run.stderr + run.stdout
+    assert "Stack Trace" not in run.stderr + run.stdout
     assert "the BI file was not replaced" in run.stderr
     assert not (tmp_path / "warehouse" / "analytics.duckdb").exists()
 

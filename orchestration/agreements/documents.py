@@ -32,6 +32,7 @@ RATE_COMMITMENTS = frozenset(
     {"sales_ready_to_opportunity_rate", "picked_up_within_window_share", "lead_to_won_rate_floor"}
 )
 LIFECYCLE_STAGES = ("mql", "sql")
+DEFAULT_MAX_SHRINK_SHARE = 0.2
 
 
 class ConfigurationError(ValueError):
@@ -397,6 +398,9 @@ class SourceMapping:
     signal_rules: tuple[SignalRule, ...]
     crm_signal_rules: CrmSignalRules = CrmSignalRules()
     org_currency: OrgCurrency = OrgCurrency()
+    # A load keeping fewer rows than the last accepted one, by more than this share,
+    # stops the run unless the shrink is expected.
+    max_shrink_share: float = DEFAULT_MAX_SHRINK_SHARE
 
     def custom_fields_for(self, sobject: str) -> Mapping[str, str]:
         """Warehouse field -> export column for one Salesforce object."""
@@ -467,6 +471,9 @@ def load_source_mapping(path: Path) -> SourceMapping:
         ),
         crm_signal_rules=_crm_signal_rules(salesforce.optional_child("signal_rules", {})),
         org_currency=_org_currency(salesforce.optional_child("currency", {})),
+        max_shrink_share=root.optional_child("volume_guard", {})
+        .optional_child("max_shrink_share", DEFAULT_MAX_SHRINK_SHARE)
+        .number(minimum=0, maximum=1),
     )
 
 

@@ -1,6 +1,6 @@
 """Asset checks that enforce the agreed definitions on what the BI file will publish.
 
-Checks on the raw exports run in the load step itself (orchestration/checks/exports.py).
+Checks on the raw exports run in the load step itself (orchestration/ingest/load_checks.py).
 
 Definition checks block: when one fails, the BI file keeps its previous version.
 Missed business targets and stale sources are warnings: the numbers are right,

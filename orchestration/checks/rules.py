@@ -207,17 +207,6 @@ def last_complete_month(months: Iterable[Row]) -> Row | None:
     return ordered[-2] if len(ordered) >= 2 else None
 
 
-def staleness(latest: dt.datetime | None, now: dt.datetime, max_age_hours: float) -> str | None:
-    """Why a source is stale, or None when it is fresh enough."""
-    if latest is None:
-        return "no records"
-    age = now - latest
-    if age > dt.timedelta(hours=max_age_hours):
-        hours = age.total_seconds() / 3600
-        return f"newest record is {hours:.0f} h old, agreed maximum {max_age_hours:g} h"
-    return None
-
-
 def follow_up_breaches(weeks: Iterable[Row], min_attempts: int) -> list[Violation]:
     """Owners who let leads gather dust or disqualified leads after too few attempts."""
     breaches = []

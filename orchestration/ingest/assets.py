@@ -7,15 +7,15 @@ from orchestration.agreements.documents import (
     load_agreed_definitions,
     load_source_mapping,
 )
-from orchestration.checks.exports import export_check_results, export_check_specs
 from orchestration.ingest.coverage import coverage_gaps, coverage_lines
 from orchestration.ingest.csv_loader import load_export
 from orchestration.ingest.csv_reading import export_files
 from orchestration.ingest.exports import EXPORTS, ExportSpec, OrgFields
+from orchestration.ingest.load_checks import export_check_results, export_check_specs
 from orchestration.ingest.privacy import privacy_rules
 from orchestration.ingest.quarantine import QUARANTINE_TABLE
 from orchestration.resources import WarehouseResource
-from orchestration.run_tags import is_full_refresh
+from orchestration.run_tags import expects_shrink, is_full_refresh
 
 
 def org_fields(spec: ExportSpec, mapping: SourceMapping) -> OrgFields:
@@ -40,17 +40,31 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         paths = warehouse.paths
-        fields = org_fields(spec, load_source_mapping(paths.source_mapping_file))
+        mapping = load_source_mapping(paths.source_mapping_file)
+        fields = org_fields(spec, mapping)
         files = export_files(paths.landing_dir, spec)
         privacy = privacy_rules(paths.warehouse_dir)
         with warehouse.connect() as connection:
             result = load_export(connection, spec, files, fields, privacy, is_full_refresh(context))
             check_results = export_check_results(
-                connection, spec, load_agreed_definitions(paths.definitions_file), result
+                connection,
+                spec,
+                load_agreed_definitions(paths.definitions_file),
+                result,
+                mapping.max_shrink_share,
+                expects_shrink(context, spec.asset_key_path),
             )
         notes = coverage_lines(coverage_gaps(spec, result))
         for note in notes:
             context.log.info(note)
+        for problem in result.problems:
+            context.log.error(problem)
+        if result.conflicting_versions:
+            context.log.warning(
+                f"{result.conflicting_versions} record(s) of {spec.relative_path} have two "
+                f"different versions with the same {spec.version_column}; the later file "
+                "and row wins"
+            )
         if result.rows_quarantined:
             context.log.warning(
                 f"{result.rows_quarantined} row(s) of {spec.relative_path} set aside in "
@@ -69,6 +83,7 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
                 "rows_quarantined": result.rows_quarantined,
                 "rows_superseded": result.rows_superseded,
                 "rows_erased": result.rows_erased,
+                "conflicting_versions": result.conflicting_versions,
                 "dagster/row_count": result.rows_loaded,
             },
             check_results=check_results,

@@ -17,6 +17,7 @@ from orchestration.ingest.quarantine import QUARANTINE_SCHEMA, QUARANTINE_TABLE
 
 RECONCILIATION_TABLE = f"{QUARANTINE_SCHEMA}.load_reconciliation"
 LOADED_FILES_TABLE = f"{QUARANTINE_SCHEMA}.loaded_files"
+ACCEPTED_VOLUMES_TABLE = f"{QUARANTINE_SCHEMA}.accepted_volumes"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,12 @@ class LoadResult:
     rows_erased: int
     # Optional contract columns (and mapped fields) some loaded file did not have.
     absent_columns: tuple[str, ...] = ()
+    # Records a file holds that no row accounts for (a quoted field that swallowed
+    # lines), each named by file and line.
+    problems: tuple[str, ...] = ()
+    # Records with two different versions under the same version stamp; the later
+    # file and row wins.
+    conflicting_versions: int = 0
 
     @property
     def reconciles(self) -> bool:
@@ -60,8 +67,23 @@ def ensure_bookkeeping(connection: duckdb.DuckDBPyConnection) -> None:
         """
     )
     # Added after the first release: warehouses built before keep working.
+    for column, kind in (
+        ("absent_columns", "varchar[]"),
+        ("problems", "varchar[]"),
+        ("conflicting_versions", "bigint"),
+    ):
+        connection.execute(
+            f"alter table {RECONCILIATION_TABLE} add column if not exists {column} {kind}"
+        )
     connection.execute(
-        f"alter table {RECONCILIATION_TABLE} add column if not exists absent_columns varchar[]"
+        f"""
+        create table if not exists {ACCEPTED_VOLUMES_TABLE} (
+            source varchar,
+            table_name varchar,
+            rows_loaded bigint,
+            accepted_at timestamptz
+        )
+        """
     )
     connection.execute(
         f"""
@@ -130,7 +152,8 @@ def previous_load(
     row = connection.execute(
         f"""
         select files, rows_read, rows_loaded, rows_quarantined, rows_superseded, rows_erased,
-               coalesce(absent_columns, []), erasure_digest
+               coalesce(absent_columns, []), coalesce(problems, []),
+               coalesce(conflicting_versions, 0), erasure_digest
         from {RECONCILIATION_TABLE} where source = ? and table_name = ?
         """,
         scope,
@@ -140,8 +163,10 @@ def previous_load(
     ).fetchone()[0]
     if row is None or not table_exists or row[-1] != erasure_digest(privacy):
         return loaded_before, None
-    files, *counts, absent, _ = row
-    return loaded_before, LoadResult(tuple(Path(f) for f in files), *counts, tuple(absent))
+    files, *counts, absent, problems, conflicting, _ = row
+    return loaded_before, LoadResult(
+        tuple(Path(f) for f in files), *counts, tuple(absent), tuple(problems), conflicting
+    )
 
 
 def clear_bookkeeping(connection: duckdb.DuckDBPyConnection, spec: ExportSpec) -> None:
@@ -183,8 +208,9 @@ def record_reconciliation(
         f"""
         insert into {RECONCILIATION_TABLE} (
             source, table_name, files, rows_read, rows_loaded, rows_quarantined,
-            rows_superseded, rows_erased, loaded_at, erasure_digest, absent_columns
-        ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            rows_superseded, rows_erased, loaded_at, erasure_digest, absent_columns,
+            problems, conflicting_versions
+        ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
             *scope,
@@ -197,5 +223,27 @@ def record_reconciliation(
             loaded_at,
             erasure_digest(privacy),
             list(result.absent_columns),
+            list(result.problems),
+            result.conflicting_versions,
         ],
+    )
+
+
+def accepted_volume(connection: duckdb.DuckDBPyConnection, spec: ExportSpec) -> int | None:
+    """Rows of the last load of this export the volume guard accepted."""
+    row = connection.execute(
+        f"select rows_loaded from {ACCEPTED_VOLUMES_TABLE} where source = ? and table_name = ?",
+        [spec.source, spec.table],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def accept_volume(connection: duckdb.DuckDBPyConnection, spec: ExportSpec, rows: int) -> None:
+    scope = [spec.source, spec.table]
+    connection.execute(
+        f"delete from {ACCEPTED_VOLUMES_TABLE} where source = ? and table_name = ?", scope
+    )
+    connection.execute(
+        f"insert into {ACCEPTED_VOLUMES_TABLE} values (?, ?, ?, ?)",
+        [*scope, rows, dt.datetime.now(dt.UTC)],
     )

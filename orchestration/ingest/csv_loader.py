@@ -8,8 +8,10 @@ column a file lacks as nulls; both are recorded so the run can say what is limit
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -27,27 +29,21 @@ from orchestration.ingest.bookkeeping import (
     record_reconciliation,
 )
 from orchestration.ingest.csv_reading import (
-    OVERFLOW_COLUMN,
+    BOOKKEEPING_COLUMNS,
     ExportFileError,
-    normalised_name,
     read_file_as_text,
+    swallowed_records,
 )
 from orchestration.ingest.exports import ExportSpec, OrgFields
-from orchestration.ingest.privacy import (
-    EMAIL_COLUMNS,
-    PHONE_COLUMNS,
-    PrivacyRules,
-    pseudonym_parameters,
-    pseudonym_sql,
-)
+from orchestration.ingest.load_errors import unloadable
+from orchestration.ingest.personal_data import protect_personal_data
+from orchestration.ingest.privacy import PrivacyRules
 from orchestration.ingest.quarantine import (
     cast_expression,
     define_number_parsing,
     ensure_quarantine,
     quarantine_broken_rows,
 )
-
-BOOKKEEPING_COLUMNS = frozenset({"_source_file", "_file_row", "_is_short", "_is_long"})
 
 
 def load_export(
@@ -83,38 +79,36 @@ def load_export(
     # Files are read into temporary tables before the transaction: a failed parallel
     # read must not abort it, and the read is retried on one thread.
     try:
-        rows_read, rows_erased, absent = _read_files(
-            connection, spec, plan.files, org_fields, privacy
-        )
+        read = _read_files(connection, spec, plan.files, org_fields, privacy)
     except duckdb.Error as error:
-        raise _unloadable(plan.files, error) from error
+        raise unloadable(connection, plan.files, error) from error
     connection.execute("begin transaction")
     try:
         if plan.mode == "full":
             clear_bookkeeping(connection, spec)
         quarantine_broken_rows(connection, spec, loaded_at)
-        superseded_in_read = _build_incoming(connection, spec, org_fields, loaded_at)
+        superseded_in_read, conflicting = _build_incoming(connection, spec, org_fields, loaded_at)
         replaced_or_older = 0
         if plan.mode == "full":
             connection.execute(f"create schema if not exists {quote_identifier(spec.source)}")
             connection.execute(f"create or replace table {target} as select * from incoming")
         else:
             replaced_or_older = _merge_incoming(connection, spec, target)
-        earlier = previous if plan.mode == "incremental" else None
+        earlier = previous if plan.mode == "incremental" else LoadResult((), 0, 0, 0, 0, 0)
         (rows_loaded,) = connection.execute(f"select count(*) from {target}").fetchone()
         (rows_quarantined,) = connection.execute("select count(*) from rejected_rows").fetchone()
         # Each outcome is counted on its own, not as a remainder, so the
         # reconciliation can fail.
         result = LoadResult(
             files=tuple(files),
-            rows_read=rows_read + (earlier.rows_read if earlier else 0),
+            rows_read=read.records + earlier.rows_read,
             rows_loaded=rows_loaded,
             rows_quarantined=rows_quarantined,
-            rows_superseded=superseded_in_read
-            + replaced_or_older
-            + (earlier.rows_superseded if earlier else 0),
-            rows_erased=rows_erased + (earlier.rows_erased if earlier else 0),
-            absent_columns=tuple(sorted({*absent, *(earlier.absent_columns if earlier else ())})),
+            rows_superseded=superseded_in_read + replaced_or_older + earlier.rows_superseded,
+            rows_erased=read.erased + earlier.rows_erased,
+            absent_columns=tuple(sorted({*read.absent, *earlier.absent_columns})),
+            problems=(*earlier.problems, *read.problems),
+            conflicting_versions=conflicting + earlier.conflicting_versions,
         )
         record_reconciliation(connection, spec, result, loaded_at, privacy)
         record_loaded_files(
@@ -124,17 +118,30 @@ def load_export(
             connection.execute(f"drop table {scratch}")
         connection.execute("commit")
     except duckdb.Error as error:
-        connection.execute("rollback")
-        raise _unloadable(plan.files, error) from error
+        _roll_back(connection)
+        raise unloadable(connection, plan.files, error) from error
     except ExportFileError:
-        connection.execute("rollback")
+        _roll_back(connection)
         raise
     return result
 
 
-def _unloadable(files: Sequence[Path], error: duckdb.Error) -> ExportFileError:
-    names = ", ".join(str(f) for f in files) or "an empty export"
-    return ExportFileError(f"{names}: could not be loaded: {error}")
+def _roll_back(connection: duckdb.DuckDBPyConnection) -> None:
+    """Undo the load's transaction; one a failure (a full disk) already ended needs
+    nothing, and its error must not hide the failure's."""
+    with contextlib.suppress(duckdb.Error):
+        connection.execute("rollback")
+
+
+@dataclass(frozen=True)
+class FilesRead:
+    """What reading an export's files found."""
+
+    # Records the files hold: rows parsed, plus lines a runaway quoted field swallowed.
+    records: int
+    erased: int
+    absent: set[str]
+    problems: tuple[str, ...]
 
 
 def _read_files(
@@ -143,24 +150,30 @@ def _read_files(
     files: Sequence[Path],
     org_fields: OrgFields,
     privacy: PrivacyRules,
-) -> tuple[int, int, set[str]]:
-    """All rows of `files`, as text, pseudonymised, without erased people, in `read_rows`.
-
-    Returns the rows read, the rows erased, and the optional columns (and mapped
-    fields) some file lacks.
-    """
+) -> FilesRead:
+    """All rows of `files`, as text, pseudonymised, without erased people, in `read_rows`."""
     # A failed load leaves read_rows behind: it is created before the transaction.
     connection.execute("drop table if exists temp.read_rows")
     absent = {field for field in spec.mapped_fields if field not in org_fields.aliases}
     if not files:
         _create_empty_read_rows(connection, spec, org_fields)
-        return 0, 0, absent
+        return FilesRead(0, 0, absent, ())
+    swallowed, problems = 0, []
     for index, path in enumerate(files):
-        absent.update(read_file_as_text(connection, path, spec, org_fields, f"file_rows_{index}"))
+        table = f"file_rows_{index}"
+        read = read_file_as_text(connection, path, spec, org_fields, table)
+        absent.update(read.absent)
         # rowid 0 is the first record after the header: row 2, as a spreadsheet shows it.
         # Numbering in place is much cheaper than copying the rows to add the column.
-        connection.execute(f"alter table file_rows_{index} add column _file_row bigint")
-        connection.execute(f"update file_rows_{index} set _file_row = rowid + 2")
+        connection.execute(f"alter table {table} add column _file_row bigint")
+        connection.execute(f"update {table} set _file_row = rowid + 2")
+        for line, lines in swallowed_records(connection, table, read):
+            swallowed += lines - 1
+            problems.append(
+                f"{path} line {line}: a quoted field starting in this record runs over "
+                f"{lines} lines holding records of their own, which were not read (an "
+                "unterminated quote?)"
+            )
     if len(files) == 1:
         connection.execute("alter table file_rows_0 rename to read_rows")
     else:
@@ -170,8 +183,9 @@ def _read_files(
         connection.execute(f"create temp table read_rows as {all_rows}")
         for index in range(len(files)):
             connection.execute(f"drop table file_rows_{index}")
-    (rows_read,) = connection.execute("select count(*) from read_rows").fetchone()
-    return rows_read, _protect_personal_data(connection, spec, privacy), absent
+    (rows,) = connection.execute("select count(*) from read_rows").fetchone()
+    erased = protect_personal_data(connection, spec, privacy)
+    return FilesRead(rows + swallowed, erased, absent, tuple(problems))
 
 
 def _create_empty_read_rows(
@@ -196,10 +210,11 @@ def _build_incoming(
     spec: ExportSpec,
     org_fields: OrgFields,
     loaded_at: dt.datetime,
-) -> int:
+) -> tuple[int, int]:
     """Typed, valid rows read this time, newest version per key, in `incoming`.
 
-    Returns how many valid rows read this time a newer version of theirs supersedes.
+    Returns how many valid rows read this time a newer version of theirs supersedes,
+    and how many records have two different versions under the same version stamp.
     """
     read_columns = [c[0] for c in connection.execute("select * from read_rows limit 0").description]
     typed = ", ".join(
@@ -209,9 +224,7 @@ def _build_incoming(
     extras = "".join(
         f", nullif({quote_identifier(column)}, '') as {quote_identifier(column)}"
         for column in read_columns
-        if column not in spec.columns
-        and column not in BOOKKEEPING_COLUMNS
-        and column != OVERFLOW_COLUMN
+        if column not in spec.columns and column not in BOOKKEEPING_COLUMNS
     )
     aliases = "".join(
         f", nullif({quote_identifier(org_fields.aliases[field])}, '') as {quote_identifier(field)}"
@@ -238,6 +251,7 @@ def _build_incoming(
         if superseded
         else ""
     )
+    conflicting = _conflicting_versions(connection, spec, read_columns) if superseded else 0
     connection.execute(
         f"""
         create or replace temp table incoming as
@@ -249,7 +263,36 @@ def _build_incoming(
         """,
         [loaded_at],
     )
-    return superseded
+    return superseded, conflicting
+
+
+def _conflicting_versions(
+    connection: duckdb.DuckDBPyConnection, spec: ExportSpec, read_columns: Sequence[str]
+) -> int:
+    """Records whose newest version stamp two rows with different content share: which
+    is right cannot be told, so the later file and row wins, as for every duplicate,
+    and the load reports how many."""
+    if not spec.version_column:
+        return 0
+    key = quote_identifier(spec.key_column)
+    stamp = cast_expression(spec.version_column, spec.columns[spec.version_column].type)
+    content = ", ".join(quote_identifier(c) for c in read_columns if c not in BOOKKEEPING_COLUMNS)
+    (conflicting,) = connection.execute(
+        f"""
+        select count(*) from (
+            select {key}
+            from (
+                select {key}, {stamp} as stamp, hash({content}) as content,
+                       max({stamp}) over (partition by {key}) as newest_stamp
+                from read_rows anti join rejected_rows using (_source_file, _file_row)
+            )
+            where stamp = newest_stamp
+            group by {key}
+            having count(distinct content) > 1
+        )
+        """
+    ).fetchone()
+    return conflicting
 
 
 def _signal_fields(spec: ExportSpec, org_fields: OrgFields) -> str:
@@ -305,40 +348,3 @@ def _merge_incoming(connection: duckdb.DuckDBPyConnection, spec: ExportSpec, tar
     connection.execute(f"delete from {target} where {key} in (select {key} from incoming)")
     connection.execute(f"insert into {target} by name select * from incoming")
     return clashes
-
-
-def _protect_personal_data(
-    connection: duckdb.DuckDBPyConnection, spec: ExportSpec, privacy: PrivacyRules
-) -> int:
-    """Pseudonymise contact data in place, then drop erased people's rows; returns those."""
-    columns = [c[0] for c in connection.execute("select * from read_rows limit 0").description]
-    emails = [c for c in columns if normalised_name(c) in EMAIL_COLUMNS]
-    phones = [c for c in columns if normalised_name(c) in PHONE_COLUMNS]
-    assignments = [
-        f"{quote_identifier(c)} = {pseudonym_sql(kind, quote_identifier(c))}"
-        for kind, kind_columns in (("email", emails), ("phone", phones))
-        for c in kind_columns
-    ]
-    if assignments:
-        connection.execute(
-            f"update read_rows set {', '.join(assignments)}", pseudonym_parameters(privacy.key)
-        )
-    erased_when = [f"list_contains($pseudonyms, {quote_identifier(c)})" for c in emails] + [
-        f"list_contains($ids, {quote_identifier(c)})" for c in spec.person_columns if c in columns
-    ]
-    if not erased_when or not (privacy.erased_pseudonyms or privacy.erased_person_ids):
-        return 0
-    condition = " or ".join(erased_when)
-    erased_lists = {
-        name: values
-        for name, values in (
-            ("pseudonyms", sorted(privacy.erased_pseudonyms)),
-            ("ids", sorted(privacy.erased_person_ids)),
-        )
-        if f"${name}" in condition
-    }
-    (erased,) = connection.execute(
-        f"select count(*) from read_rows where {condition}", erased_lists
-    ).fetchone()
-    connection.execute(f"delete from read_rows where {condition}", erased_lists)
-    return erased

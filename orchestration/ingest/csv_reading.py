@@ -27,6 +27,10 @@ from orchestration.ingest.exports import ExportSpec, OrgFields
 # Marks a field the reader padded because the row was short: an empty field reads as ''.
 PADDED = "\x01"
 OVERFLOW_COLUMN = "_overflow"
+# What the reader adds to each row besides the file's own columns.
+BOOKKEEPING_COLUMNS = frozenset(
+    {"_source_file", "_file_row", "_is_short", "_is_long", OVERFLOW_COLUMN}
+)
 DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -50,8 +54,45 @@ def normalised_name(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
+# Byte order marks of the UTF-16 and UTF-32 encodings spreadsheet tools save as
+# "Unicode text"; the UTF-32 marks first, as they begin with the UTF-16 ones.
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 from the byte order mark, or from the NUL bytes that ASCII text
+    in those encodings has without one; None for byte-oriented encodings."""
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if head.startswith(mark):
+            return encoding
+    sample = head[: len(head) - len(head) % 4]
+    if len(sample) < 4 or b"\0" not in sample:
+        return None
+    # ASCII in UTF-32 has three NULs per character, in UTF-16 one: the byte after
+    # each character tells the byte order.
+    if sample[1:4] == b"\0\0\0":
+        return "utf-32-le"
+    if sample[:3] == b"\0\0\0":
+        return "utf-32-be"
+    if sample[1::2].count(0) > len(sample) // 4:
+        return "utf-16-le"
+    if sample[0::2].count(0) > len(sample) // 4:
+        return "utf-16-be"
+    return None
+
+
 def text_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the bytes allow it, else Windows-1252 or Latin-1."""
+    """UTF-16/32 when the file starts like it; else UTF-8 (with or without BOM) when the
+    bytes allow it, else Windows-1252 or Latin-1."""
+    with path.open("rb") as handle:
+        wide = wide_encoding(handle.read(4096))
+    if wide:
+        return wide
     for encoding in ("utf-8-sig", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
@@ -131,15 +172,37 @@ def map_columns(
     return FileColumns({column: canonical.get(column, column) for column in header}, absent)
 
 
+@dataclass(frozen=True)
+class FileRead:
+    """What reading one file found besides its rows."""
+
+    path: Path
+    # optional contract columns the file lacks, which read as nulls
+    absent: tuple[str, ...]
+    # lines in the file, counted in the bytes, independently of the CSV parser
+    lines: int
+    delimiter: str
+    header_fields: int
+
+
+def count_lines(path: Path) -> int:
+    """Lines in the file: its line breaks, plus a last line without one."""
+    lines, last = 0, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 24):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (1 if last not in (b"", b"\n") else 0)
+
+
 def read_file_as_text(
     connection: duckdb.DuckDBPyConnection,
     path: Path,
     spec: ExportSpec,
     org_fields: OrgFields,
     table: str,
-) -> tuple[str, ...]:
-    """One file's rows, all text, under warehouse column names, in the temp `table`;
-    returns the optional contract columns the file lacks, which read as nulls."""
+) -> FileRead:
+    """One file's rows, all text, under warehouse column names, in the temp `table`."""
     encoding = text_encoding(path)
     with utf8_copy(path, encoding) as readable:
         header, delimiter = read_header(readable)
@@ -200,4 +263,60 @@ def read_file_as_text(
                 read_as_text(strict=False, parallel=True)
             except duckdb.Error:
                 read_as_text(strict=False, parallel=False)
-    return columns.absent
+        lines = count_lines(readable)
+    return FileRead(path, columns.absent, lines, delimiter, len(header))
+
+
+def swallowed_records(
+    connection: duckdb.DuckDBPyConnection, table: str, read: FileRead
+) -> list[tuple[int, int]]:
+    """Records whose quoted field swallowed lines that are records of their own (an
+    unterminated quote): (line where the record starts, lines it spans).
+
+    A record spans one line plus the line breaks inside its quoted fields. When the
+    file's lines are exactly its records and header, no field holds a line break and
+    nothing was swallowed. Otherwise a field holding a line with as many delimiters as
+    a whole record has swallowed records, and every line it spans past its first is
+    one the parser did not see as a record; line breaks in text (an address, a note)
+    have no such lines.
+    """
+    (records,) = connection.execute(f"select count(*) from {table}").fetchone()
+    if read.lines == records + 1:
+        return []
+    columns = [
+        c[0]
+        for c in connection.execute(f"select * from {table} limit 0").description
+        if c[0] not in BOOKKEEPING_COLUMNS
+    ]
+    breaks = " + ".join(
+        f"coalesce(length({quote_identifier(c)}) - length(replace({quote_identifier(c)}, "
+        "chr(10), '')), 0)"
+        for c in columns
+    )
+    record_like = " + ".join(
+        f"coalesce(len(list_filter(string_split({quote_identifier(c)}, chr(10))[2:], "
+        f"lambda line: length(line) - length(replace(line, $delimiter, '')) "
+        f">= $delimiters)), 0)"
+        for c in columns
+    )
+    has_break = " or ".join(f"contains({quote_identifier(c)}, chr(10))" for c in columns)
+    return connection.execute(
+        f"""
+        select first_line, breaks + 1 as lines
+        from (
+            select
+                _file_row + coalesce(sum(breaks) over (
+                    order by _file_row rows between unbounded preceding and 1 preceding
+                ), 0) as first_line,
+                breaks,
+                record_like
+            from (
+                select _file_row, {breaks} as breaks, {record_like} as record_like
+                from {table} where {has_break}
+            )
+        )
+        where record_like > 0
+        order by first_line
+        """,
+        {"delimiter": read.delimiter, "delimiters": read.header_fields - 1},
+    ).fetchall()

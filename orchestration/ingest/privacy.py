@@ -1,4 +1,5 @@
-"""Personal data at the door: emails and phone numbers are pseudonymised on load.
+"""Personal data at the door: emails, phone numbers and IP addresses are pseudonymised
+on load.
 
 A keyed hash (HMAC-SHA256) replaces each email and phone number before anything is
 stored, quarantine included, so nothing downstream holds them in plain text, while the
@@ -26,9 +27,14 @@ import duckdb
 KEY_ENV = "REVENUE_PSEUDONYM_KEY"
 KEY_FILE = ".pseudonym.key"
 ERASURES_FILE = "erasures.json"
-# Columns holding personal contact data, wherever they appear (normalised names).
-EMAIL_COLUMNS = frozenset({"email"})
+# Columns holding personal data, wherever they appear (normalised names). A Salesforce
+# Username is a login shaped like an email address; IP addresses identify people too.
+EMAIL_COLUMNS = frozenset({"email", "username"})
 PHONE_COLUMNS = frozenset({"phone", "mobilephone", "homephone", "otherphone", "fax"})
+IP_COLUMNS = frozenset({"ipaddress", "clientipaddress"})
+# JSON columns whose keys may hold an IP address: Marketo's activity attributes.
+JSON_COLUMNS = frozenset({"attributes"})
+IP_KEYS = ("Client IP Address", "IP Address")
 
 
 def pseudonym_key(warehouse_dir: Path) -> bytes:
@@ -50,6 +56,7 @@ def pseudonym_key(warehouse_dir: Path) -> bytes:
 NORMALISED = {
     "email": r"lower(regexp_replace({column}, '^\s+|\s+$', '', 'g'))",
     "phone": "regexp_replace({column}, '[^0-9+]', '', 'g')",
+    "ip": "lower(trim({column}))",
 }
 HMAC_BLOCK_BYTES = 64
 

@@ -1,5 +1,13 @@
 """Rows that do not fit are set aside, never dropped: each rule a row breaks is one
-quarantine row naming the file, the row (as a spreadsheet shows it) and the column."""
+quarantine row naming the file, the row (as a spreadsheet shows it) and the column.
+
+A rejected row is kept in a shape that debugs it without holding personal data, which
+erasure could not find there: the key and the typed values that parse stay as they
+are, and so do the pseudonyms that replaced emails, phones and IP addresses on load;
+every other value keeps only its shape (capitals X, other letters x, digits 9,
+everything else as is), so a phone number shifted into Company reads `+99 9 9999 9999`
+and `approx. 50` reads `xxxxxx. 99`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,9 @@ import datetime as dt
 import duckdb
 
 from orchestration.duckdb_sql import quote_identifier, quote_literal
+from orchestration.ingest.csv_reading import BOOKKEEPING_COLUMNS
 from orchestration.ingest.exports import ExportSpec
+from orchestration.ingest.personal_data import personal_columns
 
 QUARANTINE_SCHEMA = "raw_quarantine"
 QUARANTINE_TABLE = f"{QUARANTINE_SCHEMA}.rejected_rows"
@@ -76,6 +86,40 @@ def define_number_parsing(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+# A key that looks like a record id (not, say, an address shifted into it) is kept.
+RECORD_ID = r"^[A-Za-z0-9_.-]{1,64}$"
+
+
+def shape_of(text: str) -> str:
+    """SQL for the shape of a text value: capitals X, other letters x, digits 9."""
+    lower = f"regexp_replace({text}, '\\p{{Ll}}', 'x', 'g')"
+    upper = f"regexp_replace({lower}, '\\p{{Lu}}', 'X', 'g')"
+    other = f"regexp_replace({upper}, '[\\p{{Lt}}\\p{{Lm}}\\p{{Lo}}]', 'x', 'g')"
+    return f"regexp_replace({other}, '\\p{{N}}', '9', 'g')"
+
+
+def debuggable_record(spec: ExportSpec, columns: list[str]) -> str:
+    """SQL for a rejected row as JSON, without personal data (see the module's doc).
+    Pseudonyms stay: `make erase` finds a person's quarantined rows through them."""
+    pseudonymised = personal_columns(columns)
+    kept = []
+    for name in columns:
+        value = quote_identifier(name)
+        column = spec.columns.get(name)
+        if name == spec.key_column:
+            keep = f"regexp_full_match({value}, '{RECORD_ID}')"
+        elif name in pseudonymised:
+            keep = "true"
+        elif column is not None and column.type != "VARCHAR":
+            keep = f"{cast_expression(name, column.type)} is not null"
+        else:
+            keep = "false"
+        kept.append(
+            f"{quote_literal(name)}, case when {keep} then {value} else {shape_of(value)} end"
+        )
+    return f"json_object({', '.join(kept)})::varchar"
+
+
 def quarantine_broken_rows(
     connection: duckdb.DuckDBPyConnection, spec: ExportSpec, loaded_at: dt.datetime
 ) -> None:
@@ -98,16 +142,22 @@ def quarantine_broken_rows(
             quote_literal(name),
             f"nullif({quote_identifier(name)}, '') is not null "
             f"and {cast_expression(name, column.type)} is null",
-            f"'value ''' || {quote_identifier(name)} || ''' is not a valid {column.type}'",
+            f"'value shaped ''' || {shape_of(quote_identifier(name))} || ''' is not a valid "
+            f"{column.type}'",
         )
         for name, column in spec.columns.items()
         if column.type != "VARCHAR"
     ]
+    columns = [
+        c[0]
+        for c in connection.execute("select * from read_rows limit 0").description
+        if c[0] not in BOOKKEEPING_COLUMNS
+    ]
+    record = debuggable_record(spec, columns)
     checks = " union all ".join(
         f"""
         select {quote_literal(error_type)} as error_type, {column} as column_name,
-               {reason} as reason, _source_file, _file_row,
-               to_json(read_rows)::varchar as raw_record
+               {reason} as reason, _source_file, _file_row, {record} as raw_record
         from read_rows where {condition}
         """
         for error_type, column, condition, reason in rules
