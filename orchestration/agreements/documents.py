@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import urllib.parse
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ RATE_COMMITMENTS = frozenset(
     {"sales_ready_to_opportunity_rate", "picked_up_within_window_share", "lead_to_won_rate_floor"}
 )
 LIFECYCLE_STAGES = ("mql", "sql")
+OPPORTUNITY_OUTCOMES = ("open", "won", "lost")
 
 
 class ConfigurationError(ValueError):
@@ -112,6 +114,16 @@ class _Reader:
         except ValueError as error:
             raise self.fail(f"expected a date (YYYY-MM-DD), got {self.data!r}") from error
 
+    def https_url(self) -> str:
+        """An https address without query or fragment: record ids are appended to it."""
+        value = self.text().rstrip("/")
+        parts = urllib.parse.urlsplit(value)
+        if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+            raise self.fail("expected an https address such as https://example.my.salesforce.com")
+        if any(character.isspace() or character in "\"'<>()" for character in value):
+            raise self.fail("the address must not contain spaces, quotes, brackets or parentheses")
+        return value
+
     def regex(self) -> str:
         pattern = self.text()
         try:
@@ -186,6 +198,7 @@ class AgreedDefinitions:
     disqualification_reasons: tuple[str, ...]
     channels: tuple[Channel, ...]
     sla_targets: tuple[SlaTarget, ...]
+    sales_cycle_days: int
     freshness_max_age_hours: float
 
     def sla_target(self, commitment: str) -> SlaTarget:
@@ -285,6 +298,7 @@ def load_agreed_definitions(path: Path) -> AgreedDefinitions:
         disqualification_reasons=reasons,
         channels=channels,
         sla_targets=_sla_targets(root.child("sla_targets")),
+        sales_cycle_days=root.child("sales_cycle").child("days").whole_number(minimum=1),
         freshness_max_age_hours=root.child("freshness").child("max_age_hours").number(minimum=1),
     )
 
@@ -329,10 +343,20 @@ class SignalRule:
 
 
 @dataclass(frozen=True)
+class OpportunityStage:
+    stage: str
+    outcome: str
+    # Position in the sales order, from 1: a higher number is further along.
+    order: int
+
+
+@dataclass(frozen=True)
 class SourceMapping:
+    instance_url: str
     custom_fields: Mapping[str, Mapping[str, str]]
     user_teams: Mapping[str, str]
     lead_statuses: Mapping[str, str]
+    opportunity_stages: tuple[OpportunityStage, ...]
     signal_rules: tuple[SignalRule, ...]
 
     def custom_fields_for(self, sobject: str) -> Mapping[str, str]:
@@ -343,7 +367,18 @@ class SourceMapping:
 def load_source_mapping(path: Path) -> SourceMapping:
     root = _read_yaml(path)
     salesforce = root.child("salesforce")
+    stages = salesforce.child("opportunity_stages")
+    opportunity_stages = tuple(
+        OpportunityStage(
+            stage=entry.child("stage").text(),
+            outcome=entry.child("outcome").choice(OPPORTUNITY_OUTCOMES),
+            order=position,
+        )
+        for position, entry in enumerate(stages.entries(), start=1)
+    )
+    _reject_duplicates(stages, "stage", [s.stage for s in opportunity_stages])
     return SourceMapping(
+        instance_url=salesforce.child("instance_url").https_url(),
         custom_fields={
             sobject: {field: column.text() for field, column in fields.items()}
             for sobject, fields in salesforce.child("custom_fields").items()
@@ -355,6 +390,7 @@ def load_source_mapping(path: Path) -> SourceMapping:
             status: stage.choice(FUNNEL_STAGES)
             for status, stage in salesforce.child("lead_statuses").items()
         },
+        opportunity_stages=opportunity_stages,
         signal_rules=tuple(
             SignalRule(
                 signal=rule.child("signal").text(),
