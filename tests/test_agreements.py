@@ -131,7 +131,66 @@ def test_source_mapping_handles_standard_lead_statuses():
     }
     assert mapping.custom_fields_for("User") == {"team_attribute": "Department"}
     tables = {t.name for t in source_mapping_tables(mapping)}
-    assert tables == {"user_teams", "lead_status_stages", "marketo_signal_rules"}
+    assert tables == {
+        "user_teams",
+        "lead_status_stages",
+        "opportunity_stages",
+        "marketo_signal_rules",
+    }
+
+
+def test_source_mapping_orders_the_opportunity_stage_picklist():
+    mapping = load_source_mapping(DEFAULT_SOURCE_MAPPING_FILE)
+    assert mapping.instance_url == "https://example.my.salesforce.com"
+    stages = [(s.stage, s.outcome, s.order) for s in mapping.opportunity_stages]
+    assert stages[0] == ("Prospecting", "open", 1)
+    assert stages[7] == ("Negotiation/Review", "open", 8)
+    assert stages[8:] == [("Closed Won", "won", 9), ("Closed Lost", "lost", 10)]
+
+
+def edited_mapping(tmp_path: Path, edit) -> Path:
+    document = yaml.safe_load(DEFAULT_SOURCE_MAPPING_FILE.read_text())
+    edit(document)
+    path = tmp_path / "source_mapping.yml"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://example.my.salesforce.com",
+        "example.my.salesforce.com",
+        "https://example.my.salesforce.com/?q=1",
+        "https://example.my.salesforce.com/x)y",
+        'https://example.my.salesforce.com/"onmouseover=',
+    ],
+)
+def test_instance_url_must_be_a_plain_https_address(tmp_path, address):
+    path = edited_mapping(tmp_path, lambda d: d["salesforce"].update(instance_url=address))
+    with pytest.raises(ConfigurationError, match=r"at 'salesforce\.instance_url'"):
+        load_source_mapping(path)
+
+
+def test_opportunity_stage_listed_twice_is_rejected(tmp_path):
+    path = edited_mapping(
+        tmp_path,
+        lambda d: d["salesforce"]["opportunity_stages"].append(
+            {"stage": "Prospecting", "outcome": "open"}
+        ),
+    )
+    with pytest.raises(ConfigurationError, match="stage 'Prospecting' is listed more than once"):
+        load_source_mapping(path)
+
+
+def test_sales_cycle_is_a_whole_number_of_days(tmp_path):
+    assert load_agreed_definitions(DEFAULT_DEFINITIONS_FILE).sales_cycle_days == 90
+    path = edited_definitions(tmp_path, lambda d: d["sales_cycle"].update(days=0))
+    with pytest.raises(ConfigurationError, match=r"at 'sales_cycle\.days': must be at least 1"):
+        load_agreed_definitions(path)
+    path = edited_definitions(tmp_path, lambda d: d.pop("sales_cycle"))
+    with pytest.raises(ConfigurationError, match="missing required key 'sales_cycle'"):
+        load_agreed_definitions(path)
 
 
 def test_unknown_funnel_stage_in_status_mapping_is_rejected(tmp_path):
