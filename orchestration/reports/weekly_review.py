@@ -1,43 +1,24 @@
-"""The Monday pipeline review: last week's numbers as Markdown plus a funnel chart.
+"""The Monday pipeline review: one week's numbers, read from the published BI file.
 
-Thirty minutes, both teams, no drama: how many leads came in, how many were picked
-up, how many qualified, where they dropped out, and one action per missed target.
-Everything here reads the published BI file, so the report shows checked numbers.
+Thirty minutes, both teams, no drama: how many leads came in, where they dropped out,
+why they were not qualified, who followed up, whether the month is on pace, how the
+pipeline moved, and one action per problem. Everything here reads the checked marts;
+the numbers are computed there, this module only picks the week's rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from html import escape
 
 import duckdb
 
-TOP_REASONS = 5
+from orchestration.agreements.documents import FUNNEL_STAGES
 
-# What to do about a missed commitment; the owner acts, the review agrees.
-SUGGESTED_ACTIONS = {
-    "sales_ready_leads": (
-        "Marketing: move budget towards the channels with the highest sales-ready rate "
-        "(see source_performance) and away from volume-only sources."
-    ),
-    "sales_ready_to_opportunity_rate": (
-        "Sales: review the sales-ready leads that did not convert, call by call, before "
-        "calling them bad leads."
-    ),
-    "picked_up_within_window_share": (
-        "Sales: rebalance lead routing so every lead is called within the agreed window; "
-        "start with the owners listed under follow-up breaches."
-    ),
-    "marketing_pipeline_eur": (
-        "Both: check whether the gap is lead volume, conversion or deal size, and agree "
-        "which one to fix first."
-    ),
-    "lead_to_won_rate_floor": (
-        "Both: the hard floor is breached; walk through lost deals by source and tighten "
-        "the lead definition or the qualification script."
-    ),
-}
+TREND_WEEKS = 13
+FLOOR_COMMITMENT = "lead_to_won_rate_floor"
+FLOOR_MONTHS = 6
+OVERDUE_DEALS = 10
 
 
 @dataclass(frozen=True)
@@ -48,6 +29,26 @@ class WeekNumbers:
     not_qualified: int
     still_open: int
     pipeline_eur: float
+    sales_ready_leads: int = 0
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    step: str
+    leads: int
+    conversion: float | None
+    previous_4_weeks_conversion: float | None
+    previous_4_weeks_avg_leads: float | None
+
+
+@dataclass(frozen=True)
+class TrendWeek:
+    week_start: dt.date
+    leads_in: int
+    sales_ready_leads: int
+    picked_up_share: float | None
+    opportunities: int
+    pipeline_eur: float
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,21 @@ class ReasonLine:
     reason: str
     leads: int
     share_of_not_qualified: float
-    change_vs_previous_week: int
+    change_vs_previous_week: int | None
+
+
+@dataclass(frozen=True)
+class WeekReason:
+    week_start: dt.date
+    reason: str
+    leads: int
+
+
+@dataclass(frozen=True)
+class ChannelReason:
+    channel: str
+    reason: str
+    leads: int
 
 
 @dataclass(frozen=True)
@@ -68,12 +83,58 @@ class FollowUpBreach:
 
 
 @dataclass(frozen=True)
-class CommitmentStatus:
+class FollowUpLead:
+    owner: str
+    lead_id: str
+    company: str | None
+    hours_to_first_touch: float | None
+    attempts_before_disqualification: int | None
+    is_disqualified_below_min_attempts: bool
+
+
+@dataclass(frozen=True)
+class CommitmentPace:
     commitment: str
     owner_team: str
     target: float
     actual: float | None
+    pro_rated_target: float | None
+    projection: float | None
     status: str
+
+
+@dataclass(frozen=True)
+class CohortJudgement:
+    month: dt.date
+    actual: float | None
+    target: float
+    status: str
+    matures_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class PipelineWeek:
+    week_start: dt.date
+    moves: dict[str, tuple[int, float]]
+    open_opportunities: int
+    open_pipeline_eur: float
+
+
+@dataclass(frozen=True)
+class StageMedian:
+    record_type: str
+    stage: str
+    median_days: float
+    stays: int
+
+
+@dataclass(frozen=True)
+class OpenDeal:
+    opportunity_id: str
+    name: str | None
+    stage: str | None
+    amount_eur: float | None
+    close_date: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -85,12 +146,34 @@ class WeeklyReview:
     reasons: list[ReasonLine] = field(default_factory=list)
     breaches: list[FollowUpBreach] = field(default_factory=list)
     month: dt.date | None = None
-    commitments: list[CommitmentStatus] = field(default_factory=list)
+    # The day the month-to-date numbers are as of: the week's Sunday, or the newest
+    # day in the data if that is earlier.
+    as_of: dt.date | None = None
+    commitments: list[CommitmentPace] = field(default_factory=list)
+    crm_url: str = ""
+    funnel: list[FunnelStep] = field(default_factory=list)
+    trend: list[TrendWeek] = field(default_factory=list)
+    reason_trend: list[WeekReason] = field(default_factory=list)
+    reasons_by_channel: list[ChannelReason] = field(default_factory=list)
+    channel_months: tuple[dt.date, dt.date] | None = None
+    follow_up_leads: list[FollowUpLead] = field(default_factory=list)
+    floor_cohorts: list[CohortJudgement] = field(default_factory=list)
+    movement: list[PipelineWeek] = field(default_factory=list)
+    stage_medians: list[StageMedian] = field(default_factory=list)
+    overdue_deals: list[OpenDeal] = field(default_factory=list)
 
     @property
     def week_label(self) -> str:
         year, week, _ = self.week_start.isocalendar()
         return f"{year}-W{week:02d}"
+
+    @property
+    def week_end(self) -> dt.date:
+        return self.week_start + dt.timedelta(days=6)
+
+    @property
+    def this_week_movement(self) -> PipelineWeek | None:
+        return next((w for w in self.movement if w.week_start == self.week_start), None)
 
 
 def report_week(today: dt.date, latest_complete_week_in_data: dt.date | None) -> dt.date:
@@ -101,143 +184,103 @@ def report_week(today: dt.date, latest_complete_week_in_data: dt.date | None) ->
     return min(previous_week, latest_complete_week_in_data)
 
 
-def _share(part: float, whole: float) -> str:
-    return f"{part / whole:.0%}" if whole else "-"
-
-
-def _amount(value: float | None, commitment: str) -> str:
-    if value is None:
-        return "-"
-    if commitment.endswith("_eur"):
-        return f"EUR {value:,.0f}"
-    if "rate" in commitment or "share" in commitment:
-        return f"{value:.0%}"
-    return f"{value:,.0f}"
-
-
-def render_markdown(review: WeeklyReview, chart_file: str | None = None) -> str:
-    n = review.numbers
-    lines = [
-        f"# Weekly pipeline review {review.week_label} (week of {review.week_start:%d %B %Y})",
-        "",
-        f"Definitions version {review.definition_version}. Cohort: leads created this week.",
-        "",
-        "## The funnel",
-        "",
-        "| step | leads | share of leads in |",
-        "|---|---:|---:|",
-        f"| Leads came in | {n.leads_in} | 100% |",
-        f"| Picked up by sales within {review.follow_up_window_hours:g} h | "
-        f"{n.picked_up_within_window} | {_share(n.picked_up_within_window, n.leads_in)} |",
-        f"| Became an opportunity | {n.qualified_opportunities} | "
-        f"{_share(n.qualified_opportunities, n.leads_in)} |",
-        f"| Not qualified | {n.not_qualified} | {_share(n.not_qualified, n.leads_in)} |",
-        f"| Still open | {n.still_open} | {_share(n.still_open, n.leads_in)} |",
-        "",
-        f"Pipeline from this week's leads: EUR {n.pipeline_eur:,.0f}.",
-    ]
-    if chart_file:
-        lines += ["", f"![Funnel {review.week_label}]({chart_file})"]
-    lines += ["", "## Why leads were not qualified", ""]
-    if review.reasons:
-        lines += ["| reason | leads | share | vs previous week |", "|---|---:|---:|---:|"]
-        lines += [
-            f"| {r.reason} | {r.leads} | {r.share_of_not_qualified:.0%} | "
-            f"{r.change_vs_previous_week:+d} |"
-            for r in review.reasons[:TOP_REASONS]
-        ]
-    else:
-        lines.append("No lead was disqualified this week.")
-    lines += ["", "## Follow-up breaches by owner", ""]
-    if review.breaches:
-        lines += [
-            "| owner | leads | within window | never touched | disqualified too early |",
-            "|---|---:|---:|---:|---:|",
-        ]
-        lines += [
-            f"| {b.owner} | {b.leads_assigned} | "
-            f"{'-' if b.share_within_window is None else f'{b.share_within_window:.0%}'} | "
-            f"{b.leads_never_touched} | {b.leads_disqualified_below_min_attempts} |"
-            for b in review.breaches
-        ]
-    else:
-        lines.append("Every lead was picked up in time and worked enough before disqualifying.")
-    month_label = f"{review.month:%B %Y}" if review.month else "this month"
-    lines += ["", f"## SLA month to date ({month_label})", ""]
-    if review.commitments:
-        lines += ["| commitment | owner | target | actual | status |", "|---|---|---:|---:|---|"]
-        lines += [
-            f"| {c.commitment} | {c.owner_team} | {_amount(c.target, c.commitment)} | "
-            f"{_amount(c.actual, c.commitment)} | {c.status} |"
-            for c in review.commitments
-        ]
-    missed = [c for c in review.commitments if c.status != "met"]
-    lines += ["", "## Suggested actions", ""]
-    if missed:
-        lines += [f"- **{c.commitment}** missed: {SUGGESTED_ACTIONS[c.commitment]}" for c in missed]
-    else:
-        lines.append("- All commitments on track: keep going.")
-    return "\n".join(lines) + "\n"
-
-
-def render_funnel_svg(review: WeeklyReview) -> str:
-    """A horizontal funnel: one bar per step, width proportional to leads."""
-    n = review.numbers
-    steps = [
-        ("Leads in", n.leads_in, "#4c78a8"),
-        (f"Picked up < {review.follow_up_window_hours:g} h", n.picked_up_within_window, "#72b7b2"),
-        ("Opportunity", n.qualified_opportunities, "#54a24b"),
-        ("Not qualified", n.not_qualified, "#e45756"),
-        ("Still open", n.still_open, "#bab0ac"),
-    ]
-    width, bar_height, label_width, gap = 640, 34, 170, 10
-    usable = width - label_width - 60
-    top = max(n.leads_in, 1)
-    height = 50 + len(steps) * (bar_height + gap)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'font-family="sans-serif" font-size="14">',
-        f'<text x="10" y="24" font-size="16" font-weight="bold">'
-        f"Funnel {escape(review.week_label)}</text>",
-    ]
-    for index, (label, value, colour) in enumerate(steps):
-        y = 40 + index * (bar_height + gap)
-        bar = usable * value / top
-        parts += [
-            f'<text x="10" y="{y + 22}">{escape(label)}</text>',
-            f'<rect x="{label_width}" y="{y}" width="{bar:.1f}" height="{bar_height}" '
-            f'fill="{colour}"/>',
-            f'<text x="{label_width + bar + 6:.1f}" y="{y + 22}">{value}</text>',
-        ]
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+def latest_complete_week(connection: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The week before the newest week with leads: the newest one may still be filling."""
+    (week,) = connection.execute(
+        "select max(week_start) - interval 7 day from weekly_pipeline_review where leads_in > 0"
+    ).fetchone()
+    return week.date() if isinstance(week, dt.datetime) else week
 
 
 def load_weekly_review(
-    connection: duckdb.DuckDBPyConnection, week_start: dt.date, follow_up_window_hours: float
+    connection: duckdb.DuckDBPyConnection,
+    week_start: dt.date,
+    follow_up_window_hours: float,
+    crm_url: str = "",
 ) -> WeeklyReview:
     """Read one week of the published marts."""
-    week = connection.execute(
+    week_end = week_start + dt.timedelta(days=6)
+    first_trend_week = week_start - dt.timedelta(weeks=TREND_WEEKS - 1)
+    as_of = _pacing_day(connection, week_end)
+    month = (as_of or week_end).replace(day=1)
+    channel_months = (first_trend_week.replace(day=1), week_end.replace(day=1))
+    return WeeklyReview(
+        week_start=week_start,
+        definition_version=_definition_version(connection),
+        follow_up_window_hours=follow_up_window_hours,
+        numbers=_week_numbers(connection, week_start),
+        reasons=_reasons(connection, week_start),
+        breaches=_breaches(connection, week_start),
+        month=month,
+        as_of=as_of,
+        commitments=_commitments(connection, as_of),
+        crm_url=crm_url,
+        funnel=_funnel(connection, week_start),
+        trend=_trend(connection, first_trend_week, week_start),
+        reason_trend=_reason_trend(connection, first_trend_week, week_start),
+        reasons_by_channel=_reasons_by_channel(connection, *channel_months),
+        channel_months=channel_months,
+        follow_up_leads=_follow_up_leads(connection, week_start),
+        floor_cohorts=_floor_cohorts(connection, month),
+        movement=_movement(connection, first_trend_week, week_start),
+        stage_medians=_stage_medians(connection, first_trend_week, week_end),
+        overdue_deals=_overdue_deals(connection, week_start),
+    )
+
+
+def _definition_version(connection: duckdb.DuckDBPyConnection) -> str:
+    (version,) = connection.execute(
+        "select any_value(definition_version) from weekly_pipeline_review"
+    ).fetchone()
+    return version or "unknown"
+
+
+def _week_numbers(connection: duckdb.DuckDBPyConnection, week_start: dt.date) -> WeekNumbers:
+    row = connection.execute(
         """
         select leads_in, picked_up_within_24h, qualified_opportunities, not_qualified,
-               still_open, pipeline_eur, definition_version
+               still_open, pipeline_eur, sales_ready_leads
         from weekly_pipeline_review where week_start = ?
         """,
         [week_start],
     ).fetchone()
-    version = (
-        week[6]
-        if week
-        else connection.execute(
-            "select any_value(definition_version) from weekly_pipeline_review"
-        ).fetchone()[0]
-    )
-    numbers = (
-        WeekNumbers(*week[:5], pipeline_eur=float(week[5] or 0))
-        if week
-        else WeekNumbers(0, 0, 0, 0, 0, 0.0)
-    )
-    reasons = [
+    if row is None:
+        return WeekNumbers(0, 0, 0, 0, 0, 0.0, 0)
+    return WeekNumbers(*row[:5], pipeline_eur=float(row[5] or 0), sales_ready_leads=row[6])
+
+
+def _funnel(connection: duckdb.DuckDBPyConnection, week_start: dt.date) -> list[FunnelStep]:
+    return [
+        FunnelStep(*row)
+        for row in connection.execute(
+            """
+            select step, leads, conversion_from_previous_step, previous_4_weeks_conversion,
+                   previous_4_weeks_avg_leads
+            from weekly_funnel where week_start = ? order by step_order
+            """,
+            [week_start],
+        ).fetchall()
+    ]
+
+
+def _trend(
+    connection: duckdb.DuckDBPyConnection, first_week: dt.date, last_week: dt.date
+) -> list[TrendWeek]:
+    return [
+        TrendWeek(week, leads, ready, share, opportunities, float(pipeline))
+        for week, leads, ready, share, opportunities, pipeline in connection.execute(
+            """
+            select week_start, leads_in, sales_ready_leads, picked_up_share,
+                   qualified_opportunities, pipeline_eur
+            from weekly_pipeline_review where week_start between ? and ? order by week_start
+            """,
+            [first_week, last_week],
+        ).fetchall()
+    ]
+
+
+def _reasons(connection: duckdb.DuckDBPyConnection, week_start: dt.date) -> list[ReasonLine]:
+    return [
         ReasonLine(*row)
         for row in connection.execute(
             """
@@ -248,7 +291,42 @@ def load_weekly_review(
             [week_start],
         ).fetchall()
     ]
-    breaches = [
+
+
+def _reason_trend(
+    connection: duckdb.DuckDBPyConnection, first_week: dt.date, last_week: dt.date
+) -> list[WeekReason]:
+    return [
+        WeekReason(*row)
+        for row in connection.execute(
+            """
+            select week_start, reason, leads from weekly_disqualification_reasons
+            where week_start between ? and ? and leads > 0 order by week_start, reason
+            """,
+            [first_week, last_week],
+        ).fetchall()
+    ]
+
+
+def _reasons_by_channel(
+    connection: duckdb.DuckDBPyConnection, first_month: dt.date, last_month: dt.date
+) -> list[ChannelReason]:
+    """Per channel over whole months: the feedback mart's grain, summed over campaigns."""
+    return [
+        ChannelReason(channel, reason, int(leads))
+        for channel, reason, leads in connection.execute(
+            """
+            select source_channel, reason, sum(leads_with_reason)
+            from disqualification_feedback where month between ? and ?
+            group by source_channel, reason order by source_channel, reason
+            """,
+            [first_month, last_month],
+        ).fetchall()
+    ]
+
+
+def _breaches(connection: duckdb.DuckDBPyConnection, week_start: dt.date) -> list[FollowUpBreach]:
+    return [
         FollowUpBreach(*row)
         for row in connection.execute(
             """
@@ -264,33 +342,133 @@ def load_weekly_review(
             [week_start],
         ).fetchall()
     ]
-    month = week_start + dt.timedelta(days=6)
-    month = month.replace(day=1)
-    commitments = [
-        CommitmentStatus(*row)
+
+
+def _follow_up_leads(
+    connection: duckdb.DuckDBPyConnection, week_start: dt.date
+) -> list[FollowUpLead]:
+    """The leads behind the breaches: the same sales-owned leads follow_up_discipline counts."""
+    return [
+        FollowUpLead(*row)
         for row in connection.execute(
             """
-            select commitment, owner_team, target, actual, status
-            from sla_scorecard where month = ? order by commitment
+            select coalesce(discipline.owner_name, leads.owner_id), leads.lead_id,
+                   leads.company, leads.hours_to_first_sales_touch,
+                   leads.contact_attempts_before_disqualification,
+                   leads.is_disqualified_below_min_attempts
+            from lead_funnel as leads
+            inner join follow_up_discipline as discipline
+                on leads.created_week = discipline.week_start
+                and leads.owner_id = discipline.owner_id
+            where leads.created_week = ?
+              and (not leads.is_picked_up_within_window
+                   or leads.is_disqualified_below_min_attempts)
+            order by 1, leads.created_at, leads.lead_id
             """,
-            [month],
+            [week_start],
         ).fetchall()
     ]
-    return WeeklyReview(
-        week_start=week_start,
-        definition_version=version or "unknown",
-        follow_up_window_hours=follow_up_window_hours,
-        numbers=numbers,
-        reasons=reasons,
-        breaches=breaches,
-        month=month,
-        commitments=commitments,
-    )
 
 
-def latest_complete_week(connection: duckdb.DuckDBPyConnection) -> dt.date | None:
-    """The week before the newest week with leads: the newest one may still be filling."""
-    (week,) = connection.execute(
-        "select max(week_start) - interval 7 day from weekly_pipeline_review where leads_in > 0"
+def _pacing_day(connection: duckdb.DuckDBPyConnection, week_end: dt.date) -> dt.date | None:
+    (day,) = connection.execute(
+        "select max(day) from targets_pacing where day <= ?", [week_end]
     ).fetchone()
-    return week.date() if isinstance(week, dt.datetime) else week
+    return day
+
+
+def _commitments(
+    connection: duckdb.DuckDBPyConnection, as_of: dt.date | None
+) -> list[CommitmentPace]:
+    return [
+        CommitmentPace(*row)
+        for row in connection.execute(
+            """
+            select commitment, owner_team, monthly_target, month_to_date_actual,
+                   month_to_date_target, month_end_projection, pace_status
+            from targets_pacing where day = ? order by commitment
+            """,
+            [as_of],
+        ).fetchall()
+    ]
+
+
+def _floor_cohorts(connection: duckdb.DuckDBPyConnection, month: dt.date) -> list[CohortJudgement]:
+    rows = connection.execute(
+        """
+        select month, actual, target, status, matures_on from sla_scorecard
+        where commitment = ? and month <= ? order by month desc limit ?
+        """,
+        [FLOOR_COMMITMENT, month, FLOOR_MONTHS],
+    ).fetchall()
+    return [CohortJudgement(*row) for row in reversed(rows)]
+
+
+MOVES = ("created", "advanced", "moved_back", "slipped", "won", "lost")
+
+
+def _movement(
+    connection: duckdb.DuckDBPyConnection, first_week: dt.date, last_week: dt.date
+) -> list[PipelineWeek]:
+    columns = ", ".join(f"opportunities_{move}, {move}_eur" for move in MOVES)
+    rows = connection.execute(
+        f"""
+        select week_start, {columns}, open_opportunities_at_week_end,
+               open_pipeline_eur_at_week_end
+        from pipeline_movement where week_start between ? and ? order by week_start
+        """,
+        [first_week, last_week],
+    ).fetchall()
+    return [
+        PipelineWeek(
+            week_start=row[0],
+            moves={
+                move: (row[1 + 2 * index], float(row[2 + 2 * index]))
+                for index, move in enumerate(MOVES)
+            },
+            open_opportunities=row[-2],
+            open_pipeline_eur=float(row[-1]),
+        )
+        for row in rows
+    ]
+
+
+def _stage_medians(
+    connection: duckdb.DuckDBPyConnection, first_week: dt.date, week_end: dt.date
+) -> list[StageMedian]:
+    """Median days of the stays that ended in the trend window, per stage."""
+    rows = connection.execute(
+        """
+        select record_type, stage_name, min(stage_group), min(stage_order),
+               median(days_in_stage), count(*)
+        from stage_durations
+        where exited_at >= ? and exited_at < ?
+        group by record_type, stage_name
+        """,
+        [first_week, week_end + dt.timedelta(days=1)],
+    ).fetchall()
+
+    def sales_order(row: tuple) -> tuple:
+        record_type, stage, group, order = row[:4]
+        if record_type == "lead":
+            return (0, FUNNEL_STAGES.index(group) if group in FUNNEL_STAGES else 99, stage)
+        return (1, order if order is not None else 99, stage)
+
+    return [
+        StageMedian(record_type, stage, float(median), stays)
+        for record_type, stage, _, _, median, stays in sorted(rows, key=sales_order)
+    ]
+
+
+def _overdue_deals(connection: duckdb.DuckDBPyConnection, week_start: dt.date) -> list[OpenDeal]:
+    return [
+        OpenDeal(opportunity_id, name, stage, None if amount is None else float(amount), close)
+        for opportunity_id, name, stage, amount, close in connection.execute(
+            """
+            select opportunity_id, opportunity_name, stage_name, amount_eur, close_date
+            from pipeline_snapshots where week_start = ? and is_past_close_date
+            order by amount_eur desc nulls last, close_date limit ?
+            """,
+            [week_start, OVERDUE_DEALS],
+        ).fetchall()
+    ]
