@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.checks.exports import FRESHNESS_CHECK
+from orchestration.reports.run import run_weekly_review
 from orchestration.settings import warehouse_paths
 
 SUMMARY_MONTHS = 3
@@ -114,6 +115,12 @@ def main() -> int:
     print(kpi_summary(str(paths.analytics_database)))
     print()
     print(f"BI file: {paths.analytics_database}")
+    with run_log.open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        review = run_weekly_review(defs, dg.DagsterInstance.get())
+    if review is None:
+        print("The Monday review failed; open `make dev` to see why.", file=sys.stderr)
+        return 1
+    print(f"Monday review (last complete week): {review}")
     return 0
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from orchestration.agreements.documents import FUNNEL_STAGES
+from orchestration.agreements.documents import FUNNEL_STAGES, SLA_COMMITMENTS
 
 TREND_WEEKS = 13
 FLOOR_COMMITMENT = "lead_to_won_rate_floor"
@@ -380,17 +380,22 @@ def _pacing_day(connection: duckdb.DuckDBPyConnection, week_end: dt.date) -> dt.
 def _commitments(
     connection: duckdb.DuckDBPyConnection, as_of: dt.date | None
 ) -> list[CommitmentPace]:
-    return [
-        CommitmentPace(*row)
-        for row in connection.execute(
-            """
-            select commitment, owner_team, monthly_target, month_to_date_actual,
-                   month_to_date_target, month_end_projection, pace_status
-            from targets_pacing where day = ? order by commitment
-            """,
-            [as_of],
-        ).fetchall()
-    ]
+    rows = connection.execute(
+        """
+        select commitment, owner_team, monthly_target, month_to_date_actual,
+               month_to_date_target, month_end_projection, pace_status
+        from targets_pacing where day = ?
+        """,
+        [as_of],
+    ).fetchall()
+    # In the order the agreement lists them, as both teams know it.
+    return sorted((CommitmentPace(*row) for row in rows), key=lambda c: _agreed_order(c.commitment))
+
+
+def _agreed_order(commitment: str) -> int:
+    return (
+        SLA_COMMITMENTS.index(commitment) if commitment in SLA_COMMITMENTS else len(SLA_COMMITMENTS)
+    )
 
 
 def _floor_cohorts(connection: duckdb.DuckDBPyConnection, month: dt.date) -> list[CohortJudgement]:
