@@ -7,14 +7,17 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
+from orchestration.definitions import build_definitions
+from orchestration.reports import run as report_command
 from orchestration.reports.actions import suggested_actions
 from orchestration.reports.charts import chart_svg, funnel_chart, review_charts
 from orchestration.reports.escaping import crm_record_url, json_for_script, markdown_text
 from orchestration.reports.html_page import render_html
 from orchestration.reports.markdown import render_markdown
-from orchestration.reports.run import monday_of
+from orchestration.reports.run import monday_of, run_weekly_review
 from orchestration.reports.weekly_review import (
     ChannelReason,
     CohortJudgement,
@@ -311,3 +314,24 @@ def test_report_renders_for_the_sample(sample_run):
     assert materialization.metadata["leads_in"].value > 0
     assert "## Suggested actions" in markdown
     assert html.lstrip().startswith("<!doctype html>")
+
+
+def test_review_job_renders_the_week_asked_for(fixture_run):
+    """What `make report WEEK=2026-01-14` and the end of `make run` run: the review job."""
+    html = run_weekly_review(
+        build_definitions(fixture_run.warehouse),
+        dg.DagsterInstance.ephemeral(),
+        monday_of("2026-01-14"),
+    )
+    assert html == fixture_run.warehouse.paths.warehouse_dir / "reports" / "weekly-2026-W03.html"
+    assert "| Leads came in | 2 | 100% |" in html.with_suffix(".md").read_text(encoding="utf-8")
+
+
+def test_make_report_explains_a_bad_week_or_a_missing_bi_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("REVENUE_WAREHOUSE_DIR", str(tmp_path))
+    monkeypatch.setattr("sys.argv", ["make report", "--week", "next monday"])
+    assert report_command.main() == 2
+    assert "WEEK must be a date such as 2026-10-19" in capsys.readouterr().err
+    monkeypatch.setattr("sys.argv", ["make report", "--week", "2026-10-19"])
+    assert report_command.main() == 1
+    assert "run `make run` first" in capsys.readouterr().err
