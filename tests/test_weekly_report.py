@@ -276,6 +276,8 @@ def test_report_for_a_fixture_week_with_known_numbers(fixture_review):
     # converted, picked up in time, won; no marketing pipeline yet (O1 is of 20 Jan).
     markdown, html, materialization = fixture_review
     assert materialization.metadata["week"].value == "2026-W03"
+    # The Dagster UI shows the Markdown as the asset's preview.
+    assert materialization.metadata["preview"].value == markdown
     assert "Month to date as of 18 January 2026." in markdown
     assert "| Leads came in | 2 | 100% |" in markdown
     assert "| Picked up by sales within 24 h | 0 | 0% |" in markdown

@@ -11,11 +11,8 @@ from orchestration.publish.assets import analytics_duckdb
 from orchestration.reports.charts import chart_svg, funnel_chart
 from orchestration.reports.html_page import render_html
 from orchestration.reports.markdown import render_markdown
-from orchestration.reports.weekly_review import (
-    latest_complete_week,
-    load_weekly_review,
-    report_week,
-)
+from orchestration.reports.review_queries import load_weekly_review
+from orchestration.reports.weekly_review import latest_complete_week, report_week
 from orchestration.resources import WarehouseResource
 
 REPORTS_GROUP = "reports"
