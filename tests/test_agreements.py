@@ -8,9 +8,14 @@ import pytest
 import yaml
 
 from orchestration.agreements.documents import (
+    CampaignResponseRule,
     ConfigurationError,
+    LeadFieldRule,
+    LeadSourceRule,
+    OrgCurrency,
     load_agreed_definitions,
     load_source_mapping,
+    unproduced_signals,
 )
 from orchestration.agreements.tables import agreed_definition_tables, source_mapping_tables
 from orchestration.settings import DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE
@@ -136,7 +141,24 @@ def test_source_mapping_handles_standard_lead_statuses():
         "lead_status_stages",
         "opportunity_stages",
         "marketo_signal_rules",
+        "crm_campaign_response_rules",
+        "crm_lead_field_rules",
+        "crm_lead_source_rules",
+        "org_currency",
     }
+    # The shipped mapping adds no CRM signals, so the sample's numbers stay Marketo's.
+    assert mapping.crm_signal_rules.all == ()
+    assert mapping.org_currency == OrgCurrency(None, None)
+
+
+def mapping_with(tmp_path, salesforce: dict, drop_marketo: bool = False) -> Path:
+    document = yaml.safe_load(DEFAULT_SOURCE_MAPPING_FILE.read_text())
+    document["salesforce"].update(salesforce)
+    if drop_marketo:
+        del document["marketo"]
+    path = tmp_path / "source_mapping.yml"
+    path.write_text(yaml.safe_dump(document))
+    return path
 
 
 def test_source_mapping_orders_the_opportunity_stage_picklist():
@@ -146,14 +168,6 @@ def test_source_mapping_orders_the_opportunity_stage_picklist():
     assert stages[0] == ("Prospecting", "open", 1)
     assert stages[7] == ("Negotiation/Review", "open", 8)
     assert stages[8:] == [("Closed Won", "won", 9), ("Closed Lost", "lost", 10)]
-
-
-def edited_mapping(tmp_path: Path, edit) -> Path:
-    document = yaml.safe_load(DEFAULT_SOURCE_MAPPING_FILE.read_text())
-    edit(document)
-    path = tmp_path / "source_mapping.yml"
-    path.write_text(yaml.safe_dump(document))
-    return path
 
 
 @pytest.mark.parametrize(
@@ -167,18 +181,15 @@ def edited_mapping(tmp_path: Path, edit) -> Path:
     ],
 )
 def test_instance_url_must_be_a_plain_https_address(tmp_path, address):
-    path = edited_mapping(tmp_path, lambda d: d["salesforce"].update(instance_url=address))
+    path = mapping_with(tmp_path, {"instance_url": address})
     with pytest.raises(ConfigurationError, match=r"at 'salesforce\.instance_url'"):
         load_source_mapping(path)
 
 
 def test_opportunity_stage_listed_twice_is_rejected(tmp_path):
-    path = edited_mapping(
-        tmp_path,
-        lambda d: d["salesforce"]["opportunity_stages"].append(
-            {"stage": "Prospecting", "outcome": "open"}
-        ),
-    )
+    shipped = yaml.safe_load(DEFAULT_SOURCE_MAPPING_FILE.read_text())["salesforce"]
+    stages = [*shipped["opportunity_stages"], {"stage": "Prospecting", "outcome": "open"}]
+    path = mapping_with(tmp_path, {"opportunity_stages": stages})
     with pytest.raises(ConfigurationError, match="stage 'Prospecting' is listed more than once"):
         load_source_mapping(path)
 
@@ -191,6 +202,89 @@ def test_sales_cycle_is_a_whole_number_of_days(tmp_path):
     path = edited_definitions(tmp_path, lambda d: d.pop("sales_cycle"))
     with pytest.raises(ConfigurationError, match="missing required key 'sales_cycle'"):
         load_agreed_definitions(path)
+
+
+def test_crm_signal_rules_are_read_for_a_salesforce_only_org(tmp_path):
+    path = mapping_with(
+        tmp_path,
+        {
+            "signal_rules": {
+                "campaign_responses": [
+                    {"signal": "webinar_attendance", "campaign_type": "Webinar"},
+                    {
+                        "signal": "demo_request",
+                        "campaign_name_like": "Demo%",
+                        "member_status": "Responded",
+                        "responded_only": False,
+                    },
+                ],
+                "lead_fields": [{"signal": "demo_request", "field": "Demo__c", "equals": True}],
+                "lead_sources": [{"signal": "information_request", "lead_source": "Web Form"}],
+            }
+        },
+        drop_marketo=True,
+    )
+    mapping = load_source_mapping(path)
+    rules = mapping.crm_signal_rules
+    assert rules.campaign_responses == (
+        CampaignResponseRule("webinar_attendance", "Webinar", None, None, True),
+        CampaignResponseRule("demo_request", None, "Demo%", "Responded", False),
+    )
+    assert rules.lead_fields == (LeadFieldRule("demo_request", "Demo__c", "true"),)
+    assert rules.lead_sources == (LeadSourceRule("information_request", "Web Form"),)
+    assert mapping.signal_rules == () and mapping.lead_signal_fields == ("Demo__c",)
+    definitions = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+    # The default definitions count product-page views, pricing questions and more,
+    # which these rules never produce: the run warns about each.
+    assert unproduced_signals(definitions, mapping) == [
+        "call_me_request",
+        "pricing_question",
+        "product_page_view",
+        "whitepaper_download",
+    ]
+
+
+def test_a_campaign_response_rule_must_name_the_campaign(tmp_path):
+    path = mapping_with(
+        tmp_path, {"signal_rules": {"campaign_responses": [{"signal": "demo_request"}]}}
+    )
+    with pytest.raises(
+        ConfigurationError,
+        match=r"campaign_responses\[0\]': give campaign_type or campaign_name_like",
+    ):
+        load_source_mapping(path)
+
+
+@pytest.mark.parametrize(
+    ("currency", "problem"),
+    [
+        ({"org_currency": "USD"}, "declare units_per_corporate_unit"),
+        ({"units_per_corporate_unit": 1.1}, "applies only to an org_currency other than"),
+        ({"org_currency": "EUR", "units_per_corporate_unit": 1.1}, "applies only to"),
+    ],
+)
+def test_an_org_currency_must_convert_to_the_corporate_currency(tmp_path, currency, problem):
+    mapping = load_source_mapping(mapping_with(tmp_path, {"currency": currency}))
+    definitions = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+    with pytest.raises(ConfigurationError, match=rf"at 'salesforce\.currency': .*{problem}"):
+        mapping.check_currency_against(definitions)
+
+
+def test_an_org_currency_with_its_rate_or_the_corporate_one_is_fine(tmp_path):
+    definitions = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+    for currency in (
+        {"org_currency": "USD", "units_per_corporate_unit": 1.08},
+        {"org_currency": "EUR"},
+    ):
+        load_source_mapping(mapping_with(tmp_path, {"currency": currency})).check_currency_against(
+            definitions
+        )
+
+
+def test_the_user_team_attribute_must_be_mapped(tmp_path):
+    path = mapping_with(tmp_path, {"custom_fields": {"Lead": {"disqualification_reason": "X"}}})
+    with pytest.raises(ConfigurationError, match=r"User\.team_attribute is required"):
+        load_source_mapping(path)
 
 
 def test_unknown_funnel_stage_in_status_mapping_is_rejected(tmp_path):

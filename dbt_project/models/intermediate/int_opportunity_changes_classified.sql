@@ -4,7 +4,7 @@
 -- which are won or lost; a stage missing there counts as open, neither progress nor a
 -- step back. A slip is an open deal whose close date moved into a later month (and,
 -- separately flagged, a later quarter). Amounts are in EUR at the rate in force on the
--- state's own close date, as for opportunity_pipeline.
+-- state's own close date, as for opportunity_pipeline (macros/dated_conversion.sql).
 with
 
 opportunity_history as (
@@ -27,7 +27,13 @@ stages as (
 
 rates as (
 
-    select * from {{ ref('stg_salesforce__dated_conversion_rates') }}
+    select * from {{ ref('int_conversion_rates_unioned') }}
+
+),
+
+org_currency as (
+
+    select * from {{ ref('stg_source_mapping__org_currency') }}
 
 ),
 
@@ -49,7 +55,7 @@ states as (
         stages.stage_order,
         coalesce(stages.outcome, 'open') as outcome,
         opportunity_history.amount,
-        opportunities.currency_iso_code,
+        {{ amount_currency('opportunities.currency_iso_code') }} as currency_iso_code,
         cast(
             round(
                 opportunity_history.amount
@@ -60,6 +66,7 @@ states as (
         opportunity_history.close_date
     from opportunity_history
     cross join definition
+    cross join org_currency
     inner join opportunities
         on opportunity_history.opportunity_id = opportunities.opportunity_id
     left join stages
