@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 # dagster dev re-parses the dbt project with the `dbt` on PATH: the venv's.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install postgres-server run test dev lint format sample erase clean bench
+.PHONY: install postgres-server chromium run report test dev lint format sample erase clean bench
 
 $(INSTALLED): pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,6 +34,11 @@ run: install
 	$(PYTHON) -m orchestration.nightly $(if $(FULL_REFRESH),--full-refresh) \
 		$(if $(EXPECT_SHRINK),--expect-shrink '$(EXPECT_SHRINK)')
 
+# The Monday review of any week from the BI file `make run` published:
+# make report [WEEK=2026-10-19] (default: the last complete week).
+report: install
+	$(PYTHON) -m orchestration.reports.run $(if $(WEEK),--week "$(WEEK)")
+
 # tests/test_postgres_instance.py starts a throwaway PostgreSQL server; it fails (not
 # skips) without the server binaries, so install Debian's package when they are absent.
 postgres-server:
@@ -42,6 +47,15 @@ postgres-server:
 		sudo=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+# tests/test_report_in_browser.py opens the review in Debian's Chromium through its
+# ChromeDriver; it fails (not skips) without them, so install them when absent.
+chromium:
+	@{ command -v chromium && command -v chromedriver; } >/dev/null || { \
+		echo "Installing Chromium and ChromeDriver (needed by the test suite)"; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 # tests/test_bi_file.py opens the published BI file with the oldest DuckDB the README
 # promises BI tools can use, installed into an environment of its own.
@@ -52,7 +66,7 @@ $(OLD_DUCKDB):
 	$(OLD_DUCKDB_VENV)/bin/python -m pip install --quiet 'duckdb==1.1.3' pytz
 	touch $@
 
-test: install postgres-server $(OLD_DUCKDB)
+test: install postgres-server chromium $(OLD_DUCKDB)
 	$(PYTHON) -m pytest
 
 dev: install

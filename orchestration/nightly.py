@@ -17,6 +17,7 @@ import duckdb
 from orchestration.dbt.assets import revenue_dbt_models
 from orchestration.ingest.coverage import recorded_coverage
 from orchestration.ingest.load_checks import FRESHNESS_CHECK
+from orchestration.reports.run import run_weekly_review
 from orchestration.run_console import PROGRESS_LOGGER, failure_causes, indented
 from orchestration.run_tags import EXPECTED_SHRINK_TAG
 from orchestration.settings import warehouse_paths
@@ -174,6 +175,12 @@ def main() -> int:
     print(kpi_summary(str(paths.analytics_database)))
     print()
     print(f"BI file: {paths.analytics_database}")
+    with run_log.open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        review = run_weekly_review(defs, dg.DagsterInstance.get())
+    if review is None:
+        print("The Monday review failed; open `make dev` to see why.", file=sys.stderr)
+        return 1
+    print(f"Monday review (last complete week): {review}")
     return 0
 
 

@@ -73,6 +73,31 @@ def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> WarehouseRun:
     return run
 
 
+def render_report(
+    run: WarehouseRun, week_start: str | None = None
+) -> tuple[str, str, dg.AssetMaterialization]:
+    """The Monday review of one week from a run's BI file: Markdown, HTML, materialization."""
+    from orchestration.reports.assets import weekly_pipeline_review_report
+
+    result = dg.materialize(
+        [weekly_pipeline_review_report],
+        resources={"warehouse": run.warehouse},
+        run_config={
+            "ops": {"reports__weekly_pipeline_review": {"config": {"week_start": week_start}}}
+        },
+    )
+    (materialization,) = result.asset_materializations_for_node("reports__weekly_pipeline_review")
+    markdown = Path(materialization.metadata["report"].value).read_text(encoding="utf-8")
+    html = Path(materialization.metadata["html_report"].value).read_text(encoding="utf-8")
+    return markdown, html, materialization
+
+
+@pytest.fixture(scope="session")
+def fixture_review(fixture_run) -> tuple[str, str, dg.AssetMaterialization]:
+    """The review of the fixture's week of 12 January 2026, rendered once per session."""
+    return render_report(fixture_run, "2026-01-12")
+
+
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory):
     run = run_warehouse(make_warehouse(DEFAULT_LANDING_DIR, tmp_path_factory.mktemp("sample_wh")))

@@ -139,6 +139,7 @@ def test_source_mapping_handles_standard_lead_statuses():
     assert tables == {
         "user_teams",
         "lead_status_stages",
+        "opportunity_stages",
         "marketo_signal_rules",
         "crm_campaign_response_rules",
         "crm_lead_field_rules",
@@ -158,6 +159,49 @@ def mapping_with(tmp_path, salesforce: dict, drop_marketo: bool = False) -> Path
     path = tmp_path / "source_mapping.yml"
     path.write_text(yaml.safe_dump(document))
     return path
+
+
+def test_source_mapping_orders_the_opportunity_stage_picklist():
+    mapping = load_source_mapping(DEFAULT_SOURCE_MAPPING_FILE)
+    assert mapping.instance_url == "https://example.my.salesforce.com"
+    stages = [(s.stage, s.outcome, s.order) for s in mapping.opportunity_stages]
+    assert stages[0] == ("Prospecting", "open", 1)
+    assert stages[7] == ("Negotiation/Review", "open", 8)
+    assert stages[8:] == [("Closed Won", "won", 9), ("Closed Lost", "lost", 10)]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://example.my.salesforce.com",
+        "example.my.salesforce.com",
+        "https://example.my.salesforce.com/?q=1",
+        "https://example.my.salesforce.com/x)y",
+        'https://example.my.salesforce.com/"onmouseover=',
+    ],
+)
+def test_instance_url_must_be_a_plain_https_address(tmp_path, address):
+    path = mapping_with(tmp_path, {"instance_url": address})
+    with pytest.raises(ConfigurationError, match=r"at 'salesforce\.instance_url'"):
+        load_source_mapping(path)
+
+
+def test_opportunity_stage_listed_twice_is_rejected(tmp_path):
+    shipped = yaml.safe_load(DEFAULT_SOURCE_MAPPING_FILE.read_text())["salesforce"]
+    stages = [*shipped["opportunity_stages"], {"stage": "Prospecting", "outcome": "open"}]
+    path = mapping_with(tmp_path, {"opportunity_stages": stages})
+    with pytest.raises(ConfigurationError, match="stage 'Prospecting' is listed more than once"):
+        load_source_mapping(path)
+
+
+def test_sales_cycle_is_a_whole_number_of_days(tmp_path):
+    assert load_agreed_definitions(DEFAULT_DEFINITIONS_FILE).sales_cycle_days == 90
+    path = edited_definitions(tmp_path, lambda d: d["sales_cycle"].update(days=0))
+    with pytest.raises(ConfigurationError, match=r"at 'sales_cycle\.days': must be at least 1"):
+        load_agreed_definitions(path)
+    path = edited_definitions(tmp_path, lambda d: d.pop("sales_cycle"))
+    with pytest.raises(ConfigurationError, match="missing required key 'sales_cycle'"):
+        load_agreed_definitions(path)
 
 
 def test_crm_signal_rules_are_read_for_a_salesforce_only_org(tmp_path):

@@ -157,14 +157,18 @@ def test_the_run_says_which_inputs_were_missing_and_what_that_limits(sales_led_r
         "Lead.IsDeleted, Opportunity.IsDeleted, Task.IsDeleted, Campaign.IsDeleted, "
         "CampaignMember.IsDeleted missing: no record counts as deleted",
         "salesforce/LeadHistory.csv missing: no field history: lead_ownership reads "
-        "hand-offs and recycles from the current status and owner, and every contact "
-        "attempt counts before a disqualification",
+        "hand-offs and recycles from the current status and owner, every contact "
+        "attempt counts before a disqualification, and stage_durations has each lead's "
+        "status now as its only stay",
         "Opportunity.CampaignId missing: opportunities not converted from a lead get no "
         "channel from a campaign",
         "Opportunity.CurrencyIsoCode, Campaign.CurrencyIsoCode missing: amounts are taken "
         "in the org currency (source_mapping.yml, salesforce.currency)",
         "Opportunity.LeadSource missing: opportunities not converted from a lead get no "
         "channel from LeadSource",
+        "salesforce/OpportunityHistory.csv missing: no pipeline history: "
+        "pipeline_snapshots, pipeline_movement and the opportunities' stage_durations "
+        "are empty",
         "salesforce/Event.csv missing: meetings logged as events do not count as follow-up",
         "CampaignMember.ContactId missing: campaign responses of a converted lead's contact "
         "do not count",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import urllib.parse
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ RATE_COMMITMENTS = frozenset(
 )
 LIFECYCLE_STAGES = ("mql", "sql")
 DEFAULT_MAX_SHRINK_SHARE = 0.2
+OPPORTUNITY_OUTCOMES = ("open", "won", "lost")
 
 
 class ConfigurationError(ValueError):
@@ -122,6 +124,16 @@ class _Reader:
         except ValueError as error:
             raise self.fail(f"expected a date (YYYY-MM-DD), got {self.data!r}") from error
 
+    def https_url(self) -> str:
+        """An https address without query or fragment: record ids are appended to it."""
+        value = self.text().rstrip("/")
+        parts = urllib.parse.urlsplit(value)
+        if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+            raise self.fail("expected an https address such as https://example.my.salesforce.com")
+        if any(character.isspace() or character in "\"'<>()" for character in value):
+            raise self.fail("the address must not contain spaces, quotes, brackets or parentheses")
+        return value
+
     def regex(self) -> str:
         pattern = self.text()
         try:
@@ -196,6 +208,7 @@ class AgreedDefinitions:
     disqualification_reasons: tuple[str, ...]
     channels: tuple[Channel, ...]
     sla_targets: tuple[SlaTarget, ...]
+    sales_cycle_days: int
     freshness_max_age_hours: float
 
     def sla_target(self, commitment: str) -> SlaTarget:
@@ -295,6 +308,7 @@ def load_agreed_definitions(path: Path) -> AgreedDefinitions:
         disqualification_reasons=reasons,
         channels=channels,
         sla_targets=_sla_targets(root.child("sla_targets")),
+        sales_cycle_days=root.child("sales_cycle").child("days").whole_number(minimum=1),
         freshness_max_age_hours=root.child("freshness").child("max_age_hours").number(minimum=1),
     )
 
@@ -336,6 +350,14 @@ class SignalRule:
     activity_type_id: int
     primary_attribute_like: str
     new_status: str | None
+
+
+@dataclass(frozen=True)
+class OpportunityStage:
+    stage: str
+    outcome: str
+    # Position in the sales order, from 1: a higher number is further along.
+    order: int
 
 
 @dataclass(frozen=True)
@@ -392,9 +414,11 @@ class OrgCurrency:
 @dataclass(frozen=True)
 class SourceMapping:
     path: Path
+    instance_url: str
     custom_fields: Mapping[str, Mapping[str, str]]
     user_teams: Mapping[str, str]
     lead_statuses: Mapping[str, str]
+    opportunity_stages: tuple[OpportunityStage, ...]
     signal_rules: tuple[SignalRule, ...]
     crm_signal_rules: CrmSignalRules = CrmSignalRules()
     org_currency: OrgCurrency = OrgCurrency()
@@ -439,6 +463,16 @@ def unproduced_signals(definitions: AgreedDefinitions, mapping: SourceMapping) -
 def load_source_mapping(path: Path) -> SourceMapping:
     root = _read_yaml(path)
     salesforce = root.child("salesforce")
+    stages = salesforce.child("opportunity_stages")
+    opportunity_stages = tuple(
+        OpportunityStage(
+            stage=entry.child("stage").text(),
+            outcome=entry.child("outcome").choice(OPPORTUNITY_OUTCOMES),
+            order=position,
+        )
+        for position, entry in enumerate(stages.entries(), start=1)
+    )
+    _reject_duplicates(stages, "stage", [s.stage for s in opportunity_stages])
     custom_fields = {
         sobject: {field: column.text() for field, column in fields.items()}
         for sobject, fields in salesforce.child("custom_fields").items()
@@ -450,6 +484,7 @@ def load_source_mapping(path: Path) -> SourceMapping:
         )
     return SourceMapping(
         path=path,
+        instance_url=salesforce.child("instance_url").https_url(),
         custom_fields=custom_fields,
         user_teams={
             value: team.choice(USER_TEAMS) for value, team in salesforce.child("user_teams").items()
@@ -458,6 +493,7 @@ def load_source_mapping(path: Path) -> SourceMapping:
             status: stage.choice(FUNNEL_STAGES)
             for status, stage in salesforce.child("lead_statuses").items()
         },
+        opportunity_stages=opportunity_stages,
         signal_rules=tuple(
             SignalRule(
                 signal=rule.child("signal").text(),

@@ -39,6 +39,7 @@ def agreed_definition_tables(definitions: AgreedDefinitions) -> list[ConfigTable
                 "intent_window_days": "INTEGER",
                 "follow_up_window_hours": "DOUBLE",
                 "min_contact_attempts": "INTEGER",
+                "sales_cycle_days": "INTEGER",
                 "freshness_max_age_hours": "DOUBLE",
             },
             [
@@ -52,6 +53,7 @@ def agreed_definition_tables(definitions: AgreedDefinitions) -> list[ConfigTable
                     definitions.intent_window_days,
                     definitions.follow_up_window_hours,
                     definitions.min_contact_attempts,
+                    definitions.sales_cycle_days,
                     definitions.freshness_max_age_hours,
                 )
             ],
@@ -117,6 +119,11 @@ def source_mapping_tables(mapping: SourceMapping) -> list[ConfigTable]:
             "lead_status_stages",
             {"lead_status": "VARCHAR", "funnel_stage": "VARCHAR"},
             list(mapping.lead_statuses.items()),
+        ),
+        ConfigTable(
+            "opportunity_stages",
+            {"stage_name": "VARCHAR", "outcome": "VARCHAR", "stage_order": "INTEGER"},
+            [(s.stage, s.outcome, s.order) for s in mapping.opportunity_stages],
         ),
         ConfigTable(
             "marketo_signal_rules",

@@ -199,8 +199,9 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "Field history of leads (Owner and Status changes): the hand-offs between teams.",
         without=(
             "no field history: lead_ownership reads hand-offs and recycles from the "
-            "current status and owner, and every contact attempt counts before a "
-            "disqualification"
+            "current status and owner, every contact attempt counts before a "
+            "disqualification, and stage_durations has each lead's status now as its "
+            "only stay"
         ),
         person_columns=("LeadId",),
         freshness_column="CreatedDate",
@@ -250,13 +251,17 @@ EXPORTS: tuple[ExportSpec, ...] = (
     _salesforce(
         "OpportunityHistory",
         "opportunity_history",
-        "Stage changes of opportunities.",
-        without=_UNUSED,
+        "Stage, amount and close-date changes of opportunities: the pipeline week by week.",
+        without=(
+            "no pipeline history: pipeline_snapshots, pipeline_movement and the "
+            "opportunities' stage_durations are empty"
+        ),
         OpportunityId=required("VARCHAR"),
         StageName=required("VARCHAR"),
-        Amount=optional("DECIMAL(18, 2)", _UNUSED),
-        CloseDate=optional("DATE", _UNUSED),
-        **_AUDIT,
+        Amount=optional("DECIMAL(18, 2)", "pipeline snapshots and movement have no amounts"),
+        CloseDate=optional("DATE", "no deal counts as slipped or past its close date"),
+        CreatedDate=required(SALESFORCE_DATETIME),
+        SystemModstamp=optional(SALESFORCE_DATETIME, _NEWEST_BY_FILE_ORDER),
         **_SOFT_DELETE,
     ),
     _salesforce(

@@ -1,4 +1,4 @@
-"""The Monday report asset: last week's review as Markdown and a chart, from the BI file."""
+"""The Monday report asset: last week's review as HTML and Markdown, from the BI file."""
 
 import datetime as dt
 import zoneinfo
@@ -6,18 +6,17 @@ import zoneinfo
 import dagster as dg
 import duckdb
 
-from orchestration.agreements.documents import load_agreed_definitions
+from orchestration.agreements.documents import load_agreed_definitions, load_source_mapping
 from orchestration.publish.assets import analytics_duckdb
-from orchestration.reports.weekly_review import (
-    latest_complete_week,
-    load_weekly_review,
-    render_funnel_svg,
-    render_markdown,
-    report_week,
-)
+from orchestration.reports.charts import chart_svg, funnel_chart
+from orchestration.reports.html_page import render_html
+from orchestration.reports.markdown import render_markdown
+from orchestration.reports.review_queries import load_weekly_review
+from orchestration.reports.weekly_review import latest_complete_week, report_week
 from orchestration.resources import WarehouseResource
 
 REPORTS_GROUP = "reports"
+REPORT_ASSET_KEY = dg.AssetKey(["reports", "weekly_pipeline_review"])
 
 
 class WeeklyReviewConfig(dg.Config):
@@ -26,20 +25,22 @@ class WeeklyReviewConfig(dg.Config):
 
 
 @dg.asset(
-    key=dg.AssetKey(["reports", "weekly_pipeline_review"]),
+    key=REPORT_ASSET_KEY,
     deps=[analytics_duckdb],
     group_name=REPORTS_GROUP,
-    kinds={"markdown"},
+    kinds={"html", "markdown"},
     description=(
-        "Last week's pipeline review for the Monday meeting: the funnel, top "
-        "disqualification reasons, follow-up breaches, SLA month to date and a suggested "
-        "action per missed target. Written to `reports/weekly-<week>.md` with a chart."
+        "Last week's pipeline review for the Monday meeting: the funnel step by step, "
+        "13-week trends, disqualification reasons, follow-up per owner with links to the "
+        "CRM, SLA pacing, pipeline movement and suggested actions. Written to "
+        "`reports/weekly-<week>.html` (self-contained, charts inline) and `.md`."
     ),
 )
 def weekly_pipeline_review_report(
     context: dg.AssetExecutionContext, config: WeeklyReviewConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     definitions = load_agreed_definitions(warehouse.paths.definitions_file)
+    mapping = load_source_mapping(warehouse.paths.source_mapping_file)
     today = dt.datetime.now(zoneinfo.ZoneInfo(definitions.time_zone)).date()
     with duckdb.connect(str(warehouse.paths.analytics_database), read_only=True) as connection:
         week_start = (
@@ -47,18 +48,24 @@ def weekly_pipeline_review_report(
             if config.week_start
             else report_week(today, latest_complete_week(connection))
         )
-        review = load_weekly_review(connection, week_start, definitions.follow_up_window_hours)
+        review = load_weekly_review(
+            connection, week_start, definitions.follow_up_window_hours, mapping.instance_url
+        )
     reports_dir = warehouse.paths.warehouse_dir / "reports"
     reports_dir.mkdir(parents=True, exist_ok=True)
-    chart_path = reports_dir / f"weekly-{review.week_label}-funnel.svg"
-    chart_path.write_text(render_funnel_svg(review), encoding="utf-8")
+    stem = f"weekly-{review.week_label}"
+    chart_path = reports_dir / f"{stem}-funnel.svg"
+    chart_path.write_text(chart_svg(funnel_chart(review).to_dict()), encoding="utf-8")
     markdown = render_markdown(review, chart_file=chart_path.name)
-    report_path = reports_dir / f"weekly-{review.week_label}.md"
+    report_path = reports_dir / f"{stem}.md"
     report_path.write_text(markdown, encoding="utf-8")
-    context.log.info(f"Weekly review for {review.week_label} written to {report_path}")
+    html_path = reports_dir / f"{stem}.html"
+    html_path.write_text(render_html(review), encoding="utf-8")
+    context.log.info(f"Weekly review for {review.week_label} written to {html_path}")
     return dg.MaterializeResult(
         metadata={
             "week": review.week_label,
+            "html_report": dg.MetadataValue.path(str(html_path)),
             "report": dg.MetadataValue.path(str(report_path)),
             "funnel_chart": dg.MetadataValue.path(str(chart_path)),
             "preview": dg.MetadataValue.md(markdown),

@@ -10,12 +10,6 @@ lead_funnel as (
 
 ),
 
-attempts as (
-
-    select * from {{ ref('int_lead_contact_attempts_counted') }}
-
-),
-
 users as (
 
     select * from {{ ref('int_users_assigned_to_teams') }}
@@ -37,13 +31,9 @@ sales_leads as (
         lead_funnel.hours_to_first_sales_touch,
         lead_funnel.is_picked_up_within_window,
         lead_funnel.first_sales_touch_at is null as is_never_touched,
-        case
-            when lead_funnel.is_disqualified and not lead_funnel.is_converted
-                then attempts.contact_attempts_before_disqualification
-        end as attempts_before_disqualification
+        lead_funnel.contact_attempts_before_disqualification,
+        lead_funnel.is_disqualified_below_min_attempts
     from lead_funnel
-    left join attempts
-        on lead_funnel.lead_id = attempts.lead_id
     where lead_funnel.owner_team = 'sales'
 
 ),
@@ -57,14 +47,12 @@ owner_weeks as (
         median(sales_leads.hours_to_first_sales_touch) as median_hours_to_first_touch,
         count(*) filter (where sales_leads.is_picked_up_within_window) / count(*)
             as share_within_window,
-        avg(sales_leads.attempts_before_disqualification)
+        avg(sales_leads.contact_attempts_before_disqualification)
             as avg_attempts_before_disqualification,
         count(*) filter (where sales_leads.is_never_touched) as leads_never_touched,
-        count(*) filter (
-            where sales_leads.attempts_before_disqualification < definition.min_contact_attempts
-        ) as leads_disqualified_below_min_attempts
+        count(*) filter (where sales_leads.is_disqualified_below_min_attempts)
+            as leads_disqualified_below_min_attempts
     from sales_leads
-    cross join definition
     group by sales_leads.created_week, sales_leads.owner_id
 
 ),

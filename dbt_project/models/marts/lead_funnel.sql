@@ -60,6 +60,25 @@ opportunity_amounts as (
 
 ),
 
+attempts as (
+
+    select * from {{ ref('int_lead_contact_attempts_counted') }}
+
+),
+
+-- A lead's one outcome: converted beats disqualified.
+outcomes as (
+
+    select
+        leads.lead_id,
+        coalesce(status_stages.funnel_stage = 'disqualified', false)
+        and not coalesce(leads.is_converted, false) as is_not_qualified
+    from leads
+    left join status_stages
+        on leads.lead_status = status_stages.lead_status
+
+),
+
 final as (
 
     select
@@ -109,6 +128,14 @@ final as (
         coalesce(opportunities.is_won, false) as is_won,
         cast(date_trunc('week', {{ to_reporting_time('leads.created_at') }}) as date)
             as created_week,
+        case
+            when outcomes.is_not_qualified then attempts.contact_attempts_before_disqualification
+        end as contact_attempts_before_disqualification,
+        coalesce(
+            outcomes.is_not_qualified
+            and attempts.contact_attempts_before_disqualification < definition.min_contact_attempts,
+            false
+        ) as is_disqualified_below_min_attempts,
         definition.definition_version
     from leads
     cross join definition
@@ -128,6 +155,10 @@ final as (
         on leads.converted_opportunity_id = opportunities.opportunity_id
     left join opportunity_amounts
         on leads.converted_opportunity_id = opportunity_amounts.opportunity_id
+    left join attempts
+        on leads.lead_id = attempts.lead_id
+    inner join outcomes
+        on leads.lead_id = outcomes.lead_id
 
 )
 

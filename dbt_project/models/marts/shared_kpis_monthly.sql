@@ -46,12 +46,7 @@ lead_months as (
 
     select
         created_month as month,
-        count(*) as leads_created,
-        count(*) filter (where meets_definition) as sales_ready_leads,
-        count(*) filter (where meets_definition and is_converted)
-            as sales_ready_leads_converted,
-        count(*) filter (where is_picked_up_within_window) as leads_picked_up_within_window,
-        count(*) filter (where is_won) as leads_won
+        {{ sla_lead_counts() }}
     from lead_funnel
     group by created_month
 
@@ -61,7 +56,7 @@ pipeline_months as (
 
     select
         created_month as month,
-        sum(amount_eur) filter (where is_marketing_sourced) as marketing_pipeline_eur
+        {{ sla_pipeline_sum() }}
     from opportunity_pipeline
     group by created_month
 
@@ -75,19 +70,16 @@ final as (
         coalesce(lead_months.sales_ready_leads, 0) as sales_ready_leads,
         coalesce(lead_months.sales_ready_leads_converted, 0)
             as sales_ready_leads_converted,
-        cast(
-            lead_months.sales_ready_leads_converted
-            / nullif(lead_months.sales_ready_leads, 0) as double
-        ) as lead_to_opportunity_rate,
-        cast(
-            lead_months.leads_picked_up_within_window
-            / nullif(lead_months.leads_created, 0) as double
-        ) as picked_up_within_window_share,
-        cast(
-            lead_months.leads_won / nullif(lead_months.leads_created, 0) as double
-        ) as lead_to_won_rate,
+        {{ sla_measure('sales_ready_to_opportunity_rate', 'lead_months') }}
+            as lead_to_opportunity_rate,
+        {{ sla_measure('picked_up_within_window_share', 'lead_months') }}
+            as picked_up_within_window_share,
+        {{ sla_measure('lead_to_won_rate_floor', 'lead_months') }} as lead_to_won_rate,
         cast(coalesce(pipeline_months.marketing_pipeline_eur, 0) as decimal(18, 2))
             as marketing_pipeline_eur,
+        coalesce(lead_months.leads_picked_up_within_window, 0)
+            as leads_picked_up_within_window,
+        coalesce(lead_months.leads_won, 0) as leads_won,
         definition.definition_version
     from months
     cross join definition

@@ -1,7 +1,9 @@
 -- The SLA between the teams, month by month: each commitment in the signed
 -- definitions against what shared_kpis_monthly measured. A month without an actual
 -- (e.g. no sales-ready leads to convert) has not met its commitment, and the latest
--- month is still running, so it is flagged rather than judged early.
+-- month is still running, so it is flagged rather than judged early. The lead -> won
+-- floor judges what became of the month's leads, so it waits until they have had the
+-- agreed sales cycle to close (by the newest data): until then it is 'maturing'.
 with
 
 kpis as (
@@ -16,9 +18,21 @@ targets as (
 
 ),
 
+calendar as (
+
+    select * from {{ ref('int_reporting_days_spanned') }}
+
+),
+
 definition as (
 
     select * from {{ ref('stg_agreed_definitions__definition_version') }}
+
+),
+
+as_of as (
+
+    select max(as_of_date) as as_of_date from calendar
 
 ),
 
@@ -29,18 +43,12 @@ actuals as (
         targets.commitment,
         targets.owner_team,
         cast(targets.target as double) as target,
-        cast(
-            case targets.commitment
-                when 'sales_ready_leads' then kpis.sales_ready_leads
-                when 'sales_ready_to_opportunity_rate' then kpis.lead_to_opportunity_rate
-                when 'picked_up_within_window_share' then kpis.picked_up_within_window_share
-                when 'marketing_pipeline_eur' then kpis.marketing_pipeline_eur
-                when 'lead_to_won_rate_floor' then kpis.lead_to_won_rate
-            end as double
-        ) as actual,
+        {{ sla_actual('targets.commitment', 'kpis') }} as actual,
+        {{ sla_cohort_matures_on('targets.commitment', 'kpis.month') }} as matures_on,
         kpis.month = max(kpis.month) over () as is_latest_month
     from kpis
     cross join targets
+    cross join definition
 
 ),
 
@@ -53,10 +61,16 @@ final as (
         actuals.target,
         actuals.actual,
         actuals.actual / nullif(actuals.target, 0) as attainment,
-        case when actuals.actual >= actuals.target then 'met' else 'missed' end as status,
+        case
+            when actuals.matures_on > as_of.as_of_date then 'maturing'
+            when actuals.actual >= actuals.target then 'met'
+            else 'missed'
+        end as status,
         not actuals.is_latest_month as is_month_complete,
+        actuals.matures_on,
         definition.definition_version
     from actuals
+    cross join as_of
     cross join definition
 
 )

@@ -54,6 +54,7 @@ lead_weeks as (
     select
         lead_funnel.created_week as week_start,
         count(*) as leads_in,
+        count(*) filter (where lead_funnel.meets_definition) as sales_ready_leads,
         count(*) filter (where lead_funnel.is_picked_up_within_window)
             as picked_up_within_24h,
         count(*) filter (where lead_funnel.is_converted) as qualified_opportunities,
@@ -88,6 +89,7 @@ final as (
         cast(
             lead_weeks.not_qualified / nullif(lead_weeks.leads_in, 0) as double
         ) as not_qualified_rate,
+        coalesce(lead_weeks.sales_ready_leads, 0) as sales_ready_leads,
         definition.definition_version
     from weeks
     cross join definition

@@ -18,6 +18,7 @@ renamed as (
         intent_window_days,
         follow_up_window_hours,
         min_contact_attempts,
+        sales_cycle_days,
         freshness_max_age_hours
     from source
 

@@ -1,0 +1,154 @@
+-- How long leads sit in each status and opportunities in each stage: one row per stay,
+-- from LeadHistory (Status changes) and OpportunityHistory. A lead's first stay starts
+-- at its creation in the status its first change left (or its status now, if it never
+-- changed); an opportunity's stays are its runs of history rows in one stage (a new
+-- amount or close date in the same stage does not start a new stay). Days are
+-- calendar days, weekends included, measured in UTC so a clock change adds no hour.
+with
+
+leads as (
+
+    select * from {{ ref('stg_salesforce__leads') }}
+
+),
+
+lead_history as (
+
+    select * from {{ ref('stg_salesforce__lead_history') }}
+
+),
+
+status_stages as (
+
+    select * from {{ ref('stg_source_mapping__lead_status_stages') }}
+
+),
+
+opportunity_changes as (
+
+    select * from {{ ref('int_opportunity_changes_classified') }}
+
+),
+
+definition as (
+
+    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+
+),
+
+status_changes as (
+
+    select
+        lead_history.lead_id,
+        lead_history.lead_history_id,
+        lead_history.old_value,
+        lead_history.new_value,
+        lead_history.changed_at,
+        row_number() over (
+            partition by lead_history.lead_id
+            order by lead_history.changed_at, lead_history.lead_history_id
+        ) as change_number
+    from lead_history
+    inner join leads
+        on lead_history.lead_id = leads.lead_id
+    where lead_history.changed_field = 'Status'
+
+),
+
+lead_stays as (
+
+    select
+        leads.lead_id as record_id,
+        coalesce(status_changes.old_value, leads.lead_status) as stage_name,
+        leads.created_at as entered_at,
+        1 as stay_number
+    from leads
+    left join status_changes
+        on
+            leads.lead_id = status_changes.lead_id
+            and status_changes.change_number = 1
+    union all
+    select
+        lead_id as record_id,
+        new_value as stage_name,
+        changed_at as entered_at,
+        change_number + 1 as stay_number
+    from status_changes
+
+),
+
+opportunity_stays as (
+
+    select
+        opportunity_id as record_id,
+        stage_name,
+        stage_order,
+        outcome,
+        changed_at_utc as entered_at,
+        row_number() over (
+            partition by opportunity_id order by changed_at_utc, opportunity_history_id
+        ) as stay_number
+    from opportunity_changes
+    where is_created or stage_name is distinct from previous_stage_name
+
+),
+
+stays as (
+
+    select
+        'lead' as record_type,
+        lead_stays.record_id,
+        lead_stays.stay_number,
+        lead_stays.stage_name,
+        coalesce(status_stages.funnel_stage, 'unmapped') as stage_group,
+        cast(null as integer) as stage_order,
+        lead_stays.entered_at
+    from lead_stays
+    left join status_stages
+        on lead_stays.stage_name = status_stages.lead_status
+    union all
+    select
+        'opportunity' as record_type,
+        record_id,
+        stay_number,
+        stage_name,
+        outcome as stage_group,
+        stage_order,
+        entered_at
+    from opportunity_stays
+
+),
+
+timed as (
+
+    select
+        *,
+        lead(entered_at) over (
+            partition by record_type, record_id order by stay_number
+        ) as exited_at
+    from stays
+
+),
+
+final as (
+
+    select
+        timed.record_type,
+        timed.record_id,
+        timed.stay_number,
+        timed.stage_name,
+        timed.stage_group,
+        timed.stage_order,
+        {{ to_reporting_time('timed.entered_at') }} as entered_at,
+        {{ to_reporting_time('timed.exited_at') }} as exited_at,
+        cast(
+            round((epoch(timed.exited_at) - epoch(timed.entered_at)) / 86400.0, 2) as double
+        ) as days_in_stage,
+        timed.exited_at is null as is_current,
+        definition.definition_version
+    from timed
+    cross join definition
+
+)
+
+select * from final

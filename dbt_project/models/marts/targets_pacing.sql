@@ -1,0 +1,181 @@
+-- Each SLA commitment day by day: the month-to-date and quarter-to-date actual, the
+-- target pro-rated to that day and the projected period end. An amount (sales-ready
+-- leads, EUR of pipeline) is pro-rated by calendar days and projected at the pace so
+-- far; a rate is held to its full target every day and projected as it stands. The
+-- quarter's target is three months' target. Leads count on the day they came in,
+-- pipeline on the day its opportunity was created. The lead -> won floor judges what
+-- became of a month's leads, which takes the agreed sales cycle, so while a month is
+-- running it shows as maturing rather than on pace or behind.
+with
+
+lead_funnel as (
+
+    select * from {{ ref('lead_funnel') }}
+
+),
+
+opportunity_pipeline as (
+
+    select * from {{ ref('opportunity_pipeline') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('int_reporting_days_spanned') }}
+
+),
+
+targets as (
+
+    select * from {{ ref('stg_agreed_definitions__sla_targets') }}
+
+),
+
+definition as (
+
+    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+
+),
+
+lead_days as (
+
+    select
+        cast(created_at as date) as day,
+        {{ sla_lead_counts() }}
+    from lead_funnel
+    group by cast(created_at as date)
+
+),
+
+pipeline_days as (
+
+    select
+        cast(created_at as date) as day,
+        {{ sla_pipeline_sum() }}
+    from opportunity_pipeline
+    group by cast(created_at as date)
+
+),
+
+daily as (
+
+    select
+        calendar.*,
+        coalesce(lead_days.leads_created, 0) as leads_created,
+        coalesce(lead_days.sales_ready_leads, 0) as sales_ready_leads,
+        coalesce(lead_days.sales_ready_leads_converted, 0) as sales_ready_leads_converted,
+        coalesce(lead_days.leads_picked_up_within_window, 0) as leads_picked_up_within_window,
+        coalesce(lead_days.leads_won, 0) as leads_won,
+        coalesce(pipeline_days.marketing_pipeline_eur, 0) as marketing_pipeline_eur
+    from calendar
+    left join lead_days
+        on calendar.day = lead_days.day
+    left join pipeline_days
+        on calendar.day = pipeline_days.day
+
+),
+
+month_to_date as (
+
+    select
+        day,
+        sum(leads_created) over month_so_far as leads_created,
+        sum(sales_ready_leads) over month_so_far as sales_ready_leads,
+        sum(sales_ready_leads_converted) over month_so_far as sales_ready_leads_converted,
+        sum(leads_picked_up_within_window) over month_so_far as leads_picked_up_within_window,
+        sum(leads_won) over month_so_far as leads_won,
+        sum(marketing_pipeline_eur) over month_so_far as marketing_pipeline_eur
+    from daily
+    window month_so_far as (partition by month_start order by day)
+
+),
+
+quarter_to_date as (
+
+    select
+        day,
+        sum(leads_created) over quarter_so_far as leads_created,
+        sum(sales_ready_leads) over quarter_so_far as sales_ready_leads,
+        sum(sales_ready_leads_converted) over quarter_so_far as sales_ready_leads_converted,
+        sum(leads_picked_up_within_window) over quarter_so_far as leads_picked_up_within_window,
+        sum(leads_won) over quarter_so_far as leads_won,
+        sum(marketing_pipeline_eur) over quarter_so_far as marketing_pipeline_eur
+    from daily
+    window quarter_so_far as (partition by quarter_start order by day)
+
+),
+
+measured as (
+
+    select
+        daily.day,
+        daily.month_start,
+        daily.quarter_start,
+        targets.commitment,
+        targets.owner_team,
+        cast(targets.target as double) as monthly_target,
+        {{ sla_is_rate('targets.commitment') }} as is_rate,
+        cast(daily.day_of_month as double) / daily.days_in_month as share_of_month,
+        cast(daily.day_of_quarter as double) / daily.days_in_quarter as share_of_quarter,
+        {{ sla_actual('targets.commitment', 'month_to_date') }} as month_to_date_actual,
+        {{ sla_actual('targets.commitment', 'quarter_to_date') }} as quarter_to_date_actual,
+        {{ sla_cohort_matures_on('targets.commitment', 'daily.month_start') }}
+            as cohort_matures_on
+    from daily
+    cross join targets
+    cross join definition
+    inner join month_to_date
+        on daily.day = month_to_date.day
+    inner join quarter_to_date
+        on daily.day = quarter_to_date.day
+
+),
+
+paced as (
+
+    select
+        *,
+        case when is_rate then monthly_target else monthly_target * share_of_month end
+            as month_to_date_target,
+        case
+            when is_rate then month_to_date_actual else month_to_date_actual / share_of_month
+        end as month_end_projection,
+        case
+            when is_rate then monthly_target else 3 * monthly_target * share_of_quarter
+        end as quarter_to_date_target,
+        case
+            when is_rate then quarter_to_date_actual
+            else quarter_to_date_actual / share_of_quarter
+        end as quarter_end_projection
+    from measured
+
+),
+
+final as (
+
+    select
+        paced.day,
+        paced.commitment,
+        paced.owner_team,
+        paced.monthly_target,
+        paced.month_start,
+        paced.month_to_date_actual,
+        paced.month_to_date_target,
+        paced.month_end_projection,
+        paced.quarter_start,
+        paced.quarter_to_date_actual,
+        paced.quarter_to_date_target,
+        paced.quarter_end_projection,
+        case
+            when paced.day < paced.cohort_matures_on then 'maturing'
+            when paced.month_to_date_actual >= paced.month_to_date_target then 'on_pace'
+            else 'behind'
+        end as pace_status,
+        definition.definition_version
+    from paced
+    cross join definition
+
+)
+
+select * from final
