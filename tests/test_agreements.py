@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,13 +74,73 @@ def test_missing_key_names_file_and_key_path(tmp_path):
         load_agreed_definitions(path)
 
 
-def test_invalid_title_pattern_is_rejected(tmp_path):
-    path = edited_definitions(
-        tmp_path,
-        lambda d: d["lead_definition"]["budget_authority_titles"]["include"].append("(unclosed"),
-    )
-    with pytest.raises(ConfigurationError, match="invalid regular expression"):
+def with_title_pattern(pattern: str):
+    return lambda d: d["lead_definition"]["budget_authority_titles"]["include"].append(pattern)
+
+
+# The shipped file has six include patterns, so an appended one is include[6].
+APPENDED_PATTERN_KEY = r"at 'lead_definition\.budget_authority_titles\.include\[6\]'"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "engine"),
+    [
+        ("(unclosed", "Python's re"),
+        # Python only: RE2 runs in linear time and has none of these.
+        ("(?<=vice )president", "DuckDB (RE2)"),
+        (r"(chief)\s+\1", "DuckDB (RE2)"),
+        (r"\bdirector++", "DuckDB (RE2)"),
+        ("(?>head) of", "DuckDB (RE2)"),
+        (r"owner\Z", "DuckDB (RE2)"),
+        # RE2 only.
+        (r"\pL+ of", "Python's re"),
+        (r"\Qhead of\E", "Python's re"),
+        # Python compiles it with a warning that it will read it differently one day.
+        ("[[:alpha:]]+ director", "Python's re"),
+    ],
+)
+def test_title_pattern_outside_the_shared_dialect_fails_at_load(tmp_path, pattern, engine):
+    path = edited_definitions(tmp_path, with_title_pattern(pattern))
+    with pytest.raises(ConfigurationError) as error:
         load_agreed_definitions(path)
+    message = str(error.value)
+    assert re.search(rf"agreed_definitions\.yml {APPENDED_PATTERN_KEY}", message)
+    assert f"invalid regular expression {pattern!r}: {engine} rejects it" in message
+
+
+def test_title_rule_reads_word_characters_as_duckdb_does(tmp_path):
+    # RE2, DuckDB's engine, counts only ASCII letters as word characters; Python's re
+    # counts every letter. The check must read the pattern as dbt's SQL did.
+    definitions = load_agreed_definitions(
+        edited_definitions(tmp_path, with_title_pattern(r"^\w+$"))
+    )
+    assert definitions.is_budget_authority("Gerant")
+    assert not definitions.is_budget_authority("Gérant")
+
+
+# Runs in its own interpreter: a backtracking engine would never return, and the test
+# then fails on the timeout instead of hanging the suite.
+CATASTROPHIC_TITLE_SCRIPT = """
+import sys
+from pathlib import Path
+from orchestration.agreements.documents import load_agreed_definitions
+definitions = load_agreed_definitions(Path(sys.argv[1]))
+print(definitions.is_budget_authority("a" * 5000 + "!"))
+"""
+NEVER_RETURNS_S = 120
+
+
+def test_catastrophic_title_pattern_cannot_hang_the_check(tmp_path):
+    path = edited_definitions(tmp_path, with_title_pattern("(a+)+$"))
+    finished = subprocess.run(
+        [sys.executable, "-c", CATASTROPHIC_TITLE_SCRIPT, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=NEVER_RETURNS_S,
+        check=True,
+    )
+    # "a…a!" ends in "!", so `(a+)+$` cannot match; no other pattern matches either.
+    assert finished.stdout.strip() == "False"
 
 
 def test_unknown_time_zone_is_rejected(tmp_path):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from orchestration.agreements.patterns import Matcher, any_of, dialect_problem
 
 FUNNEL_STAGES = ("open", "working", "nurture", "converted", "disqualified")
 USER_TEAMS = ("sales", "marketing")
@@ -114,10 +115,11 @@ class _Reader:
 
     def regex(self) -> str:
         pattern = self.text()
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise self.fail(f"invalid regular expression {pattern!r}: {error}") from error
+        if problem := dialect_problem(pattern):
+            raise self.fail(
+                f"invalid regular expression {pattern!r}: {problem}; agreed patterns use "
+                "only the syntax DuckDB (RE2) and Python both accept"
+            )
         return pattern
 
     def choice(self, allowed: tuple[str, ...]) -> str:
@@ -199,15 +201,9 @@ class AgreedDefinitions:
         )
 
     @functools.cached_property
-    def _budget_title_patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    def _budget_title_patterns(self) -> tuple[Matcher | None, Matcher | None]:
         """Each list compiled once into one pattern: checks test every sales-ready lead."""
-        return _any_of(self.budget_title_include), _any_of(self.budget_title_exclude)
-
-
-def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.IGNORECASE)
+        return any_of(self.budget_title_include), any_of(self.budget_title_exclude)
 
 
 def load_agreed_definitions(path: Path) -> AgreedDefinitions:
