@@ -143,6 +143,45 @@ def test_catastrophic_title_pattern_cannot_hang_the_check(tmp_path):
     assert finished.stdout.strip() == "False"
 
 
+def alias_bomb(levels: int = 9, width: int = 9) -> list[str]:
+    """The "billion laughs": each level lists the previous one `width` times, so the
+    last anchor stands for width ** levels values in a few hundred bytes."""
+    lines = [f"laugh_0: &laugh_0 [{', '.join(['lol'] * width)}]"]
+    for level in range(1, levels):
+        aliases = ", ".join([f"*laugh_{level - 1}"] * width)
+        lines.append(f"laugh_{level}: &laugh_{level} [{aliases}]")
+    return lines
+
+
+def test_yaml_alias_bomb_is_refused_naming_file_and_line(tmp_path):
+    document = yaml.safe_load(DEFAULT_DEFINITIONS_FILE.read_text())
+    document.pop("disqualification_reasons")
+    bomb = alias_bomb()
+    path = tmp_path / "agreed_definitions.yml"
+    path.write_text(
+        "\n".join([yaml.safe_dump(document), *bomb, "disqualification_reasons: *laugh_8", ""])
+    )
+    first_anchor_line = path.read_text().splitlines().index(bomb[0]) + 1
+    # The anchor `&laugh_0` starts after "laugh_0: ", in column 10.
+    with pytest.raises(
+        ConfigurationError,
+        match=rf"agreed_definitions\.yml, line {first_anchor_line}, column 10: not valid YAML: "
+        r"anchors and aliases \(&name, \*name\) are not allowed",
+    ):
+        load_agreed_definitions(path)
+
+
+def test_oversized_configuration_file_is_refused_unread(tmp_path):
+    path = tmp_path / "source_mapping.yml"
+    text = DEFAULT_SOURCE_MAPPING_FILE.read_text()
+    path.write_text(text + "#" * (1_000_001 - len(text.encode())) + "\n")
+    with pytest.raises(
+        ConfigurationError,
+        match=r"source_mapping\.yml: 1,000,002 bytes, more than the 1,000,000 a configuration",
+    ):
+        load_source_mapping(path)
+
+
 def test_unknown_time_zone_is_rejected(tmp_path):
     path = edited_definitions(tmp_path, lambda d: d["reporting"].update(time_zone="Mars/Olympus"))
     with pytest.raises(ConfigurationError, match="unknown time zone 'Mars/Olympus'"):

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from orchestration.agreements.patterns import Matcher, any_of, dialect_problem
+from orchestration.agreements.plain_yaml import load_plain_yaml
 
 FUNNEL_STAGES = ("open", "working", "nurture", "converted", "disqualified")
 USER_TEAMS = ("sales", "marketing")
@@ -129,11 +130,27 @@ class _Reader:
         return value
 
 
+# The configuration files are a page or two: a bound far above that keeps a wrong or
+# hostile file from being read into memory whole.
+MAX_DOCUMENT_BYTES = 1_000_000
+
+
 def _read_yaml(path: Path) -> _Reader:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
     except FileNotFoundError as error:
         raise ConfigurationError(f"{path}: file not found") from error
+    if size > MAX_DOCUMENT_BYTES:
+        raise ConfigurationError(
+            f"{path}: {size:,} bytes, more than the {MAX_DOCUMENT_BYTES:,} a configuration "
+            "file may have"
+        )
+    try:
+        data = load_plain_yaml(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigurationError(f"{path}{where}: not valid YAML: {error.problem}") from error
     except yaml.YAMLError as error:
         raise ConfigurationError(f"{path}: not valid YAML: {error}") from error
     return _Reader(path, data)
