@@ -15,6 +15,7 @@ import duckdb
 
 from orchestration.checks.exports import FRESHNESS_CHECK
 from orchestration.settings import warehouse_paths
+from orchestration.warehouse_lock import warehouse_lock
 
 SUMMARY_MONTHS = 3
 NIGHTLY_JOB = "nightly_refresh"
@@ -99,7 +100,11 @@ def main() -> int:
     print(f"Running the nightly refresh; dbt's output goes to {run_log}")
     # dagster-dbt echoes every dbt line to stdout for the UI's compute logs; on the
     # console a short summary is what the user asked for.
-    with run_log.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+    with (
+        warehouse_lock(paths.warehouse_dir, "make run"),
+        run_log.open("w", encoding="utf-8") as log,
+        contextlib.redirect_stdout(log),
+    ):
         result = run_nightly_refresh(defs, dg.DagsterInstance.get(), full_refresh)
     for line in check_report(result.get_asset_check_evaluations()):
         print(line)
