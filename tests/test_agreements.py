@@ -233,13 +233,56 @@ def test_source_mapping_handles_standard_lead_statuses():
     }
     assert mapping.custom_fields_for("User") == {"team_attribute": "Department"}
     tables = {t.name for t in source_mapping_tables(mapping)}
-    assert tables == {"user_teams", "lead_status_stages", "marketo_signal_rules"}
+    assert tables == {"user_teams", "lead_status_stages", "marketo_signal_rules", "data_quality"}
+
+
+def edited_mapping(tmp_path: Path, edit) -> Path:
+    document = yaml.safe_load(DEFAULT_SOURCE_MAPPING_FILE.read_text())
+    edit(document)
+    path = tmp_path / "source_mapping.yml"
+    path.write_text(yaml.safe_dump(document))
+    return path
 
 
 def test_unknown_funnel_stage_in_status_mapping_is_rejected(tmp_path):
-    document = yaml.safe_load(DEFAULT_SOURCE_MAPPING_FILE.read_text())
-    document["salesforce"]["lead_statuses"]["Nurture"] = "warming"
-    path = tmp_path / "source_mapping.yml"
-    path.write_text(yaml.safe_dump(document))
+    path = edited_mapping(
+        tmp_path, lambda d: d["salesforce"]["lead_statuses"].update(Nurture="warming")
+    )
     with pytest.raises(ConfigurationError, match=r"lead_statuses\.Nurture': must be one of"):
         load_source_mapping(path)
+
+
+def test_shipped_mapping_sets_a_handful_of_bad_records_aside():
+    data_quality = load_source_mapping(DEFAULT_SOURCE_MAPPING_FILE).data_quality
+    assert data_quality.max_opportunity_amount_eur == 100_000_000
+    assert data_quality.set_aside_max_records == 5
+    assert data_quality.set_aside_max_share == 0.001
+    tables = {
+        t.name: t for t in source_mapping_tables(load_source_mapping(DEFAULT_SOURCE_MAPPING_FILE))
+    }
+    assert tables["data_quality"].rows == [(100_000_000,)]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda d: d["data_quality"]["set_aside"].update(max_share=5),
+            r" at 'data_quality\.set_aside\.max_share': must be at least 0\.0 and at most 1,",
+        ),
+        (
+            lambda d: d["data_quality"]["set_aside"].update(max_records=-1),
+            r" at 'data_quality\.set_aside\.max_records': must be at least 0,",
+        ),
+        # EUR amounts are DECIMAL(18, 2): a bound they cannot hold bounds nothing.
+        (
+            lambda d: d["data_quality"].update(max_opportunity_amount_eur=1e16),
+            r" at 'data_quality\.max_opportunity_amount_eur': must be at least 1 and at most "
+            r"1000000000000000,",
+        ),
+        (lambda d: d.pop("data_quality"), r": missing required key 'data_quality'"),
+    ],
+)
+def test_bad_data_quality_settings_are_rejected(tmp_path, edit, message):
+    with pytest.raises(ConfigurationError, match=rf"source_mapping\.yml{message}"):
+        load_source_mapping(edited_mapping(tmp_path, edit))

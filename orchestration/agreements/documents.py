@@ -341,12 +341,31 @@ class SignalRule:
     new_status: str | None
 
 
+# EUR amounts are published as DECIMAL(18, 2): a bound above this would let through
+# values the marts cannot hold.
+LARGEST_AMOUNT_BOUND_EUR = 10**15
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """What counts as a bad record, and how many a check sets aside before it blocks."""
+
+    max_opportunity_amount_eur: float
+    set_aside_max_records: int
+    set_aside_max_share: float
+
+    def records_set_aside_at_most(self, records_checked: int) -> int:
+        """A handful is a slip in data entry; more than this is systematic breakage."""
+        return max(self.set_aside_max_records, int(self.set_aside_max_share * records_checked))
+
+
 @dataclass(frozen=True)
 class SourceMapping:
     custom_fields: Mapping[str, Mapping[str, str]]
     user_teams: Mapping[str, str]
     lead_statuses: Mapping[str, str]
     signal_rules: tuple[SignalRule, ...]
+    data_quality: DataQuality
 
     def custom_fields_for(self, sobject: str) -> Mapping[str, str]:
         """Warehouse field -> export column for one Salesforce object."""
@@ -381,4 +400,16 @@ def load_source_mapping(path: Path) -> SourceMapping:
             )
             for rule in root.child("marketo").child("signal_rules").entries()
         ),
+        data_quality=_data_quality(root.child("data_quality")),
+    )
+
+
+def _data_quality(reader: _Reader) -> DataQuality:
+    set_aside = reader.child("set_aside")
+    return DataQuality(
+        max_opportunity_amount_eur=reader.child("max_opportunity_amount_eur").number(
+            minimum=1, maximum=LARGEST_AMOUNT_BOUND_EUR
+        ),
+        set_aside_max_records=set_aside.child("max_records").whole_number(),
+        set_aside_max_share=set_aside.child("max_share").number(maximum=1),
     )

@@ -130,6 +130,11 @@ def source_mapping_tables(mapping: SourceMapping) -> list[ConfigTable]:
                 for r in mapping.signal_rules
             ],
         ),
+        ConfigTable(
+            "data_quality",
+            {"max_opportunity_amount_eur": "DECIMAL(18, 2)"},
+            [(mapping.data_quality.max_opportunity_amount_eur,)],
+        ),
     ]
 
 
