@@ -1,7 +1,8 @@
-"""The shipped dagster.yaml keeps runs from colliding.
+"""The shipped dagster.yaml keeps runs from colliding, and from waiting on dead ones.
 
-The file is loaded into a real DagsterInstance; the last test drives the run queue's own
-daemon in-process to show a second nightly refresh waits while the first is in progress.
+The file is loaded into a real DagsterInstance; the last tests drive the run queue's and
+run monitoring's own daemons in-process: a second nightly refresh waits while the first
+is in progress, and starts once a first run killed with `kill -9` is failed.
 """
 
 from __future__ import annotations
