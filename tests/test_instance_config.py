@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import shutil
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -34,6 +32,7 @@ from orchestration.definitions import defs
 from orchestration.run_launcher import LocalRunLauncher
 from orchestration.schedules import full_refresh_job, nightly_refresh_job, weekly_review_job
 from orchestration.settings import PROJECT_ROOT
+from tests.conftest import running_python
 
 SHIPPED_CONFIG = PROJECT_ROOT / "dagster.yaml"
 PRODUCTION_CONFIG = PROJECT_ROOT / "deploy" / "dagster.production.yaml"
@@ -224,18 +223,8 @@ with dg.DagsterInstance.from_config(sys.argv[1]) as instance:
 
 @pytest.fixture
 def writer_run_in_another_process(queueing_instance, tmp_path):
-    process = subprocess.Popen(
-        [sys.executable, "-c", WRITER_RUN_SCRIPT, str(tmp_path)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=PROJECT_ROOT,
-    )
-    try:
-        assert process.stdout.readline().strip() == "started"
+    with running_python(WRITER_RUN_SCRIPT, str(tmp_path), ready="started") as process:
         yield process
-    finally:
-        process.kill()
-        process.wait()
 
 
 def test_a_killed_run_is_failed_and_the_queue_moves_on(

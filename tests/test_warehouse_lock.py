@@ -22,7 +22,7 @@ from orchestration.resources import WarehouseResource
 from orchestration.run_tags import WRITER_TAG
 from orchestration.settings import PROJECT_ROOT
 from orchestration.warehouse_lock import LOCK_FILE, warehouse_lock
-from tests.conftest import FIXTURE_LANDING, make_warehouse
+from tests.conftest import FIXTURE_LANDING, make_warehouse, running_python
 
 # Holds the warehouse as `make erase` would until told (a line on stdin) to finish.
 HOLDER = """
@@ -46,21 +46,10 @@ with open(sys.argv[1], "a") as lock:
 """
 
 
-def python(script: str, *arguments: str, **options) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-c", script, *arguments], text=True, cwd=PROJECT_ROOT, **options
-    )
-
-
 @pytest.fixture
 def holder(tmp_path: Path) -> Iterator[subprocess.Popen]:
-    process = python(HOLDER, str(tmp_path), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    try:
-        assert process.stdout.readline().strip() == "holding"
+    with running_python(HOLDER, str(tmp_path), ready="holding", stdin=subprocess.PIPE) as process:
         yield process
-    finally:
-        process.kill()
-        process.wait()
 
 
 def must_not_wait(message: str) -> None:
@@ -68,8 +57,13 @@ def must_not_wait(message: str) -> None:
 
 
 def lock_state(warehouse_dir: Path) -> str:
-    probe = python(PROBE, str(warehouse_dir / LOCK_FILE), stdout=subprocess.PIPE)
-    return probe.communicate()[0].strip()
+    probe = subprocess.run(
+        [sys.executable, "-c", PROBE, str(warehouse_dir / LOCK_FILE)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return probe.stdout.strip()
 
 
 def test_second_holder_is_told_who_holds_the_warehouse_and_waits(tmp_path, holder):

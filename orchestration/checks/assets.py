@@ -51,6 +51,10 @@ def fetch_rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def markdown_list(items: Sequence[object]) -> dg.MetadataValue:
+    return dg.MetadataValue.md("\n".join(f"- {item}" for item in items) or "none")
+
+
 def violation_result(
     violations: Sequence[Violation], checked: int, set_aside_at_most: int = 0
 ) -> dg.AssetCheckResult:
@@ -64,9 +68,7 @@ def violation_result(
             "rows_checked": checked,
             "violations": len(violations),
             "set_aside_at_most": set_aside_at_most,
-            "examples": dg.MetadataValue.md(
-                "\n".join(f"- {v}" for v in violations[:SHOWN_VIOLATIONS]) or "none"
-            ),
+            "examples": markdown_list(violations[:SHOWN_VIOLATIONS]),
         },
     )
 
@@ -165,45 +167,41 @@ def converted_leads_have_opportunity(warehouse: WarehouseResource) -> dg.AssetCh
     return bad_record_result(violations, len(leads), data_quality)
 
 
-def fetch_opportunity_amounts(warehouse: WarehouseResource) -> list[dict[str, Any]]:
-    with warehouse.connect(read_only=True) as connection:
-        return fetch_rows(
-            connection,
-            "select opportunity_id, amount, currency_iso_code, units_per_eur, close_date, "
-            "amount_eur from marts.opportunity_pipeline",
-        )
+def _opportunity_amount_check(
+    name: str,
+    description: str,
+    rule: Callable[[list[dict[str, Any]], float], list[Violation]],
+) -> dg.AssetChecksDefinition:
+    """A check of `rule`, given the plausible maximum in EUR, on every opportunity's
+    amount: a handful of bad records is set aside, more blocks publishing."""
+
+    @dg.asset_check(asset=OPPORTUNITY_PIPELINE, name=name, description=description, blocking=True)
+    def check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        data_quality = load_source_mapping(warehouse.paths.source_mapping_file).data_quality
+        with warehouse.connect(read_only=True) as connection:
+            opportunities = fetch_rows(
+                connection,
+                "select opportunity_id, amount, currency_iso_code, units_per_eur, close_date, "
+                "amount_eur from marts.opportunity_pipeline",
+            )
+        violations = rule(opportunities, data_quality.max_opportunity_amount_eur)
+        return bad_record_result(violations, len(opportunities), data_quality)
+
+    return check
 
 
-@dg.asset_check(
-    asset=OPPORTUNITY_PIPELINE,
-    blocking=True,
-    description=(
-        "Every plausible opportunity amount has a EUR value from a dated rate in force; a "
-        "handful without is set aside (out of EUR totals) with a warning."
-    ),
+amounts_have_eur_value = _opportunity_amount_check(
+    "amounts_have_eur_value",
+    "Every plausible opportunity amount has a EUR value from a dated rate in force; a "
+    "handful without is set aside (out of EUR totals) with a warning.",
+    eur_amount_violations,
 )
-def amounts_have_eur_value(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    data_quality = load_source_mapping(warehouse.paths.source_mapping_file).data_quality
-    opportunities = fetch_opportunity_amounts(warehouse)
-    violations = eur_amount_violations(opportunities, data_quality.max_opportunity_amount_eur)
-    return bad_record_result(violations, len(opportunities), data_quality)
-
-
-@dg.asset_check(
-    asset=OPPORTUNITY_PIPELINE,
-    blocking=True,
-    description=(
-        "No opportunity amount below zero or above the source mapping's plausible maximum; "
-        "a handful is set aside (out of EUR totals) with a warning, more blocks publishing."
-    ),
+opportunity_amounts_are_plausible = _opportunity_amount_check(
+    "opportunity_amounts_are_plausible",
+    "No opportunity amount below zero or above the source mapping's plausible maximum; "
+    "a handful is set aside (out of EUR totals) with a warning.",
+    implausible_amount_violations,
 )
-def opportunity_amounts_are_plausible(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    data_quality = load_source_mapping(warehouse.paths.source_mapping_file).data_quality
-    opportunities = fetch_opportunity_amounts(warehouse)
-    violations = implausible_amount_violations(
-        opportunities, data_quality.max_opportunity_amount_eur
-    )
-    return bad_record_result(violations, len(opportunities), data_quality)
 
 
 @dg.asset_check(
@@ -227,7 +225,7 @@ def lead_statuses_are_mapped(warehouse: WarehouseResource) -> dg.AssetCheckResul
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             "statuses_checked": len(counts),
-            "unmapped": dg.MetadataValue.md("\n".join(f"- {u}" for u in unmapped) or "none"),
+            "unmapped": markdown_list(unmapped),
         },
     )
 
@@ -290,7 +288,7 @@ def follow_up_agreement_kept(warehouse: WarehouseResource) -> dg.AssetCheckResul
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             "owners_checked": len(weeks),
-            "breaches": dg.MetadataValue.md("\n".join(f"- {b}" for b in breaches) or "none"),
+            "breaches": markdown_list(breaches),
         },
     )
 
