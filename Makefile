@@ -41,7 +41,16 @@ postgres-server:
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
-test: install postgres-server
+# tests/test_bi_file.py opens the published BI file with the oldest DuckDB the README
+# promises BI tools can use, installed into an environment of its own.
+OLD_DUCKDB_VENV := .venv-duckdb-1.1
+OLD_DUCKDB := $(OLD_DUCKDB_VENV)/.installed
+$(OLD_DUCKDB):
+	python3 -m venv $(OLD_DUCKDB_VENV)
+	$(OLD_DUCKDB_VENV)/bin/python -m pip install --quiet 'duckdb==1.1.3' pytz
+	touch $@
+
+test: install postgres-server $(OLD_DUCKDB)
 	$(PYTHON) -m pytest
 
 dev: install
@@ -80,4 +89,4 @@ bench: install $(BENCH_INSTALLED)
 		--memory-limit $(BENCH_MEMORY_LIMIT) --threads $(BENCH_THREADS)
 
 clean:
-	rm -rf $(VENV) data dbt_project/target dbt_project/logs
+	rm -rf $(VENV) $(OLD_DUCKDB_VENV) data dbt_project/target dbt_project/logs

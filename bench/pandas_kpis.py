@@ -275,6 +275,9 @@ def campaign_costs(landing: Path, rules: Rules) -> pd.DataFrame:
         numbers=["ActualCost"],
     )
     campaigns["StartDate"] = pd.to_datetime(campaigns["StartDate"], errors="coerce")
+    # A Campaign export without a currency column is in the corporate currency.
+    if "CurrencyIsoCode" not in campaigns:
+        campaigns["CurrencyIsoCode"] = rules.corporate_currency
     rates = read_export(
         landing,
         "salesforce/DatedConversionRate.csv",

@@ -11,6 +11,7 @@ from orchestration.ingest.assets import export_assets
 from orchestration.publish.assets import analytics_duckdb
 from orchestration.reports.assets import weekly_pipeline_review_report
 from orchestration.resources import WarehouseResource
+from orchestration.run_console import PROGRESS_LOGGER, progress_logger
 from orchestration.schedules import (
     full_refresh_job,
     nightly_refresh_job,
@@ -40,6 +41,8 @@ def build_definitions(warehouse: WarehouseResource) -> dg.Definitions:
         },
         # Every step writes the same DuckDB file, which allows one writing process.
         executor=dg.in_process_executor,
+        # The progress logger is used only when a run's config turns it on (`make run`).
+        loggers={**dg.default_loggers(), PROGRESS_LOGGER: progress_logger},
     )
 
 

@@ -55,12 +55,24 @@ def person_ids(connection: duckdb.DuckDBPyConnection, pseudonym: str) -> set[str
     return {record_id for (record_id,) in rows if record_id}
 
 
+class NobodyToErase(LookupError):
+    """The address matches no lead, contact or Marketo person in the warehouse."""
+
+
 def record_erasure(paths: WarehousePaths, email: str) -> tuple[str, set[str]]:
+    """Put the person on the erasure list; nothing changes when the address matches
+    nobody, as a typo must not pass for a completed erasure."""
     pseudonym = email_pseudonym(email, pseudonym_key(paths.warehouse_dir))
     ids: set[str] = set()
     if paths.build_database.exists():
         with duckdb.connect(str(paths.build_database), read_only=True) as connection:
             ids = person_ids(connection, pseudonym)
+    if not ids:
+        raise NobodyToErase(
+            "No lead, contact or Marketo person in the warehouse has that address; "
+            "nothing was changed. Check the address (and that `make run` has loaded "
+            "the exports)."
+        )
     write_erasures(paths.warehouse_dir, read_erasures(paths.warehouse_dir).adding(pseudonym, ids))
     return pseudonym, ids
 
@@ -84,7 +96,11 @@ def main() -> int:
     arguments = parser.parse_args()
     from orchestration.definitions import defs
 
-    result = erase_person(arguments.email, defs, warehouse_paths(), dg.DagsterInstance.get())
+    try:
+        result = erase_person(arguments.email, defs, warehouse_paths(), dg.DagsterInstance.get())
+    except NobodyToErase as nobody:
+        print(nobody, file=sys.stderr)
+        return 2
     if not result.success:
         print(
             "The erasure is recorded, but the rebuild failed, so the BI file still holds "

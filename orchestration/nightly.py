@@ -9,11 +9,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 from orchestration.checks.exports import FRESHNESS_CHECK
+from orchestration.dbt.assets import revenue_dbt_models
+from orchestration.ingest.coverage import recorded_coverage
+from orchestration.run_console import PROGRESS_LOGGER, failure_causes, indented
 from orchestration.settings import warehouse_paths
 from orchestration.warehouse_lock import warehouse_lock
 
@@ -73,14 +77,27 @@ def run_nightly_refresh(
     instance: dg.DagsterInstance,
     full_refresh: bool = False,
     log_level: str = "WARNING",
+    show_progress: bool = False,
 ) -> dg.ExecuteInProcessResult:
-    """The whole run lands in the instance's event log; the console gets warnings only."""
+    """The whole run lands in the instance's event log; the console gets warnings, and
+    with `show_progress` a line per finished step."""
     job = defs.resolve_job_def(FULL_REFRESH_JOB if full_refresh else NIGHTLY_JOB)
+    loggers: dict = {"console": {"config": {"log_level": log_level}}}
+    if show_progress:
+        loggers[PROGRESS_LOGGER] = {
+            "config": {"steps": len(job.graph.nodes), "dbt_models": len(revenue_dbt_models.keys)}
+        }
     return job.execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        instance=instance, raise_on_error=False, run_config={"loggers": loggers}
     )
+
+
+def coverage_summary(build_database: Path) -> list[str]:
+    """What the org's exports lacked in the last run, and what that limits."""
+    if not build_database.exists():
+        return []
+    with duckdb.connect(str(build_database), read_only=True) as connection:
+        return recorded_coverage(connection)
 
 
 def main() -> int:
@@ -97,7 +114,7 @@ def main() -> int:
     run_log = paths.warehouse_dir / "logs" / "nightly-refresh.log"
     run_log.parent.mkdir(parents=True, exist_ok=True)
     print(f"Landing data: {paths.landing_dir}")
-    print(f"Running the nightly refresh; dbt's output goes to {run_log}")
+    print(f"Running the nightly refresh; the full Dagster and dbt output goes to {run_log}")
     # dagster-dbt echoes every dbt line to stdout for the UI's compute logs; on the
     # console a short summary is what the user asked for.
     with (
@@ -105,16 +122,24 @@ def main() -> int:
         run_log.open("w", encoding="utf-8") as log,
         contextlib.redirect_stdout(log),
     ):
-        result = run_nightly_refresh(defs, dg.DagsterInstance.get(), full_refresh)
+        result = run_nightly_refresh(
+            defs, dg.DagsterInstance.get(), full_refresh, show_progress=True
+        )
     for line in check_report(result.get_asset_check_evaluations()):
         print(line)
     if not result.success:
+        causes = failure_causes(result, paths.dbt_target_dir)
         print(
-            "The nightly refresh failed; the BI file was not replaced. "
-            "Open `make dev` to see which step failed and why.",
+            "The nightly refresh failed; the BI file was not replaced. Cause(s):\n"
+            f"{indented(causes)}\n"
+            f"Stack traces are in {run_log} and in `make dev` (the run's event log).",
             file=sys.stderr,
         )
         return 1
+    gaps = coverage_summary(paths.build_database)
+    if gaps:
+        print("\nYour exports lack some inputs; these figures are limited:")
+        print(indented(gaps))
     print()
     print(kpi_summary(str(paths.analytics_database)))
     print()

@@ -29,6 +29,7 @@ from orchestration.settings import (
 )
 
 FIXTURE_LANDING = Path(__file__).parent / "fixtures" / "landing"
+SALES_LED_ORG = Path(__file__).parent / "fixtures" / "sales_led_org"
 PROJECT_DBT_DIR = PROJECT_ROOT / "dbt_project"
 MARTS_DIR = PROJECT_DBT_DIR / "models" / "marts"
 
@@ -101,4 +102,19 @@ def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> WarehouseRun:
 def sample_run(tmp_path_factory):
     run = run_warehouse(make_warehouse(DEFAULT_LANDING_DIR, tmp_path_factory.mktemp("sample_wh")))
     assert run.result.success, "the nightly job failed on the shipped sample"
+    return run
+
+
+@pytest.fixture(scope="session")
+def sales_led_run(tmp_path_factory) -> WarehouseRun:
+    """A Salesforce-only org: no marketing/, no LeadHistory, one currency, minimal
+    columns, CRM facts as signals (tests/test_sales_led_org.py derives its numbers)."""
+    run = run_warehouse(
+        make_warehouse(
+            SALES_LED_ORG / "landing",
+            tmp_path_factory.mktemp("sales_led_wh"),
+            source_mapping_file=str(SALES_LED_ORG / "source_mapping.yml"),
+        )
+    )
+    assert run.result.success, "the nightly job failed on the sales-led org"
     return run

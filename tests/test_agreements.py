@@ -11,9 +11,14 @@ import pytest
 import yaml
 
 from orchestration.agreements.documents import (
+    CampaignResponseRule,
     ConfigurationError,
+    LeadFieldRule,
+    LeadSourceRule,
+    OrgCurrency,
     load_agreed_definitions,
     load_source_mapping,
+    unproduced_signals,
 )
 from orchestration.agreements.tables import agreed_definition_tables, source_mapping_tables
 from orchestration.settings import DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE
@@ -233,7 +238,112 @@ def test_source_mapping_handles_standard_lead_statuses():
     }
     assert mapping.custom_fields_for("User") == {"team_attribute": "Department"}
     tables = {t.name for t in source_mapping_tables(mapping)}
-    assert tables == {"user_teams", "lead_status_stages", "marketo_signal_rules", "data_quality"}
+    assert tables == {
+        "user_teams",
+        "lead_status_stages",
+        "marketo_signal_rules",
+        "crm_campaign_response_rules",
+        "crm_lead_field_rules",
+        "crm_lead_source_rules",
+        "org_currency",
+        "data_quality",
+    }
+    # The shipped mapping adds no CRM signals, so the sample's numbers stay Marketo's.
+    assert mapping.crm_signal_rules.all == ()
+    assert mapping.org_currency == OrgCurrency(None, None)
+
+
+def mapping_with(tmp_path, salesforce: dict, drop_marketo: bool = False) -> Path:
+    document = yaml.safe_load(DEFAULT_SOURCE_MAPPING_FILE.read_text())
+    document["salesforce"].update(salesforce)
+    if drop_marketo:
+        del document["marketo"]
+    path = tmp_path / "source_mapping.yml"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+def test_crm_signal_rules_are_read_for_a_salesforce_only_org(tmp_path):
+    path = mapping_with(
+        tmp_path,
+        {
+            "signal_rules": {
+                "campaign_responses": [
+                    {"signal": "webinar_attendance", "campaign_type": "Webinar"},
+                    {
+                        "signal": "demo_request",
+                        "campaign_name_like": "Demo%",
+                        "member_status": "Responded",
+                        "responded_only": False,
+                    },
+                ],
+                "lead_fields": [{"signal": "demo_request", "field": "Demo__c", "equals": True}],
+                "lead_sources": [{"signal": "information_request", "lead_source": "Web Form"}],
+            }
+        },
+        drop_marketo=True,
+    )
+    mapping = load_source_mapping(path)
+    rules = mapping.crm_signal_rules
+    assert rules.campaign_responses == (
+        CampaignResponseRule("webinar_attendance", "Webinar", None, None, True),
+        CampaignResponseRule("demo_request", None, "Demo%", "Responded", False),
+    )
+    assert rules.lead_fields == (LeadFieldRule("demo_request", "Demo__c", "true"),)
+    assert rules.lead_sources == (LeadSourceRule("information_request", "Web Form"),)
+    assert mapping.signal_rules == () and mapping.lead_signal_fields == ("Demo__c",)
+    definitions = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+    # The default definitions count product-page views, pricing questions and more,
+    # which these rules never produce: the run warns about each.
+    assert unproduced_signals(definitions, mapping) == [
+        "call_me_request",
+        "pricing_question",
+        "product_page_view",
+        "whitepaper_download",
+    ]
+
+
+def test_a_campaign_response_rule_must_name_the_campaign(tmp_path):
+    path = mapping_with(
+        tmp_path, {"signal_rules": {"campaign_responses": [{"signal": "demo_request"}]}}
+    )
+    with pytest.raises(
+        ConfigurationError,
+        match=r"campaign_responses\[0\]': give campaign_type or campaign_name_like",
+    ):
+        load_source_mapping(path)
+
+
+@pytest.mark.parametrize(
+    ("currency", "problem"),
+    [
+        ({"org_currency": "USD"}, "declare units_per_corporate_unit"),
+        ({"units_per_corporate_unit": 1.1}, "applies only to an org_currency other than"),
+        ({"org_currency": "EUR", "units_per_corporate_unit": 1.1}, "applies only to"),
+    ],
+)
+def test_an_org_currency_must_convert_to_the_corporate_currency(tmp_path, currency, problem):
+    mapping = load_source_mapping(mapping_with(tmp_path, {"currency": currency}))
+    definitions = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+    with pytest.raises(ConfigurationError, match=rf"at 'salesforce\.currency': .*{problem}"):
+        mapping.check_currency_against(definitions)
+
+
+def test_an_org_currency_with_its_rate_or_the_corporate_one_is_fine(tmp_path):
+    definitions = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+    for currency in (
+        {"org_currency": "USD", "units_per_corporate_unit": 1.08},
+        {"org_currency": "EUR"},
+    ):
+        load_source_mapping(mapping_with(tmp_path, {"currency": currency})).check_currency_against(
+            definitions
+        )
+
+
+def test_the_user_team_attribute_must_be_mapped(tmp_path):
+    path = mapping_with(tmp_path, {"custom_fields": {"Lead": {"disqualification_reason": "X"}}})
+    with pytest.raises(ConfigurationError, match=r"User\.team_attribute is required"):
+        load_source_mapping(path)
 
 
 def edited_mapping(tmp_path: Path, edit) -> Path:
@@ -280,9 +390,13 @@ def test_shipped_mapping_sets_a_handful_of_bad_records_aside():
             r" at 'data_quality\.max_opportunity_amount_eur': must be at least 1 and at most "
             r"1000000000000000,",
         ),
-        (lambda d: d.pop("data_quality"), r": missing required key 'data_quality'"),
     ],
 )
 def test_bad_data_quality_settings_are_rejected(tmp_path, edit, message):
     with pytest.raises(ConfigurationError, match=rf"source_mapping\.yml{message}"):
         load_source_mapping(edited_mapping(tmp_path, edit))
+
+
+def test_a_mapping_without_data_quality_sets_aside_as_the_shipped_one_does(tmp_path):
+    mapping = load_source_mapping(edited_mapping(tmp_path, lambda d: d.pop("data_quality")))
+    assert mapping.data_quality == load_source_mapping(DEFAULT_SOURCE_MAPPING_FILE).data_quality

@@ -197,3 +197,25 @@ def test_leftovers_of_a_crashed_publish_are_cleaned_up(tmp_path):
     assert {table.name: table.rows for table in published} == TABLE_ROWS
     assert sorted(path.name for path in warehouse_dir.iterdir()) == ["analytics.duckdb"]
     assert inconsistencies(observe(analytics_database)) == []
+
+
+def test_a_reader_sees_the_new_version_only_once_every_connection_closed(tmp_path):
+    build_database = tmp_path / "build.duckdb"
+    analytics_database = tmp_path / "analytics.duckdb"
+    tables = list(TABLE_ROWS)
+
+    def version_seen(connection: duckdb.DuckDBPyConnection) -> int:
+        return connection.execute("select max(version) from lead_funnel").fetchone()[0]
+
+    write_build_version(build_database, 1)
+    publish_marts(build_database, analytics_database, "marts", tables)
+    held = duckdb.connect(str(analytics_database), read_only=True)
+    write_build_version(build_database, 2)
+    publish_marts(build_database, analytics_database, "marts", tables)
+    # DuckDB shares one open database per file within a process: a new connection
+    # made while another is open still reads the version that was opened.
+    with duckdb.connect(str(analytics_database), read_only=True) as second:
+        assert (version_seen(held), version_seen(second)) == (1, 1)
+    held.close()
+    with duckdb.connect(str(analytics_database), read_only=True) as reconnected:
+        assert version_seen(reconnected) == 2

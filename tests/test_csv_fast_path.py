@@ -7,19 +7,19 @@ import random
 import duckdb
 import pytest
 
-from orchestration.ingest.csv_loader import (
-    QUARANTINE_TABLE,
-    _cast_expression,
-    _define_macros,
-    load_export,
-)
-from orchestration.ingest.exports import EXPORTS
+from orchestration.ingest.csv_loader import load_export
+from orchestration.ingest.exports import EXPORTS, OrgFields
 from orchestration.ingest.privacy import PrivacyRules
+from orchestration.ingest.quarantine import (
+    QUARANTINE_TABLE,
+    cast_expression,
+    define_number_parsing,
+)
 
 PRIVACY = PrivacyRules(key=b"test-key")
 USER = next(spec for spec in EXPORTS if spec.table == "user")
 ACTIVITIES = next(spec for spec in EXPORTS if spec.table == "activities")
-TEAM = {"team_attribute": "Department"}
+TEAM = OrgFields(aliases={"team_attribute": "Department"})
 HEADER = "Id,FirstName,LastName,IsActive,CreatedDate,SystemModstamp,Department,Nickname\n"
 STAMP = "2026-03-02T08:15:00.000Z"
 
@@ -41,14 +41,14 @@ def random_numbers(count: int) -> list[str]:
 @pytest.mark.parametrize("kind", ["BIGINT", "INTEGER", "DOUBLE", "DECIMAL(18,2)"])
 def test_plain_number_cast_equals_the_full_parse(kind):
     connection = duckdb.connect()
-    _define_macros(connection)
+    define_number_parsing(connection)
     values = TRICKY_NUMBERS + random_numbers(20_000)
     connection.execute("create table raw as select unnest(?::varchar[]) as x", [values])
     full_parse = f"try_cast(revenue_parse_number(nullif(x, '')) as {kind})"
     (differences,) = connection.execute(
         f"""
         select list(x) from raw
-        where {_cast_expression("x", kind)} is distinct from {full_parse}
+        where {cast_expression("x", kind)} is distinct from {full_parse}
         """
     ).fetchone()
     assert differences is None
@@ -141,7 +141,7 @@ def test_big_clean_file_read_in_parallel_keeps_every_row_in_order(tmp_path):
     path = tmp_path / "activities.csv"
     path.write_text(header + "".join(rows), newline="")
     connection = duckdb.connect(config={"threads": 4})
-    result = load_export(connection, ACTIVITIES, [path], {}, PRIVACY)
+    result = load_export(connection, ACTIVITIES, [path], OrgFields(), PRIVACY)
     assert connection.execute(
         f"select file_row, column_name, raw_record::json->>'marketoGUID' from {QUARANTINE_TABLE}"
     ).fetchall() == [(123_458, "leadId", "g123456")]

@@ -9,14 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.ingest.csv_loader import (
-    QUARANTINE_TABLE,
-    ExportFileError,
-    export_files,
-    load_export,
-)
-from orchestration.ingest.exports import EXPORTS, ExportSpec
+from orchestration.ingest.csv_loader import load_export
+from orchestration.ingest.csv_reading import ExportFileError, export_files
+from orchestration.ingest.exports import EXPORTS, ExportSpec, OrgFields
 from orchestration.ingest.privacy import PrivacyRules
+from orchestration.ingest.quarantine import QUARANTINE_TABLE
 
 PRIVACY = PrivacyRules(key=b"test-key")
 
@@ -24,7 +21,7 @@ USER = next(spec for spec in EXPORTS if spec.table == "user")
 OPPORTUNITY = next(spec for spec in EXPORTS if spec.table == "opportunity")
 HEADER = "Id,FirstName,LastName,IsActive,CreatedDate,SystemModstamp,Department,Nickname\n"
 GOOD = "005A,Ann,Lee,true,2026-03-02T08:15:00.000Z,2026-03-02T08:15:00.000Z,Sales,annie\n"
-TEAM = {"team_attribute": "Department"}
+TEAM = OrgFields(aliases={"team_attribute": "Department"})
 
 
 def write(tmp_path: Path, text: str, name: str = "User.csv", encoding: str = "utf-8") -> Path:
@@ -150,7 +147,7 @@ def test_windows_1252_semicolons_european_numbers_and_snake_case(tmp_path):
         "2026-02-01T10:00:00.000Z;2026-02-01T10:00:00.000Z;false;\n"
     )
     path = write(tmp_path, text, name="Opportunity.csv", encoding="cp1252")
-    connection, result = load(path, spec=OPPORTUNITY, custom={})
+    connection, result = load(path, spec=OPPORTUNITY, custom=OrgFields())
     rows = connection.execute(
         "select Id, Name, Amount, extra_note from salesforce.opportunity order by Id"
     ).fetchall()
@@ -181,17 +178,85 @@ def test_columns_reordered_or_added_are_fine(tmp_path):
 
 
 def test_missing_required_column_names_file_and_column(tmp_path):
-    path = write(tmp_path, HEADER.replace("IsActive,", "") + GOOD.replace("true,", ""))
+    header = "Id,Amount,CloseDate,IsClosed,IsWon\n"
+    path = write(tmp_path, header + "006A,10,2026-03-01,false,false\n", name="Opportunity.csv")
     with pytest.raises(
-        ExportFileError, match=r"User\.csv: required column\(s\) 'IsActive' missing"
+        ExportFileError, match=r"Opportunity\.csv: required column\(s\) 'CreatedDate' missing"
     ):
-        load(path)
+        load(path, spec=OPPORTUNITY, custom=OrgFields())
+
+
+def test_only_the_columns_that_matter_load_and_the_rest_read_as_null(tmp_path):
+    # A minimal User export: the standard Name and the team attribute, nothing else.
+    path = write(tmp_path, "Id,Name,Department\n005A,Ann Lee,Sales\n")
+    connection, result = load(path)
+    row = connection.execute(
+        "select Id, Name, FirstName, LastName, IsActive, SystemModstamp, team_attribute "
+        "from salesforce.user"
+    ).fetchone()
+    assert row == ("005A", "Ann Lee", None, None, None, None, "Sales")
+    assert result.absent_columns == (
+        "CreatedDate",
+        "FirstName",
+        "IsActive",
+        "LastName",
+        "SystemModstamp",
+    )
+
+
+def test_an_optional_export_the_org_does_not_have_loads_as_an_empty_table(tmp_path):
+    history = next(spec for spec in EXPORTS if spec.table == "lead_history")
+    assert export_files(tmp_path, history) == []
+    connection, result = load([], spec=history, custom=OrgFields())
+    columns = connection.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where schema_name = 'salesforce' and table_name = 'lead_history' "
+        "and column_name in ('LeadId', 'CreatedDate', 'IsDeleted') order by 1"
+    ).fetchall()
+    assert columns == [
+        ("CreatedDate", "TIMESTAMP WITH TIME ZONE"),
+        ("IsDeleted", "BOOLEAN"),
+        ("LeadId", "VARCHAR"),
+    ]
+    assert connection.execute("select count(*) from salesforce.lead_history").fetchone() == (0,)
+    assert result.is_absent and result.reconciles
+
+
+def test_a_required_export_that_is_missing_fails(tmp_path):
+    with pytest.raises(ExportFileError, match=r"Lead\.csv: export file not found"):
+        export_files(tmp_path, LEAD)
+
+
+def test_lead_fields_the_signal_rules_read_are_kept_as_one_json_object(tmp_path):
+    path = write(
+        tmp_path,
+        LEAD_HEADER.replace("\n", ",Rating,Demo_Requested__c\n")
+        + lead_row("00QA", "a@example.com").replace("\n", ",Hot,true\n")
+        + lead_row("00QB", "b@example.com").replace("\n", ",,false\n"),
+        name="Lead.csv",
+    )
+    fields = OrgFields(signal_fields=("Demo_Requested__c", "Rating"))
+    connection, result = load(path, spec=LEAD, custom=fields)
+    rows = connection.execute(
+        "select Id, crm_signal_fields::json->>'Rating', "
+        "crm_signal_fields::json->>'Demo_Requested__c', disqualification_reason "
+        "from salesforce.lead order by Id"
+    ).fetchall()
+    assert rows == [("00QA", "Hot", "true", None), ("00QB", None, "false", None)]
+    # The reason field is not mapped: it reads as null, and the load says so.
+    assert "disqualification_reason" in result.absent_columns
+
+
+def test_a_column_the_signal_rules_read_must_be_exported(tmp_path):
+    path = write(tmp_path, LEAD_HEADER + lead_row("00QA", "a@example.com"), name="Lead.csv")
+    with pytest.raises(ExportFileError, match="'Rating' missing"):
+        load(path, spec=LEAD, custom=OrgFields(signal_fields=("Rating",)))
 
 
 def test_missing_custom_field_column_is_named(tmp_path):
     path = write(tmp_path, HEADER + GOOD)
     with pytest.raises(ExportFileError, match="'Team__c' missing"):
-        load(path, custom={"team_attribute": "Team__c"})
+        load(path, custom=OrgFields(aliases={"team_attribute": "Team__c"}))
 
 
 def test_missing_file_is_named(tmp_path):
@@ -214,7 +279,7 @@ def test_marketo_activity_export_keeps_json_attributes(tmp_path):
         'g-1,7,2026-03-02T08:15:00Z,104,9,3,Webinar - Q1,"{""New Status"": ""Attended""}"\n',
         name="activities.csv",
     )
-    connection, _ = load(path, spec=spec, custom={})
+    connection, _ = load(path, spec=spec, custom=OrgFields())
     assert connection.execute(
         "select leadId, attributes->>'New Status' from marketo.activities"
     ).fetchone() == (7, "Attended")
@@ -246,7 +311,7 @@ def test_emails_and_phones_are_stored_as_keyed_pseudonyms_only(tmp_path):
         + lead_row("00QB", "bob@example.com", employees="lots"),
         name="Lead.csv",
     )
-    custom = {"disqualification_reason": "Disqualified_Reason__c"}
+    custom = OrgFields(aliases={"disqualification_reason": "Disqualified_Reason__c"})
     connection, _ = load(path, spec=LEAD, custom=custom)
     expected_email = hmac.new(b"test-key", b"ann@example.com", hashlib.sha256).hexdigest()[:32]
     expected_phone = hmac.new(b"test-key", b"+31201234567", hashlib.sha256).hexdigest()[:32]
@@ -290,7 +355,7 @@ def test_erased_person_is_dropped_and_counted(tmp_path):
         erased_pseudonyms=frozenset({email_pseudonym("ANN@example.com", b"test-key")}),
     )
     connection = duckdb.connect()
-    custom = {"disqualification_reason": "Disqualified_Reason__c"}
+    custom = OrgFields(aliases={"disqualification_reason": "Disqualified_Reason__c"})
     result = load_export(connection, LEAD, [path], custom, privacy)
     assert connection.execute("select Id from salesforce.lead").fetchall() == [("00QB",)]
     assert (result.rows_read, result.rows_loaded, result.rows_erased) == (2, 1, 1)

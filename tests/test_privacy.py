@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +14,10 @@ import duckdb
 import pytest
 
 from orchestration.definitions import build_definitions
-from orchestration.erase import erase_person
-from orchestration.ingest.privacy import KEY_ENV
+from orchestration.erase import NobodyToErase, erase_person, record_erasure
+from orchestration.ingest.privacy import ERASURES_FILE, KEY_ENV
 from orchestration.nightly import run_nightly_refresh
+from orchestration.settings import PROJECT_ROOT
 from tests.conftest import FIXTURE_LANDING, PROJECT_DBT_DIR, copy_landing, make_warehouse
 
 SECRET = "correct-horse-battery-staple-7f3a"
@@ -142,3 +144,28 @@ def test_pseudonym_key_never_reaches_dbt(erased_warehouse):
     # The nightly run and the erasure's rebuild each started dbt.
     assert len(dbt_children) >= 2
     assert [child.program for child in dbt_children if SECRET in child.environment.values()] == []
+
+
+def test_erasing_an_address_that_matches_nobody_changes_nothing(fixture_run, tmp_path):
+    paths = fixture_run.warehouse.paths
+    before = paths.build_database.stat().st_mtime_ns
+    run = subprocess.run(
+        [sys.executable, "-m", "orchestration.erase", "nobody@nowhere.example"],
+        cwd=PROJECT_ROOT,
+        env={
+            **os.environ,
+            "REVENUE_LANDING_DIR": str(paths.landing_dir),
+            "REVENUE_WAREHOUSE_DIR": str(paths.warehouse_dir),
+            "DAGSTER_HOME": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 2
+    assert "No lead, contact or Marketo person in the warehouse has that address" in run.stderr
+    assert "nowhere" not in run.stderr + run.stdout
+    assert not (paths.warehouse_dir / ERASURES_FILE).exists()
+    assert paths.build_database.stat().st_mtime_ns == before
+    with pytest.raises(NobodyToErase):
+        record_erasure(paths, "NOBODY@nowhere.example")

@@ -27,9 +27,11 @@ Ownership history: L4 went from M1 (marketing) to S2 (sales) on 16 Jan 08:00 UTC
 (09:00 local): one handoff. L10 went from S1 to M1 and to status Nurture at the same
 moment (5 Mar 10:00 UTC): one recycle, not two.
 
-Campaign W1 (Webinar type -> webinar channel) cost EUR 2,800 and started 5 Feb; L8 is
+Campaign W1 (Webinar type -> webinar channel) cost 2,800 and started 5 Feb; L8 is
 its only lead (no LeadSource, first campaign W1 -> webinar), created in February, so
-cost and lead share one row.
+cost and lead share one row. The Campaign export has no CurrencyIsoCode column while
+Opportunity has one: its cost is taken in the corporate currency, EUR 2,800, and the
+run says so.
 
 Content: only L4 (Marketo person 1004) browsed: /products/forecasting on 14 and 17 Jan
 09:00 UTC, /pricing on 16 Jan 09:00, /blog/alignment on 17 Jan 10:00; the row with an
@@ -40,6 +42,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+
+import duckdb
+
+from orchestration.ingest.coverage import recorded_coverage
 
 D = dt.date
 T = dt.datetime
@@ -147,6 +153,16 @@ def test_follow_up_discipline_per_sales_rep_and_week(fixture_run):
         # L8: one call, then disqualified without a Status history row.
         (D(2026, 2, 9), "Sam Rep", 1, 4.0, 1.0, 1.0, 0, 1, "2026.1"),
     ]
+
+
+def test_a_campaign_export_without_currency_is_taken_in_the_corporate_currency(fixture_run):
+    with duckdb.connect(str(fixture_run.warehouse.paths.build_database), read_only=True) as c:
+        notes = recorded_coverage(c)
+    assert (
+        "Campaign.CurrencyIsoCode missing: amounts are taken in the org currency "
+        "(source_mapping.yml, salesforce.currency)" in notes
+    )
+    assert not any("Opportunity.CurrencyIsoCode" in note for note in notes)
 
 
 def test_source_performance_puts_campaign_cost_next_to_its_leads(fixture_run):

@@ -61,10 +61,11 @@
 {%- endmacro %}
 
 {#- Per-lead models rebuild, in an incremental build, only the leads whose inputs
-    changed since their last build: leads credited with a Marketo activity that
+    changed since their last build: leads credited with an activity or signal that
     `activity_model` (re)processed since then, every lead a re-linked person was linked
-    to before, and with `lead_records`, leads loaded or deleted since then. -#}
-{% macro leads_to_rebuild(activity_model, lead_records=false) -%}
+    to before, with `lead_records` leads loaded or deleted since then, and with
+    `rows_to_revisit` the leads of this model's rows that condition selects. -#}
+{% macro leads_to_rebuild(activity_model, lead_records=false, rows_to_revisit=none) -%}
     select lead_id from {{ ref(activity_model) }}
     where processed_at > {{ last_build_started() }} and lead_id is not null
     union
@@ -79,6 +80,10 @@
     select lead_id from {{ this }}
     anti join {{ ref('stg_salesforce__leads') }} using (lead_id)
     {%- endif %}
+    {%- if rows_to_revisit %}
+    union
+    select lead_id from {{ this }} where {{ rows_to_revisit }}
+    {%- endif %}
 {%- endmacro %}
 
 {#- Pre-hook of the per-lead models: delete the rows of the leads to rebuild before the
@@ -86,9 +91,11 @@
     to another lead) must lose its old ones, which a delete+insert by lead alone would
     keep. The model's own query then finds at least these leads: deleting rows can only
     move its watermark back. -#}
-{% macro delete_rows_of_leads_to_rebuild(activity_model, lead_records=false) -%}
+{% macro delete_rows_of_leads_to_rebuild(
+    activity_model, lead_records=false, rows_to_revisit=none
+) -%}
     {%- if is_incremental() %}
     delete from {{ this }}
-    where lead_id in ({{ leads_to_rebuild(activity_model, lead_records) }})
+    where lead_id in ({{ leads_to_rebuild(activity_model, lead_records, rows_to_revisit) }})
     {%- endif -%}
 {%- endmacro %}

@@ -2,7 +2,11 @@
 
 import dagster as dg
 
-from orchestration.agreements.documents import load_agreed_definitions, load_source_mapping
+from orchestration.agreements.documents import (
+    load_agreed_definitions,
+    load_source_mapping,
+    unproduced_signals,
+)
 from orchestration.agreements.tables import (
     agreed_definition_tables,
     replace_config_tables,
@@ -46,9 +50,19 @@ def agreed_definitions(warehouse: WarehouseResource) -> dg.MaterializeResult:
         "picklist, sales/marketing teams, Marketo activity signals."
     ),
 )
-def source_mapping(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def source_mapping(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     mapping_file = warehouse.paths.source_mapping_file
     mapping = load_source_mapping(mapping_file)
+    definitions = load_agreed_definitions(warehouse.paths.definitions_file)
+    mapping.check_currency_against(definitions)
+    unproduced = unproduced_signals(definitions, mapping)
+    if unproduced:
+        context.log.warning(
+            f"{mapping_file}: no signal rule produces {', '.join(unproduced)}, which the "
+            "agreed definitions use"
+        )
     with warehouse.connect() as connection:
         replace_config_tables(connection, "source_mapping", source_mapping_tables(mapping))
     return dg.MaterializeResult(
@@ -56,5 +70,7 @@ def source_mapping(warehouse: WarehouseResource) -> dg.MaterializeResult:
             "file": dg.MetadataValue.path(str(mapping_file)),
             "lead_statuses": len(mapping.lead_statuses),
             "signal_rules": len(mapping.signal_rules),
+            "crm_signal_rules": len(mapping.crm_signal_rules.all),
+            "signals_no_rule_produces": ", ".join(unproduced) or "none",
         }
     )

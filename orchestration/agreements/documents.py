@@ -83,6 +83,15 @@ class _Reader:
             raise self.fail("must not be empty")
         return value
 
+    def optional_text(self) -> str | None:
+        return None if self.data is None else self.text()
+
+    def scalar_text(self) -> str:
+        """Text, a number or true/false as the text an export holds (`true`, `42`)."""
+        if isinstance(self.data, bool):
+            return str(self.data).lower()
+        return self.text()
+
     def texts(self) -> tuple[str, ...]:
         return tuple(entry.text() for entry in self.entries())
 
@@ -348,11 +357,12 @@ LARGEST_AMOUNT_BOUND_EUR = 10**15
 
 @dataclass(frozen=True)
 class DataQuality:
-    """What counts as a bad record, and how many a check sets aside before it blocks."""
+    """What counts as a bad record, and how many a check sets aside before it blocks.
+    The defaults apply to a mapping without `data_quality`."""
 
-    max_opportunity_amount_eur: float
-    set_aside_max_records: int
-    set_aside_max_share: float
+    max_opportunity_amount_eur: float = 100_000_000
+    set_aside_max_records: int = 5
+    set_aside_max_share: float = 0.001
 
     def records_set_aside_at_most(self, records_checked: int) -> int:
         """A handful is a slip in data entry; more than this is systematic breakage."""
@@ -360,26 +370,116 @@ class DataQuality:
 
 
 @dataclass(frozen=True)
+class CampaignResponseRule:
+    """A campaign response in the CRM that is a funnel signal (how Pardot and
+    HubSpot-for-Salesforce orgs surface form fills and webinar attendance)."""
+
+    signal: str
+    campaign_type: str | None
+    campaign_name_like: str | None
+    member_status: str | None
+    responded_only: bool
+
+
+@dataclass(frozen=True)
+class LeadFieldRule:
+    """A lead field holding a value that is a funnel signal (`Rating = Hot`, a
+    `Demo_Requested__c` checkbox), at the lead's creation."""
+
+    signal: str
+    field: str
+    equals: str
+
+
+@dataclass(frozen=True)
+class LeadSourceRule:
+    """A lead source that is a funnel signal (a Web-to-Lead form), at the lead's creation."""
+
+    signal: str
+    lead_source: str
+
+
+@dataclass(frozen=True)
+class CrmSignalRules:
+    campaign_responses: tuple[CampaignResponseRule, ...] = ()
+    lead_fields: tuple[LeadFieldRule, ...] = ()
+    lead_sources: tuple[LeadSourceRule, ...] = ()
+
+    @property
+    def all(self) -> tuple[CampaignResponseRule | LeadFieldRule | LeadSourceRule, ...]:
+        return (*self.campaign_responses, *self.lead_fields, *self.lead_sources)
+
+
+@dataclass(frozen=True)
+class OrgCurrency:
+    """The currency of amounts exported without one (single-currency orgs have no
+    CurrencyIsoCode column). None: the corporate currency of the agreed definitions."""
+
+    currency: str | None = None
+    # Units of `currency` per one unit of the corporate currency, when they differ.
+    units_per_corporate_unit: float | None = None
+
+
+@dataclass(frozen=True)
 class SourceMapping:
+    path: Path
     custom_fields: Mapping[str, Mapping[str, str]]
     user_teams: Mapping[str, str]
     lead_statuses: Mapping[str, str]
     signal_rules: tuple[SignalRule, ...]
-    data_quality: DataQuality
+    crm_signal_rules: CrmSignalRules = CrmSignalRules()
+    org_currency: OrgCurrency = OrgCurrency()
+    data_quality: DataQuality = DataQuality()
 
     def custom_fields_for(self, sobject: str) -> Mapping[str, str]:
         """Warehouse field -> export column for one Salesforce object."""
         return self.custom_fields.get(sobject, {})
 
+    @property
+    def lead_signal_fields(self) -> tuple[str, ...]:
+        """The Lead columns the CRM signal rules read."""
+        return tuple(sorted({rule.field for rule in self.crm_signal_rules.lead_fields}))
+
+    def check_currency_against(self, definitions: AgreedDefinitions) -> None:
+        """Amounts without a currency must be convertible to the corporate currency."""
+        currency, rate = self.org_currency.currency, self.org_currency.units_per_corporate_unit
+        where = f"{self.path} at 'salesforce.currency'"
+        if currency not in (None, definitions.currency) and rate is None:
+            raise ConfigurationError(
+                f"{where}: the org currency {currency} is not the corporate currency "
+                f"{definitions.currency} of the agreed definitions; declare "
+                f"units_per_corporate_unit (units of {currency} per 1 {definitions.currency})"
+            )
+        if rate is not None and currency in (None, definitions.currency):
+            raise ConfigurationError(
+                f"{where}: units_per_corporate_unit applies only to an org_currency other "
+                f"than the corporate currency {definitions.currency}"
+            )
+
+
+def unproduced_signals(definitions: AgreedDefinitions, mapping: SourceMapping) -> list[str]:
+    """Signals the agreed definitions rely on that no rule of the mapping produces,
+    usually a typo on one side: a lead can then never meet that rule."""
+    used = {rule.signal for rule in definitions.stage_rules} | set(definitions.intent_signals)
+    produced = {rule.signal for rule in (*mapping.signal_rules, *mapping.crm_signal_rules.all)}
+    return sorted(used - produced)
+
 
 def load_source_mapping(path: Path) -> SourceMapping:
     root = _read_yaml(path)
     salesforce = root.child("salesforce")
+    custom_fields = {
+        sobject: {field: column.text() for field, column in fields.items()}
+        for sobject, fields in salesforce.child("custom_fields").items()
+    }
+    if "team_attribute" not in custom_fields.get("User", {}):
+        raise salesforce.child("custom_fields").fail(
+            "User.team_attribute is required: the User column that says who is sales and "
+            "who is marketing"
+        )
     return SourceMapping(
-        custom_fields={
-            sobject: {field: column.text() for field, column in fields.items()}
-            for sobject, fields in salesforce.child("custom_fields").items()
-        },
+        path=path,
+        custom_fields=custom_fields,
         user_teams={
             value: team.choice(USER_TEAMS) for value, team in salesforce.child("user_teams").items()
         },
@@ -392,24 +492,72 @@ def load_source_mapping(path: Path) -> SourceMapping:
                 signal=rule.child("signal").text(),
                 activity_type_id=rule.child("activity_type_id").whole_number(minimum=1),
                 primary_attribute_like=rule.child("primary_attribute_like").text(),
-                new_status=(
-                    rule.child("new_status").text()
-                    if isinstance(rule.data, Mapping) and "new_status" in rule.data
-                    else None
-                ),
+                new_status=rule.optional_child("new_status", None).optional_text(),
             )
-            for rule in root.child("marketo").child("signal_rules").entries()
+            for rule in root.optional_child("marketo", {})
+            .optional_child("signal_rules", [])
+            .entries()
         ),
-        data_quality=_data_quality(root.child("data_quality")),
+        crm_signal_rules=_crm_signal_rules(salesforce.optional_child("signal_rules", {})),
+        org_currency=_org_currency(salesforce.optional_child("currency", {})),
+        data_quality=_data_quality(root.optional_child("data_quality", {})),
+    )
+
+
+def _crm_signal_rules(reader: _Reader) -> CrmSignalRules:
+    campaign_responses = []
+    for rule in reader.optional_child("campaign_responses", []).entries():
+        campaign_type = rule.optional_child("campaign_type", None).optional_text()
+        name_like = rule.optional_child("campaign_name_like", None).optional_text()
+        if campaign_type is None and name_like is None:
+            raise rule.fail("give campaign_type or campaign_name_like (or both)")
+        campaign_responses.append(
+            CampaignResponseRule(
+                signal=rule.child("signal").text(),
+                campaign_type=campaign_type,
+                campaign_name_like=name_like,
+                member_status=rule.optional_child("member_status", None).optional_text(),
+                responded_only=rule.optional_child("responded_only", True).boolean(),
+            )
+        )
+    return CrmSignalRules(
+        campaign_responses=tuple(campaign_responses),
+        lead_fields=tuple(
+            LeadFieldRule(
+                signal=rule.child("signal").text(),
+                field=rule.child("field").text(),
+                equals=rule.child("equals").scalar_text(),
+            )
+            for rule in reader.optional_child("lead_fields", []).entries()
+        ),
+        lead_sources=tuple(
+            LeadSourceRule(
+                signal=rule.child("signal").text(), lead_source=rule.child("lead_source").text()
+            )
+            for rule in reader.optional_child("lead_sources", []).entries()
+        ),
     )
 
 
 def _data_quality(reader: _Reader) -> DataQuality:
-    set_aside = reader.child("set_aside")
+    default = DataQuality()
+    set_aside = reader.optional_child("set_aside", {})
     return DataQuality(
-        max_opportunity_amount_eur=reader.child("max_opportunity_amount_eur").number(
-            minimum=1, maximum=LARGEST_AMOUNT_BOUND_EUR
-        ),
-        set_aside_max_records=set_aside.child("max_records").whole_number(),
-        set_aside_max_share=set_aside.child("max_share").number(maximum=1),
+        max_opportunity_amount_eur=reader.optional_child(
+            "max_opportunity_amount_eur", default.max_opportunity_amount_eur
+        ).number(minimum=1, maximum=LARGEST_AMOUNT_BOUND_EUR),
+        set_aside_max_records=set_aside.optional_child(
+            "max_records", default.set_aside_max_records
+        ).whole_number(),
+        set_aside_max_share=set_aside.optional_child(
+            "max_share", default.set_aside_max_share
+        ).number(maximum=1),
+    )
+
+
+def _org_currency(reader: _Reader) -> OrgCurrency:
+    rate = reader.optional_child("units_per_corporate_unit", None)
+    return OrgCurrency(
+        currency=reader.optional_child("org_currency", None).optional_text(),
+        units_per_corporate_unit=None if rate.data is None else rate.number(minimum=1e-9),
     )

@@ -106,6 +106,7 @@ def agreed_definition_tables(definitions: AgreedDefinitions) -> list[ConfigTable
 
 
 def source_mapping_tables(mapping: SourceMapping) -> list[ConfigTable]:
+    rules = mapping.crm_signal_rules
     return [
         ConfigTable(
             "user_teams",
@@ -129,6 +130,35 @@ def source_mapping_tables(mapping: SourceMapping) -> list[ConfigTable]:
                 (r.signal, r.activity_type_id, r.primary_attribute_like, r.new_status)
                 for r in mapping.signal_rules
             ],
+        ),
+        ConfigTable(
+            "crm_campaign_response_rules",
+            {
+                "signal": "VARCHAR",
+                "campaign_type": "VARCHAR",
+                "campaign_name_like": "VARCHAR",
+                "member_status": "VARCHAR",
+                "responded_only": "BOOLEAN",
+            },
+            [
+                (r.signal, r.campaign_type, r.campaign_name_like, r.member_status, r.responded_only)
+                for r in rules.campaign_responses
+            ],
+        ),
+        ConfigTable(
+            "crm_lead_field_rules",
+            {"signal": "VARCHAR", "field_name": "VARCHAR", "field_value": "VARCHAR"},
+            [(r.signal, r.field, r.equals) for r in rules.lead_fields],
+        ),
+        ConfigTable(
+            "crm_lead_source_rules",
+            {"signal": "VARCHAR", "lead_source": "VARCHAR"},
+            [(r.signal, r.lead_source) for r in rules.lead_sources],
+        ),
+        ConfigTable(
+            "org_currency",
+            {"org_currency": "VARCHAR", "units_per_corporate_unit": "DECIMAL(18, 9)"},
+            [(mapping.org_currency.currency, mapping.org_currency.units_per_corporate_unit)],
         ),
         ConfigTable(
             "data_quality",

@@ -2,13 +2,30 @@
 
 import dagster as dg
 
-from orchestration.agreements.documents import load_agreed_definitions, load_source_mapping
+from orchestration.agreements.documents import (
+    SourceMapping,
+    load_agreed_definitions,
+    load_source_mapping,
+)
 from orchestration.checks.exports import export_check_results, export_check_specs
-from orchestration.ingest.csv_loader import QUARANTINE_TABLE, export_files, load_export
-from orchestration.ingest.exports import EXPORTS, ExportSpec
+from orchestration.ingest.coverage import coverage_gaps, coverage_lines
+from orchestration.ingest.csv_loader import load_export
+from orchestration.ingest.csv_reading import export_files
+from orchestration.ingest.exports import EXPORTS, ExportSpec, OrgFields
 from orchestration.ingest.privacy import privacy_rules
+from orchestration.ingest.quarantine import QUARANTINE_TABLE
 from orchestration.resources import WarehouseResource
 from orchestration.run_tags import is_full_refresh
+
+
+def org_fields(spec: ExportSpec, mapping: SourceMapping) -> OrgFields:
+    """What the org's source mapping adds to this export's contract."""
+    if spec.source != "salesforce":
+        return OrgFields()
+    return OrgFields(
+        aliases=dict(mapping.custom_fields_for(spec.object_name)),
+        signal_fields=mapping.lead_signal_fields if spec.signal_fields_column else (),
+    )
 
 
 def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
@@ -23,20 +40,17 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         paths = warehouse.paths
-        custom_fields = (
-            load_source_mapping(paths.source_mapping_file).custom_fields_for(spec.object_name)
-            if spec.source == "salesforce"
-            else {}
-        )
+        fields = org_fields(spec, load_source_mapping(paths.source_mapping_file))
         files = export_files(paths.landing_dir, spec)
         privacy = privacy_rules(paths.warehouse_dir)
         with warehouse.connect() as connection:
-            result = load_export(
-                connection, spec, files, custom_fields, privacy, is_full_refresh(context)
-            )
+            result = load_export(connection, spec, files, fields, privacy, is_full_refresh(context))
             check_results = export_check_results(
-                connection, spec, load_agreed_definitions(paths.definitions_file)
+                connection, spec, load_agreed_definitions(paths.definitions_file), result
             )
+        notes = coverage_lines(coverage_gaps(spec, result))
+        for note in notes:
+            context.log.info(note)
         if result.rows_quarantined:
             context.log.warning(
                 f"{result.rows_quarantined} row(s) of {spec.relative_path} set aside in "
@@ -44,7 +58,12 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
             )
         return dg.MaterializeResult(
             metadata={
-                "source_files": dg.MetadataValue.md("\n".join(f"- `{f}`" for f in files)),
+                "source_files": dg.MetadataValue.md(
+                    "\n".join(f"- `{f}`" for f in files) or "none: the org has no such export"
+                ),
+                "limited_by_missing_input": dg.MetadataValue.md(
+                    "\n".join(f"- {note}" for note in notes) or "nothing"
+                ),
                 "rows_read": result.rows_read,
                 "rows_loaded": result.rows_loaded,
                 "rows_quarantined": result.rows_quarantined,

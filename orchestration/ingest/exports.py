@@ -1,14 +1,50 @@
 """The landing contract: which export files exist and which columns the warehouse needs.
 
-Columns listed here are required and typed; any other column in a file is kept as
-text, so an org's extra fields reach the raw layer untouched.
+Real organisations export what an admin chose to export. An object or column is
+required only where no shared KPI exists without it; everything else is optional. A
+missing optional export loads as an empty table and a missing optional column as
+nulls, and each says what it limits (`ExportSpec.without`, `Column.without`) so the
+run can tell the user what they got. A file that is present but broken still fails.
+
+Columns listed here are typed; any other column in a file is kept as text, so an
+org's extra fields reach the raw layer untouched.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 SALESFORCE_DATETIME = "TIMESTAMPTZ"
+
+
+@dataclass(frozen=True)
+class Column:
+    type: str
+    # None: the export must have it. Otherwise what is limited when it is absent.
+    without: str | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.without is None
+
+
+def required(kind: str) -> Column:
+    return Column(kind)
+
+
+def optional(kind: str, without: str) -> Column:
+    return Column(kind, without)
+
+
+@dataclass(frozen=True)
+class OrgFields:
+    """What an org's source mapping adds to an export's contract."""
+
+    # warehouse field -> the org's export column holding it (custom fields)
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    # export columns the CRM signal rules read, kept together in one JSON object
+    signal_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -16,8 +52,10 @@ class ExportSpec:
     source: str
     table: str
     relative_path: str
-    columns: dict[str, str]
+    columns: Mapping[str, Column]
     description: str
+    # None: the export must be there. Otherwise what is limited when it is absent.
+    without: str | None = None
     # The column that says how recent the export is; None for reference data that
     # legitimately stays unchanged for months.
     freshness_column: str | None = "SystemModstamp"
@@ -26,6 +64,15 @@ class ExportSpec:
     # Columns holding the id of a person (lead, contact, Marketo person): an erased
     # person's rows are found through them.
     person_columns: tuple[str, ...] = ()
+    # Warehouse fields the org's mapping names a column for (custom fields); an
+    # optional one the mapping leaves out is null.
+    mapped_fields: Mapping[str, Column] = field(default_factory=dict)
+    # Where the loader keeps the columns CRM signal rules read, as a JSON object.
+    signal_fields_column: str | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.without is None
 
     @property
     def asset_key_path(self) -> list[str]:
@@ -41,48 +88,77 @@ class ExportSpec:
         """The record key: the first column of the contract."""
         return next(iter(self.columns))
 
+    @property
+    def column_types(self) -> dict[str, str]:
+        return {name: column.type for name, column in self.columns.items()}
+
 
 def _salesforce(
     sobject: str,
     table: str,
     description: str,
+    without: str | None = None,
     freshness_column: str | None = "SystemModstamp",
     version_column: str | None = "SystemModstamp",
     person_columns: tuple[str, ...] = (),
-    **columns: str,
+    mapped_fields: Mapping[str, Column] | None = None,
+    signal_fields_column: str | None = None,
+    **columns: Column,
 ) -> ExportSpec:
     return ExportSpec(
         source="salesforce",
         table=table,
         relative_path=f"salesforce/{sobject}.csv",
-        columns={"Id": "VARCHAR", **columns},
+        columns={"Id": required("VARCHAR"), **columns},
         description=description,
+        without=without,
         freshness_column=freshness_column,
         version_column=version_column,
         person_columns=person_columns,
+        mapped_fields=mapped_fields or {},
+        signal_fields_column=signal_fields_column,
     )
 
 
-_AUDIT = {"CreatedDate": SALESFORCE_DATETIME, "SystemModstamp": SALESFORCE_DATETIME}
-_SOFT_DELETE = {"IsDeleted": "BOOLEAN"}
+_NEWEST_BY_FILE_ORDER = "of two versions of a record, the later file and row wins"
+_NONE_DELETED = "no record counts as deleted"
+# What an input no mart reads limits: not worth telling the user it is missing.
+NO_EFFECT = "nothing: no mart reads it"
+_UNUSED = NO_EFFECT
+_AUDIT = {
+    "CreatedDate": optional(SALESFORCE_DATETIME, _UNUSED),
+    "SystemModstamp": optional(SALESFORCE_DATETIME, _NEWEST_BY_FILE_ORDER),
+}
+_SOFT_DELETE = {"IsDeleted": optional("BOOLEAN", _NONE_DELETED)}
+_ORG_CURRENCY = "amounts are taken in the org currency (source_mapping.yml, salesforce.currency)"
+_SHOWN_EMPTY = "shown empty in the marts"
+# Without either Marketo export, no Marketo activity reaches a lead.
+_NO_MARKETO = (
+    "no Marketo activity credits a lead: MQL, SQL and intent come from the CRM signal "
+    "rules only, and content influence is empty"
+)
 
 EXPORTS: tuple[ExportSpec, ...] = (
     _salesforce(
         "User",
         "user",
         "Salesforce users; the team attribute decides who is sales and who is marketing.",
-        FirstName="VARCHAR",
-        LastName="VARCHAR",
-        IsActive="BOOLEAN",
+        mapped_fields={"team_attribute": required("VARCHAR")},
+        # The display name is Name, else FirstName and LastName.
+        Name=optional("VARCHAR", _UNUSED),
+        FirstName=optional("VARCHAR", _UNUSED),
+        LastName=optional("VARCHAR", _UNUSED),
+        IsActive=optional("BOOLEAN", _UNUSED),
         **_AUDIT,
     ),
     _salesforce(
         "Account",
         "account",
         "Salesforce accounts (companies).",
-        Name="VARCHAR",
-        NumberOfEmployees="BIGINT",
-        OwnerId="VARCHAR",
+        without=_UNUSED,
+        Name=optional("VARCHAR", _UNUSED),
+        NumberOfEmployees=optional("BIGINT", _UNUSED),
+        OwnerId=optional("VARCHAR", _UNUSED),
         **_AUDIT,
         **_SOFT_DELETE,
     ),
@@ -91,43 +167,60 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "lead",
         "Salesforce leads, converted ones included.",
         person_columns=("Id", "ConvertedContactId"),
-        Email="VARCHAR",
-        Company="VARCHAR",
-        Title="VARCHAR",
-        NumberOfEmployees="BIGINT",
-        LeadSource="VARCHAR",
-        Status="VARCHAR",
-        OwnerId="VARCHAR",
-        IsConverted="BOOLEAN",
-        ConvertedDate="DATE",
-        ConvertedOpportunityId="VARCHAR",
-        ConvertedContactId="VARCHAR",
-        ConvertedAccountId="VARCHAR",
-        **_AUDIT,
+        mapped_fields={
+            "disqualification_reason": optional(
+                "VARCHAR", "no reason field mapped: disqualified leads read 'no reason given'"
+            )
+        },
+        signal_fields_column="crm_signal_fields",
+        Email=optional("VARCHAR", "Marketo people link to leads by Salesforce id only"),
+        Company=optional("VARCHAR", _SHOWN_EMPTY),
+        Title=required("VARCHAR"),
+        NumberOfEmployees=required("BIGINT"),
+        LeadSource=required("VARCHAR"),
+        Status=required("VARCHAR"),
+        OwnerId=required("VARCHAR"),
+        IsConverted=required("BOOLEAN"),
+        ConvertedDate=optional("DATE", _UNUSED),
+        ConvertedOpportunityId=required("VARCHAR"),
+        ConvertedContactId=optional(
+            "VARCHAR",
+            "sales activity and Marketo activity on the converted contact do not count "
+            "for the lead",
+        ),
+        ConvertedAccountId=optional("VARCHAR", _UNUSED),
+        CreatedDate=required(SALESFORCE_DATETIME),
+        SystemModstamp=optional(SALESFORCE_DATETIME, _NEWEST_BY_FILE_ORDER),
         **_SOFT_DELETE,
     ),
     _salesforce(
         "LeadHistory",
         "lead_history",
         "Field history of leads (Owner and Status changes): the hand-offs between teams.",
+        without=(
+            "no field history: lead_ownership reads hand-offs and recycles from the "
+            "current status and owner, and every contact attempt counts before a "
+            "disqualification"
+        ),
         person_columns=("LeadId",),
         freshness_column="CreatedDate",
         version_column=None,
-        LeadId="VARCHAR",
-        Field="VARCHAR",
-        OldValue="VARCHAR",
-        NewValue="VARCHAR",
-        CreatedDate=SALESFORCE_DATETIME,
+        LeadId=required("VARCHAR"),
+        Field=required("VARCHAR"),
+        OldValue=required("VARCHAR"),
+        NewValue=required("VARCHAR"),
+        CreatedDate=required(SALESFORCE_DATETIME),
         **_SOFT_DELETE,
     ),
     _salesforce(
         "Contact",
         "contact",
         "Salesforce contacts; converted leads become contacts.",
+        without=_UNUSED,
         person_columns=("Id",),
-        AccountId="VARCHAR",
-        Email="VARCHAR",
-        OwnerId="VARCHAR",
+        AccountId=optional("VARCHAR", _UNUSED),
+        Email=optional("VARCHAR", _UNUSED),
+        OwnerId=optional("VARCHAR", _UNUSED),
         **_AUDIT,
         **_SOFT_DELETE,
     ),
@@ -135,28 +228,34 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "Opportunity",
         "opportunity",
         "Salesforce opportunities with amount in their own currency.",
-        AccountId="VARCHAR",
-        Name="VARCHAR",
-        Amount="DECIMAL(18, 2)",
-        CurrencyIsoCode="VARCHAR",
-        StageName="VARCHAR",
-        CloseDate="DATE",
-        IsClosed="BOOLEAN",
-        IsWon="BOOLEAN",
-        LeadSource="VARCHAR",
-        CampaignId="VARCHAR",
-        OwnerId="VARCHAR",
-        **_AUDIT,
+        AccountId=optional("VARCHAR", _SHOWN_EMPTY),
+        Name=optional("VARCHAR", _SHOWN_EMPTY),
+        Amount=required("DECIMAL(18, 2)"),
+        CurrencyIsoCode=optional("VARCHAR", _ORG_CURRENCY),
+        StageName=optional("VARCHAR", _SHOWN_EMPTY),
+        CloseDate=required("DATE"),
+        IsClosed=required("BOOLEAN"),
+        IsWon=required("BOOLEAN"),
+        LeadSource=optional(
+            "VARCHAR", "opportunities not converted from a lead get no channel from LeadSource"
+        ),
+        CampaignId=optional(
+            "VARCHAR", "opportunities not converted from a lead get no channel from a campaign"
+        ),
+        OwnerId=optional("VARCHAR", _SHOWN_EMPTY),
+        CreatedDate=required(SALESFORCE_DATETIME),
+        SystemModstamp=optional(SALESFORCE_DATETIME, _NEWEST_BY_FILE_ORDER),
         **_SOFT_DELETE,
     ),
     _salesforce(
         "OpportunityHistory",
         "opportunity_history",
         "Stage changes of opportunities.",
-        OpportunityId="VARCHAR",
-        StageName="VARCHAR",
-        Amount="DECIMAL(18, 2)",
-        CloseDate="DATE",
+        without=_UNUSED,
+        OpportunityId=required("VARCHAR"),
+        StageName=required("VARCHAR"),
+        Amount=optional("DECIMAL(18, 2)", _UNUSED),
+        CloseDate=optional("DATE", _UNUSED),
         **_AUDIT,
         **_SOFT_DELETE,
     ),
@@ -164,41 +263,46 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "Task",
         "task",
         "Logged calls, emails and to-dos; the follow-up trail of a lead.",
+        without="calls and emails logged as tasks do not count as follow-up",
         person_columns=("WhoId",),
-        WhoId="VARCHAR",
-        WhatId="VARCHAR",
-        OwnerId="VARCHAR",
-        Subject="VARCHAR",
-        TaskSubtype="VARCHAR",
-        Type="VARCHAR",
-        Status="VARCHAR",
-        ActivityDate="DATE",
-        **_AUDIT,
+        WhoId=required("VARCHAR"),
+        WhatId=optional("VARCHAR", _UNUSED),
+        OwnerId=required("VARCHAR"),
+        Subject=optional("VARCHAR", _UNUSED),
+        TaskSubtype=optional("VARCHAR", _UNUSED),
+        Type=optional("VARCHAR", _UNUSED),
+        Status=optional("VARCHAR", _UNUSED),
+        ActivityDate=optional("DATE", _UNUSED),
+        CreatedDate=required(SALESFORCE_DATETIME),
+        SystemModstamp=optional(SALESFORCE_DATETIME, _NEWEST_BY_FILE_ORDER),
         **_SOFT_DELETE,
     ),
     _salesforce(
         "Event",
         "event",
         "Meetings booked with a lead or contact.",
+        without="meetings logged as events do not count as follow-up",
         person_columns=("WhoId",),
-        WhoId="VARCHAR",
-        WhatId="VARCHAR",
-        OwnerId="VARCHAR",
-        Subject="VARCHAR",
-        Type="VARCHAR",
-        StartDateTime=SALESFORCE_DATETIME,
-        **_AUDIT,
+        WhoId=required("VARCHAR"),
+        WhatId=optional("VARCHAR", _UNUSED),
+        OwnerId=required("VARCHAR"),
+        Subject=optional("VARCHAR", _UNUSED),
+        Type=optional("VARCHAR", _UNUSED),
+        StartDateTime=optional(SALESFORCE_DATETIME, _UNUSED),
+        CreatedDate=required(SALESFORCE_DATETIME),
+        SystemModstamp=optional(SALESFORCE_DATETIME, _NEWEST_BY_FILE_ORDER),
         **_SOFT_DELETE,
     ),
     _salesforce(
         "Campaign",
         "campaign",
         "Marketing campaigns with their actual cost.",
-        Name="VARCHAR",
-        Type="VARCHAR",
-        StartDate="DATE",
-        ActualCost="DECIMAL(18, 2)",
-        CurrencyIsoCode="VARCHAR",
+        without=("no campaign costs in source_performance, and no channel from a campaign's type"),
+        Name=optional("VARCHAR", _SHOWN_EMPTY),
+        Type=required("VARCHAR"),
+        StartDate=required("DATE"),
+        ActualCost=optional("DECIMAL(18, 2)", "source_performance has no campaign cost"),
+        CurrencyIsoCode=optional("VARCHAR", _ORG_CURRENCY),
         **_AUDIT,
         **_SOFT_DELETE,
     ),
@@ -206,37 +310,49 @@ EXPORTS: tuple[ExportSpec, ...] = (
         "CampaignMember",
         "campaign_member",
         "Which lead or contact responded to which campaign.",
+        without="leads have no first campaign, and no campaign-response signals",
         person_columns=("LeadId", "ContactId"),
-        CampaignId="VARCHAR",
-        LeadId="VARCHAR",
-        ContactId="VARCHAR",
-        **_AUDIT,
+        CampaignId=required("VARCHAR"),
+        LeadId=required("VARCHAR"),
+        ContactId=optional(
+            "VARCHAR", "campaign responses of a converted lead's contact do not count"
+        ),
+        Status=optional("VARCHAR", "campaign-response rules on a member status match nothing"),
+        HasResponded=optional("BOOLEAN", "every campaign member counts as a response"),
+        FirstRespondedDate=optional("DATE", "a response counts when the member was added"),
+        CreatedDate=required(SALESFORCE_DATETIME),
+        SystemModstamp=optional(SALESFORCE_DATETIME, _NEWEST_BY_FILE_ORDER),
         **_SOFT_DELETE,
     ),
     _salesforce(
         "DatedConversionRate",
         "dated_conversion_rate",
         "Units of a currency per 1 EUR, per validity period (advanced currency management).",
+        without=(
+            "no dated exchange rates: only amounts in the corporate currency (or the org "
+            "currency with a fixed rate) get a EUR value"
+        ),
         freshness_column=None,
         version_column=None,
-        IsoCode="VARCHAR",
-        ConversionRate="DECIMAL(18, 9)",
-        StartDate="DATE",
-        NextStartDate="DATE",
+        IsoCode=required("VARCHAR"),
+        ConversionRate=required("DECIMAL(18, 9)"),
+        StartDate=required("DATE"),
+        NextStartDate=required("DATE"),
     ),
     ExportSpec(
         source="marketo",
         table="leads",
         relative_path="marketing/leads.csv",
         columns={
-            "id": "BIGINT",
-            "email": "VARCHAR",
-            "sfdcLeadId": "VARCHAR",
-            "sfdcContactId": "VARCHAR",
-            "createdAt": "TIMESTAMPTZ",
-            "updatedAt": "TIMESTAMPTZ",
+            "id": required("BIGINT"),
+            "email": optional("VARCHAR", "Marketo people link to leads by Salesforce ids only"),
+            "sfdcLeadId": optional("VARCHAR", "Marketo people link to leads by contact or email"),
+            "sfdcContactId": optional("VARCHAR", "Marketo people link to leads by lead or email"),
+            "createdAt": optional("TIMESTAMPTZ", _UNUSED),
+            "updatedAt": optional("TIMESTAMPTZ", _NEWEST_BY_FILE_ORDER),
         },
         description="Marketo persons (bulk lead export) with their Salesforce ids and email.",
+        without=_NO_MARKETO,
         person_columns=("id", "sfdcLeadId", "sfdcContactId"),
         freshness_column="updatedAt",
         version_column="updatedAt",
@@ -245,8 +361,9 @@ EXPORTS: tuple[ExportSpec, ...] = (
         source="marketo",
         table="activity_types",
         relative_path="marketing/activity_types.csv",
-        columns={"id": "INTEGER", "name": "VARCHAR"},
+        columns={"id": required("INTEGER"), "name": required("VARCHAR")},
         description="Marketo activity type catalogue.",
+        without=_UNUSED,
         freshness_column=None,
         version_column=None,
     ),
@@ -255,15 +372,16 @@ EXPORTS: tuple[ExportSpec, ...] = (
         table="activities",
         relative_path="marketing/activities.csv",
         columns={
-            "marketoGUID": "VARCHAR",
-            "leadId": "BIGINT",
-            "activityDate": "TIMESTAMPTZ",
-            "activityTypeId": "INTEGER",
-            "campaignId": "BIGINT",
-            "primaryAttributeValue": "VARCHAR",
-            "attributes": "VARCHAR",
+            "marketoGUID": required("VARCHAR"),
+            "leadId": required("BIGINT"),
+            "activityDate": required("TIMESTAMPTZ"),
+            "activityTypeId": required("INTEGER"),
+            "campaignId": optional("BIGINT", _UNUSED),
+            "primaryAttributeValue": required("VARCHAR"),
+            "attributes": optional("VARCHAR", "webinar status and minutes attended are unknown"),
         },
         description="Marketo bulk activity export: page views, forms, email clicks, webinars.",
+        without=_NO_MARKETO,
         person_columns=("leadId",),
         freshness_column="activityDate",
         version_column=None,

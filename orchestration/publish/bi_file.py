@@ -17,9 +17,12 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingest.csv_loader import quote_identifier, quote_literal
+from orchestration.duckdb_sql import quote_identifier, quote_literal
 
 PARTIAL_SUFFIX = ".partial"
+# BI tools bundle older DuckDB drivers (DBeaver, Metabase, duckdb-engine pinned to 1.x):
+# the file is written in the storage format DuckDB 1.1 and every later version read.
+BI_STORAGE_COMPATIBILITY = "v1.1.0"
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,10 @@ def publish_marts(
     )
     published = []
     try:
-        with duckdb.connect(str(staging_file)) as connection:
+        with duckdb.connect(
+            str(staging_file),
+            config={"storage_compatibility_version": BI_STORAGE_COMPATIBILITY},
+        ) as connection:
             connection.execute(f"attach {quote_literal(str(build_database))} as build (read_only)")
             for table in tables:
                 source = f"build.{quote_identifier(schema)}.{quote_identifier(table)}"

@@ -11,7 +11,13 @@ campaigns as (
 
 rates as (
 
-    select * from {{ ref('stg_salesforce__dated_conversion_rates') }}
+    select * from {{ ref('int_conversion_rates_unioned') }}
+
+),
+
+org_currency as (
+
+    select * from {{ ref('stg_source_mapping__org_currency') }}
 
 ),
 
@@ -36,10 +42,11 @@ rated as (
         coalesce(campaign_type_channels.channel, 'unattributed') as source_channel,
         campaigns.start_date,
         campaigns.actual_cost,
-        campaigns.currency_iso_code,
+        {{ amount_currency('campaigns.currency_iso_code') }} as currency_iso_code,
         {{ units_per_corporate_unit('campaigns.currency_iso_code') }} as units_per_eur
     from campaigns
     cross join definition
+    cross join org_currency
     left join rates
         on {{ dated_rate_in_force('campaigns.currency_iso_code', 'campaigns.start_date') }}
     left join campaign_type_channels

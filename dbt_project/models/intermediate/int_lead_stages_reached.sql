@@ -3,14 +3,16 @@
 -- it exists, so signals from before its creation count from its creation.
 --
 -- Incremental by lead: a build recomputes the leads with new or re-credited signals
--- and the leads loaded or deleted since the last build (macros/incremental.sql).
+-- and the leads loaded or deleted since the last build (macros/incremental.sql). CRM
+-- signals are classified afresh every build, so every lead that has or had one is
+-- recomputed: a campaign response deleted or a campaign renamed takes effect too.
 {{
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='lead_id',
         pre_hook="{{ delete_rows_of_leads_to_rebuild(
-            'int_marketo_activities_linked_to_leads', lead_records=true
+            'int_lead_signals_combined', lead_records=true, rows_to_revisit='has_crm_signals'
         ) }}",
     )
 }}
@@ -22,7 +24,9 @@ with
 
     leads_to_rebuild as (
 
-        {{ leads_to_rebuild('int_marketo_activities_linked_to_leads', lead_records=true) }}
+        {{ leads_to_rebuild(
+            'int_lead_signals_combined', lead_records=true, rows_to_revisit='has_crm_signals'
+        ) }}
 
     ),
 
@@ -30,7 +34,7 @@ with
 
 signals as (
 
-    select * from {{ ref('int_marketo_activities_linked_to_leads') }}
+    select * from {{ ref('int_lead_signals_combined') }}
     where
         lead_id is not null
         {% if is_incremental() %}
@@ -61,9 +65,17 @@ numbered_signals as (
         signal,
         signal_at,
         row_number() over (
-            partition by lead_id, signal order by signal_at, activity_id
+            partition by lead_id, signal order by signal_at, signal_id
         ) as occurrence
     from signals
+
+),
+
+crm_signal_leads as (
+
+    select distinct lead_id
+    from signals
+    where signal_source = 'salesforce'
 
 ),
 
@@ -106,13 +118,16 @@ stages_from_creation as (
 final as (
 
     select
-        lead_id,
+        stages_from_creation.lead_id,
         -- Reaching SQL passes through MQL, even without a separate MQL signal;
         -- least() skips nulls, which is what makes that work.
-        least(mql_rule_met_at, sql_at) as mql_at,
-        sql_at,
+        least(stages_from_creation.mql_rule_met_at, stages_from_creation.sql_at) as mql_at,
+        stages_from_creation.sql_at,
+        crm_signal_leads.lead_id is not null as has_crm_signals,
         {{ this_build_started() }} as processed_at
     from stages_from_creation
+    left join crm_signal_leads
+        on stages_from_creation.lead_id = crm_signal_leads.lead_id
 
 )
 

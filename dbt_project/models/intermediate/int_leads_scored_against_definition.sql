@@ -28,8 +28,7 @@ intent_signals as (
 
 signals as (
 
-    select * from {{ ref('int_marketo_activities_linked_to_leads') }}
-    where lead_id is not null
+    select * from {{ ref('int_lead_signals_combined') }}
 
 ),
 
@@ -75,7 +74,7 @@ intent_evidence as (
         and leads.created_at + to_days(definition.intent_window_days)
     qualify row_number() over (
         partition by leads.lead_id
-        order by abs(epoch(signals.signal_at) - epoch(leads.created_at)), signals.activity_id
+        order by abs(epoch(signals.signal_at) - epoch(leads.created_at)), signals.signal_id
     ) = 1
 
 ),

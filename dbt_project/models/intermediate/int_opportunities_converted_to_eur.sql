@@ -1,9 +1,10 @@
 -- Converts each amount with the dated rate in force on the opportunity's CloseDate,
 -- as Salesforce advanced currency management does, so EUR totals match the CRM's
--- own reports. An amount with no rate in force stays null in EUR: a check flags it
--- instead of the warehouse guessing a rate. So does an implausible amount (below
--- zero, or above the source mapping's maximum in EUR): an entry or export error is
--- left out of every EUR total, and a check names it.
+-- own reports (macros/dated_conversion.sql: an amount exported without a currency is
+-- in the org's currency). An amount with no rate in force stays null in EUR: a check
+-- flags it instead of the warehouse guessing a rate. So does an implausible amount
+-- (below zero, or above the source mapping's maximum in EUR): an entry or export
+-- error is left out of every EUR total, and a check names it.
 with
 
 opportunities as (
@@ -14,7 +15,13 @@ opportunities as (
 
 rates as (
 
-    select * from {{ ref('stg_salesforce__dated_conversion_rates') }}
+    select * from {{ ref('int_conversion_rates_unioned') }}
+
+),
+
+org_currency as (
+
+    select * from {{ ref('stg_source_mapping__org_currency') }}
 
 ),
 
@@ -35,10 +42,11 @@ rated as (
     select
         opportunities.opportunity_id,
         opportunities.amount,
-        opportunities.currency_iso_code,
+        {{ amount_currency('opportunities.currency_iso_code') }} as currency_iso_code,
         {{ units_per_corporate_unit('opportunities.currency_iso_code') }} as units_per_eur
     from opportunities
     cross join definition
+    cross join org_currency
     left join rates
         on {{ dated_rate_in_force('opportunities.currency_iso_code', 'opportunities.close_date') }}
 

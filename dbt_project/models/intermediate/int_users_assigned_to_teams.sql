@@ -16,8 +16,7 @@ final as (
 
     select
         users.user_id,
-        users.first_name,
-        users.last_name,
+        users.display_name,
         users.team_attribute,
         user_teams.team
     from users

@@ -74,7 +74,7 @@ final as (
     select
         owner_weeks.week_start,
         owner_weeks.owner_id,
-        concat_ws(' ', users.first_name, users.last_name) as owner_name,
+        users.display_name as owner_name,
         owner_weeks.leads_assigned,
         -- The median of an even count interpolates; keep the 2 decimals of the inputs.
         round(cast(owner_weeks.median_hours_to_first_touch as double), 2)

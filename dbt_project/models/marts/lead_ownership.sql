@@ -4,6 +4,10 @@
 -- moment the lead went back to nurture: handed from a sales owner to a marketing
 -- owner, or put in a nurture status. Salesforce writes both changes at the same
 -- moment when a rep recycles a lead, so a moment counts once.
+--
+-- Without field history (an org with no LeadHistory export, or with tracking off),
+-- the current status and owner are all there is: a lead now in a nurture status
+-- counts as recycled once, and hand-offs to sales are not known (0).
 with
 
 lead_funnel as (
@@ -86,6 +90,13 @@ recycle_moments as (
 
 ),
 
+field_history as (
+
+    select count(*) > 0 as is_tracked
+    from lead_history
+
+),
+
 recycles as (
 
     select
@@ -96,7 +107,7 @@ recycles as (
 
 ),
 
-final as (
+ownership as (
 
     select
         lead_funnel.lead_id,
@@ -110,16 +121,38 @@ final as (
         end as owner_side,
         lead_funnel.funnel_stage,
         coalesce(handoffs.handoffs_to_sales, 0) as handoffs_to_sales,
-        coalesce(recycles.recycled_to_nurture, 0) as recycled_to_nurture,
-        coalesce(recycles.recycled_to_nurture, 0) > 0 as is_recycled,
-        {{ to_reporting_time('handoffs.last_handoff_at') }} as last_handoff_at,
-        definition.definition_version
+        case
+            when field_history.is_tracked then coalesce(recycles.recycled_to_nurture, 0)
+            when lead_funnel.funnel_stage = 'nurture' then 1
+            else 0
+        end as recycled_to_nurture,
+        handoffs.last_handoff_at,
+        field_history.is_tracked as is_from_field_history
     from lead_funnel
-    cross join definition
+    cross join field_history
     left join handoffs
         on lead_funnel.lead_id = handoffs.lead_id
     left join recycles
         on lead_funnel.lead_id = recycles.lead_id
+
+),
+
+final as (
+
+    select
+        ownership.lead_id,
+        ownership.current_owner_id,
+        ownership.current_owner_team,
+        ownership.owner_side,
+        ownership.funnel_stage,
+        ownership.handoffs_to_sales,
+        ownership.recycled_to_nurture,
+        ownership.recycled_to_nurture > 0 as is_recycled,
+        {{ to_reporting_time('ownership.last_handoff_at') }} as last_handoff_at,
+        ownership.is_from_field_history,
+        definition.definition_version
+    from ownership
+    cross join definition
 
 )
 

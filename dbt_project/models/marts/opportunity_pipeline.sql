@@ -102,7 +102,7 @@ final as (
         opportunities.owner_id,
         opportunities.stage_name,
         opportunities.amount,
-        opportunities.currency_iso_code,
+        amounts.currency_iso_code,
         amounts.units_per_eur,
         amounts.amount_eur,
         {{ to_reporting_time('opportunities.created_at') }} as created_at,

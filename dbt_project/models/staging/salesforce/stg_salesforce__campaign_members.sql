@@ -13,7 +13,11 @@ renamed as (
         campaignid as campaign_id,
         leadid as lead_id,
         contactid as contact_id,
-        createddate as created_at
+        status as member_status,
+        hasresponded as has_responded,
+        firstrespondeddate as first_responded_date,
+        createddate as created_at,
+        _loaded_at as loaded_at
     from source
     where not coalesce(isdeleted, false)
 

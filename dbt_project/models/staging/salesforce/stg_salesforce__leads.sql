@@ -25,6 +25,7 @@ renamed as (
         convertedcontactid as converted_contact_id,
         convertedaccountid as converted_account_id,
         nullif(trim(disqualification_reason), '') as disqualification_reason,
+        crm_signal_fields,
         createddate as created_at,
         systemmodstamp as modified_at,
         _loaded_at as loaded_at

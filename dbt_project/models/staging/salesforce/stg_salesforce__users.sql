@@ -10,8 +10,10 @@ renamed as (
 
     select
         id as user_id,
-        firstname as first_name,
-        lastname as last_name,
+        -- The standard Name field when exported, else first and last name.
+        coalesce(
+            nullif(trim(name), ''), nullif(trim(concat_ws(' ', firstname, lastname)), '')
+        ) as display_name,
         team_attribute,
         isactive as is_active,
         createddate as created_at,

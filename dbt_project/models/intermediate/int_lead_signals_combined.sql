@@ -1,0 +1,47 @@
+-- Every funnel signal credited to a lead, whichever system recorded it: Marketo
+-- activities (through the person's link to a lead) and CRM facts (campaign responses,
+-- lead fields, lead sources). The lead definition and MQL/SQL read signals only here.
+--
+-- A view: the Marketo part is the bulk of the warehouse's rows, and the per-lead
+-- models read only the leads they rebuild. CRM signals are rebuilt with every build,
+-- so their processed_at is this build's start and their leads are recomputed.
+{{ config(materialized='view') }}
+
+with
+
+marketo_signals as (
+
+    select * from {{ ref('int_marketo_activities_linked_to_leads') }}
+    where lead_id is not null
+
+),
+
+crm_signals as (
+
+    select * from {{ ref('int_crm_facts_classified_as_signals') }}
+
+),
+
+final as (
+
+    select
+        activity_id as signal_id,
+        lead_id,
+        signal,
+        signal_at,
+        'marketo' as signal_source,
+        processed_at
+    from marketo_signals
+    union all
+    select
+        signal_id,
+        lead_id,
+        signal,
+        signal_at,
+        'salesforce' as signal_source,
+        {{ this_build_started() }} as processed_at
+    from crm_signals
+
+)
+
+select * from final

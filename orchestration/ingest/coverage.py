@@ -1,0 +1,79 @@
+"""What the org's exports cover: which optional inputs are missing and what that limits.
+
+Told to the user in each load's metadata and in `make run`'s summary, so a
+sales-led org without Marketo, or an export without field history, knows which
+figures are empty or simplified rather than wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import duckdb
+
+from orchestration.ingest.bookkeeping import RECONCILIATION_TABLE, LoadResult
+from orchestration.ingest.exports import EXPORTS, NO_EFFECT, ExportSpec
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One missing input: an export (`column` None), a column, or an unmapped field."""
+
+    spec: ExportSpec
+    column: str | None
+    effect: str
+
+    @property
+    def subject(self) -> str:
+        if self.column is None:
+            return self.spec.relative_path
+        if self.column in self.spec.mapped_fields:
+            return f"{self.spec.object_name}.{self.column} (not mapped)"
+        return f"{self.spec.object_name}.{self.column}"
+
+
+def coverage_gaps(spec: ExportSpec, result: LoadResult) -> list[Gap]:
+    """The missing inputs of this export that change what the marts show."""
+    if result.is_absent:
+        return [] if spec.without == NO_EFFECT else [Gap(spec, None, spec.without or "")]
+    columns = {**spec.columns, **spec.mapped_fields}
+    return [
+        Gap(spec, name, columns[name].without or "")
+        for name in result.absent_columns
+        if name in columns and columns[name].without not in (None, NO_EFFECT)
+    ]
+
+
+def coverage_lines(gaps: Iterable[Gap]) -> list[str]:
+    """One line per effect, naming every input whose absence has it."""
+    subjects_by_effect: dict[str, list[str]] = {}
+    for gap in gaps:
+        subjects_by_effect.setdefault(gap.effect, []).append(gap.subject)
+    return [
+        f"{', '.join(subjects)} missing: {effect}"
+        for effect, subjects in subjects_by_effect.items()
+    ]
+
+
+def recorded_coverage(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """The coverage lines of every export, as the last load of each recorded it."""
+    exists = connection.execute(
+        "select count(*) from duckdb_tables() "
+        "where schema_name = 'raw_quarantine' and table_name = 'load_reconciliation'"
+    ).fetchone()[0]
+    if not exists:
+        return []
+    loads = {
+        (source, table): LoadResult(tuple(files), 0, 0, 0, 0, 0, tuple(absent))
+        for source, table, files, absent in connection.execute(
+            f"select source, table_name, files, coalesce(absent_columns, []) "
+            f"from {RECONCILIATION_TABLE}"
+        ).fetchall()
+    }
+    return coverage_lines(
+        gap
+        for spec in EXPORTS
+        if (spec.source, spec.table) in loads
+        for gap in coverage_gaps(spec, loads[(spec.source, spec.table)])
+    )
