@@ -26,6 +26,7 @@ from orchestration.ingest.privacy import (
     write_erasures,
 )
 from orchestration.settings import WarehousePaths, warehouse_paths
+from orchestration.warehouse_lock import warehouse_lock
 
 
 def person_ids(connection: duckdb.DuckDBPyConnection, pseudonym: str) -> set[str]:
@@ -86,11 +87,12 @@ def erase_person(
 ) -> dg.ExecuteInProcessResult:
     from orchestration.nightly import run_nightly_refresh
 
-    _, ids = record_erasure(paths, email)
-    print(f"Erasing {len(ids)} record(s) of one person; rebuilding the warehouse.")
-    for leftover in (paths.build_database, paths.build_database.with_name("build.duckdb.wal")):
-        leftover.unlink(missing_ok=True)
-    return run_nightly_refresh(defs, instance, full_refresh=True)
+    with warehouse_lock(paths.warehouse_dir, "make erase"):
+        _, ids = record_erasure(paths, email)
+        print(f"Erasing {len(ids)} record(s) of one person; rebuilding the warehouse.")
+        for leftover in (paths.build_database, paths.build_database.with_name("build.duckdb.wal")):
+            leftover.unlink(missing_ok=True)
+        return run_nightly_refresh(defs, instance, full_refresh=True)
 
 
 def main() -> int:

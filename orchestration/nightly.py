@@ -21,6 +21,7 @@ from orchestration.reports.run import run_weekly_review
 from orchestration.run_console import PROGRESS_LOGGER, failure_causes, indented
 from orchestration.run_tags import EXPECTED_SHRINK_TAG
 from orchestration.settings import warehouse_paths
+from orchestration.warehouse_lock import warehouse_lock
 
 SUMMARY_MONTHS = 3
 NIGHTLY_JOB = "nightly_refresh"
@@ -143,7 +144,11 @@ def main() -> int:
     print(f"Running the nightly refresh; the full Dagster and dbt output goes to {run_log}")
     # dagster-dbt echoes every dbt line to stdout for the UI's compute logs; on the
     # console a short summary is what the user asked for.
-    with run_log.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+    with (
+        warehouse_lock(paths.warehouse_dir, "make run"),
+        run_log.open("w", encoding="utf-8") as log,
+        contextlib.redirect_stdout(log),
+    ):
         # The progress lines show warnings and failures briefly; Dagster's own console
         # output, with stack traces, stays in the log.
         result = run_nightly_refresh(

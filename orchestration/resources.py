@@ -7,7 +7,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from orchestration.run_tags import is_writer
 from orchestration.settings import WarehousePaths, warehouse_paths
+from orchestration.warehouse_lock import warehouse_lock
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -38,6 +40,19 @@ class WarehouseResource(dg.ConfigurableResource):
             definitions_file=Path(self.definitions_file),
             source_mapping_file=Path(self.source_mapping_file),
         )
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
+        """A run that writes the warehouse holds its lock from start to end."""
+        if context.run is None or not is_writer(context.run):
+            yield self
+            return
+        with warehouse_lock(
+            self.paths.warehouse_dir,
+            f"Dagster run {context.run.run_id}",
+            waiting=context.log.warning,
+        ):
+            yield self
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -1,6 +1,11 @@
-"""Run tags that change what a run does, read by the assets that honour them."""
+"""Run tags that change what a run does, read by the assets and resources that honour them."""
 
 import dagster as dg
+
+# Runs that write the warehouse: dagster.yaml lets one such run be in progress at a
+# time, and each holds the warehouse lock (orchestration/warehouse_lock.py) throughout,
+# as `make run` and `make erase` do.
+WRITER_TAG = "revenue-warehouse/writer"
 
 # Read every export file again and rebuild every dbt model from scratch, instead of
 # merging only what arrived since the last run.
@@ -9,6 +14,10 @@ FULL_REFRESH_TAG = "revenue-warehouse/full-refresh"
 
 def is_full_refresh(context: dg.AssetExecutionContext) -> bool:
     return context.run.tags.get(FULL_REFRESH_TAG) == "true"
+
+
+def is_writer(run: dg.DagsterRun) -> bool:
+    return run.tags.get(WRITER_TAG) == "true"
 
 
 # Export asset paths ("salesforce/lead", comma-separated) or "all": their rows may

@@ -4,13 +4,13 @@ the Monday report at 07:00."""
 import dagster as dg
 
 from orchestration.reports.assets import REPORTS_GROUP
-from orchestration.run_tags import FULL_REFRESH_TAG
+from orchestration.run_tags import FULL_REFRESH_TAG, WRITER_TAG
 
 SCHEDULE_TIME_ZONE = "Europe/Amsterdam"
 
 # dagster.yaml lets one run with this tag be in progress at a time: the build database
 # takes a single writing process, and two refreshes would publish over each other.
-WAREHOUSE_WRITER_TAG = {"revenue-warehouse/writer": "true"}
+WAREHOUSE_WRITER_TAG = {WRITER_TAG: "true"}
 
 WAREHOUSE_ASSETS = dg.AssetSelection.all() - dg.AssetSelection.groups(REPORTS_GROUP)
 

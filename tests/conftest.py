@@ -7,6 +7,10 @@ directory is materialised once and every KPI test reads the published result.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +68,27 @@ def run_warehouse(warehouse: WarehouseResource) -> WarehouseRun:
 def copy_landing(source: Path, target: Path) -> Path:
     shutil.copytree(source, target)
     return target
+
+
+@contextmanager
+def running_python(
+    script: str, *arguments: str, ready: str, **options
+) -> Iterator[subprocess.Popen]:
+    """`script` in a Python process of its own, once it has printed `ready`; killed
+    when done with, whatever state it is in."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, *arguments],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+        **options,
+    )
+    try:
+        assert process.stdout.readline().strip() == ready
+        yield process
+    finally:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,13 +79,112 @@ def test_missing_key_names_file_and_key_path(tmp_path):
         load_agreed_definitions(path)
 
 
-def test_invalid_title_pattern_is_rejected(tmp_path):
-    path = edited_definitions(
-        tmp_path,
-        lambda d: d["lead_definition"]["budget_authority_titles"]["include"].append("(unclosed"),
-    )
-    with pytest.raises(ConfigurationError, match="invalid regular expression"):
+def with_title_pattern(pattern: str):
+    return lambda d: d["lead_definition"]["budget_authority_titles"]["include"].append(pattern)
+
+
+# The shipped file has six include patterns, so an appended one is include[6].
+APPENDED_PATTERN_KEY = r"at 'lead_definition\.budget_authority_titles\.include\[6\]'"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "engine"),
+    [
+        ("(unclosed", "Python's re"),
+        # Python only: RE2 runs in linear time and has none of these.
+        ("(?<=vice )president", "DuckDB (RE2)"),
+        (r"(chief)\s+\1", "DuckDB (RE2)"),
+        (r"\bdirector++", "DuckDB (RE2)"),
+        ("(?>head) of", "DuckDB (RE2)"),
+        (r"owner\Z", "DuckDB (RE2)"),
+        # RE2 only.
+        (r"\pL+ of", "Python's re"),
+        (r"\Qhead of\E", "Python's re"),
+        # Python compiles it with a warning that it will read it differently one day.
+        ("[[:alpha:]]+ director", "Python's re"),
+    ],
+)
+def test_title_pattern_outside_the_shared_dialect_fails_at_load(tmp_path, pattern, engine):
+    path = edited_definitions(tmp_path, with_title_pattern(pattern))
+    with pytest.raises(ConfigurationError) as error:
         load_agreed_definitions(path)
+    message = str(error.value)
+    assert re.search(rf"agreed_definitions\.yml {APPENDED_PATTERN_KEY}", message)
+    assert f"invalid regular expression {pattern!r}: {engine} rejects it" in message
+
+
+def test_title_rule_reads_word_characters_as_duckdb_does(tmp_path):
+    # RE2, DuckDB's engine, counts only ASCII letters as word characters; Python's re
+    # counts every letter. The check must read the pattern as dbt's SQL did.
+    definitions = load_agreed_definitions(
+        edited_definitions(tmp_path, with_title_pattern(r"^\w+$"))
+    )
+    assert definitions.is_budget_authority("Gerant")
+    assert not definitions.is_budget_authority("Gérant")
+
+
+# Runs in its own interpreter: a backtracking engine would never return, and the test
+# then fails on the timeout instead of hanging the suite.
+CATASTROPHIC_TITLE_SCRIPT = """
+import sys
+from pathlib import Path
+from orchestration.agreements.documents import load_agreed_definitions
+definitions = load_agreed_definitions(Path(sys.argv[1]))
+print(definitions.is_budget_authority("a" * 5000 + "!"))
+"""
+NEVER_RETURNS_S = 120
+
+
+def test_catastrophic_title_pattern_cannot_hang_the_check(tmp_path):
+    path = edited_definitions(tmp_path, with_title_pattern("(a+)+$"))
+    finished = subprocess.run(
+        [sys.executable, "-c", CATASTROPHIC_TITLE_SCRIPT, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=NEVER_RETURNS_S,
+        check=True,
+    )
+    # "a…a!" ends in "!", so `(a+)+$` cannot match; no other pattern matches either.
+    assert finished.stdout.strip() == "False"
+
+
+def alias_bomb(levels: int = 9, width: int = 9) -> list[str]:
+    """The "billion laughs": each level lists the previous one `width` times, so the
+    last anchor stands for width ** levels values in a few hundred bytes."""
+    lines = [f"laugh_0: &laugh_0 [{', '.join(['lol'] * width)}]"]
+    for level in range(1, levels):
+        aliases = ", ".join([f"*laugh_{level - 1}"] * width)
+        lines.append(f"laugh_{level}: &laugh_{level} [{aliases}]")
+    return lines
+
+
+def test_yaml_alias_bomb_is_refused_naming_file_and_line(tmp_path):
+    document = yaml.safe_load(DEFAULT_DEFINITIONS_FILE.read_text())
+    document.pop("disqualification_reasons")
+    bomb = alias_bomb()
+    path = tmp_path / "agreed_definitions.yml"
+    path.write_text(
+        "\n".join([yaml.safe_dump(document), *bomb, "disqualification_reasons: *laugh_8", ""])
+    )
+    first_anchor_line = path.read_text().splitlines().index(bomb[0]) + 1
+    # The anchor `&laugh_0` starts after "laugh_0: ", in column 10.
+    with pytest.raises(
+        ConfigurationError,
+        match=rf"agreed_definitions\.yml, line {first_anchor_line}, column 10: not valid YAML: "
+        r"anchors and aliases \(&name, \*name\) are not allowed",
+    ):
+        load_agreed_definitions(path)
+
+
+def test_oversized_configuration_file_is_refused_unread(tmp_path):
+    path = tmp_path / "source_mapping.yml"
+    text = DEFAULT_SOURCE_MAPPING_FILE.read_text()
+    path.write_text(text + "#" * (1_000_001 - len(text.encode())) + "\n")
+    with pytest.raises(
+        ConfigurationError,
+        match=r"source_mapping\.yml: 1,000,002 bytes, more than the 1,000,000 a configuration",
+    ):
+        load_source_mapping(path)
 
 
 def test_unknown_time_zone_is_rejected(tmp_path):
@@ -145,6 +247,7 @@ def test_source_mapping_handles_standard_lead_statuses():
         "crm_lead_field_rules",
         "crm_lead_source_rules",
         "org_currency",
+        "data_quality",
     }
     # The shipped mapping adds no CRM signals, so the sample's numbers stay Marketo's.
     assert mapping.crm_signal_rules.all == ()
@@ -287,10 +390,57 @@ def test_the_user_team_attribute_must_be_mapped(tmp_path):
         load_source_mapping(path)
 
 
-def test_unknown_funnel_stage_in_status_mapping_is_rejected(tmp_path):
+def edited_mapping(tmp_path: Path, edit) -> Path:
     document = yaml.safe_load(DEFAULT_SOURCE_MAPPING_FILE.read_text())
-    document["salesforce"]["lead_statuses"]["Nurture"] = "warming"
+    edit(document)
     path = tmp_path / "source_mapping.yml"
     path.write_text(yaml.safe_dump(document))
+    return path
+
+
+def test_unknown_funnel_stage_in_status_mapping_is_rejected(tmp_path):
+    path = edited_mapping(
+        tmp_path, lambda d: d["salesforce"]["lead_statuses"].update(Nurture="warming")
+    )
     with pytest.raises(ConfigurationError, match=r"lead_statuses\.Nurture': must be one of"):
         load_source_mapping(path)
+
+
+def test_shipped_mapping_sets_a_handful_of_bad_records_aside():
+    data_quality = load_source_mapping(DEFAULT_SOURCE_MAPPING_FILE).data_quality
+    assert data_quality.max_opportunity_amount_eur == 100_000_000
+    assert data_quality.set_aside_max_records == 5
+    assert data_quality.set_aside_max_share == 0.001
+    tables = {
+        t.name: t for t in source_mapping_tables(load_source_mapping(DEFAULT_SOURCE_MAPPING_FILE))
+    }
+    assert tables["data_quality"].rows == [(100_000_000,)]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda d: d["data_quality"]["set_aside"].update(max_share=5),
+            r" at 'data_quality\.set_aside\.max_share': must be at least 0\.0 and at most 1,",
+        ),
+        (
+            lambda d: d["data_quality"]["set_aside"].update(max_records=-1),
+            r" at 'data_quality\.set_aside\.max_records': must be at least 0,",
+        ),
+        # EUR amounts are DECIMAL(18, 2): a bound they cannot hold bounds nothing.
+        (
+            lambda d: d["data_quality"].update(max_opportunity_amount_eur=1e16),
+            r" at 'data_quality\.max_opportunity_amount_eur': must be at least 1 and at most "
+            r"1000000000000000,",
+        ),
+    ],
+)
+def test_bad_data_quality_settings_are_rejected(tmp_path, edit, message):
+    with pytest.raises(ConfigurationError, match=rf"source_mapping\.yml{message}"):
+        load_source_mapping(edited_mapping(tmp_path, edit))
+
+
+def test_a_mapping_without_data_quality_sets_aside_as_the_shipped_one_does(tmp_path):
+    mapping = load_source_mapping(edited_mapping(tmp_path, lambda d: d.pop("data_quality")))
+    assert mapping.data_quality == load_source_mapping(DEFAULT_SOURCE_MAPPING_FILE).data_quality

@@ -5,19 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import dagster as dg
 import pytest
 
-from orchestration.agreements.documents import load_agreed_definitions
-from orchestration.checks.assets import funnel_timestamps_are_ordered
+from orchestration.agreements.documents import DataQuality, load_agreed_definitions
+from orchestration.checks.assets import bad_record_result, funnel_timestamps_are_ordered
 from orchestration.checks.rules import (
+    Violation,
     converted_opportunity_violations,
     disqualification_reason_violations,
     eur_amount_violations,
     follow_up_breaches,
     funnel_order_violations,
+    implausible_amount_violations,
     last_complete_month,
     monthly_target_results,
     sales_ready_violations,
+    unmapped_lead_statuses,
 )
 from orchestration.settings import DEFAULT_DEFINITIONS_FILE
 from tests.conftest import make_warehouse
@@ -153,18 +157,116 @@ def test_converted_lead_without_published_opportunity_fails():
     assert missing.problem == "converted without an opportunity"
 
 
-def test_amount_without_eur_value_fails():
-    opportunity = {
+MAX_AMOUNT_EUR = 1_000_000
+
+
+def opportunity(**overrides):
+    row = {
         "opportunity_id": "0061",
         "amount": Decimal("1000.00"),
         "currency_iso_code": "SEK",
+        "units_per_eur": None,
         "close_date": dt.date(2026, 3, 1),
         "amount_eur": None,
     }
-    (violation,) = eur_amount_violations([opportunity])
-    assert "1000.00 SEK on 2026-03-01 has no EUR value" in violation.problem
-    assert eur_amount_violations([opportunity | {"amount_eur": Decimal("90.00")}]) == []
-    assert eur_amount_violations([opportunity | {"amount": None}]) == []
+    return row | overrides
+
+
+def test_amount_without_eur_value_fails():
+    (violation,) = eur_amount_violations([opportunity()], MAX_AMOUNT_EUR)
+    assert violation.problem == (
+        "SEK amount closing 2026-03-01 has no EUR value (no dated rate in force)"
+    )
+    converted = opportunity(units_per_eur=Decimal("10"), amount_eur=Decimal("100.00"))
+    assert eur_amount_violations([converted], MAX_AMOUNT_EUR) == []
+    assert eur_amount_violations([opportunity(amount=None)], MAX_AMOUNT_EUR) == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "units_per_eur", "problem"),
+    [
+        ("-0.01", None, "amount below zero"),
+        ("-500.00", "1", "amount below zero"),
+        # 11,000,000 SEK at 10 SEK per EUR: EUR 1,100,000.
+        ("11000000.00", "10", "amount above the plausible maximum of EUR 1,000,000"),
+        ("9999999999999999.00", "1", "amount above the plausible maximum of EUR 1,000,000"),
+    ],
+)
+def test_implausible_amount_is_named_and_has_no_eur_value_on_purpose(
+    amount, units_per_eur, problem
+):
+    implausible = opportunity(
+        amount=Decimal(amount),
+        units_per_eur=None if units_per_eur is None else Decimal(units_per_eur),
+    )
+    assert [str(v) for v in implausible_amount_violations([implausible], MAX_AMOUNT_EUR)] == [
+        f"0061: {problem}"
+    ]
+    # Its EUR value is missing because it is implausible, not for want of a rate.
+    assert eur_amount_violations([implausible], MAX_AMOUNT_EUR) == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "units_per_eur"),
+    [
+        ("0.00", "1"),
+        # 10,000,000 SEK at 10 SEK per EUR: exactly EUR 1,000,000.
+        ("10000000.00", "10"),
+        # Without a rate only the sign can be judged.
+        ("99999999.00", None),
+    ],
+)
+def test_plausible_amount_passes(amount, units_per_eur):
+    plausible = opportunity(
+        amount=Decimal(amount),
+        units_per_eur=None if units_per_eur is None else Decimal(units_per_eur),
+    )
+    assert implausible_amount_violations([plausible], MAX_AMOUNT_EUR) == []
+
+
+def test_unmapped_lead_statuses_are_named_with_their_lead_count():
+    counts = {"Open - Not Contacted": 4, "Qualified": 2, None: 1, "Nurture": 3}
+    assert [
+        str(v) for v in unmapped_lead_statuses(counts, ["Open - Not Contacted", "Nurture"])
+    ] == [
+        "status 'Qualified': 2 lead(s); not in salesforce.lead_statuses of the source mapping, "
+        "so in no funnel stage",
+        "no status: 1 lead(s); not in salesforce.lead_statuses of the source mapping, "
+        "so in no funnel stage",
+    ]
+    assert unmapped_lead_statuses({"Nurture": 3}, ["Nurture"]) == []
+
+
+def data_quality(max_records: int, max_share: float) -> DataQuality:
+    return DataQuality(MAX_AMOUNT_EUR, max_records, max_share)
+
+
+@pytest.mark.parametrize(
+    ("max_records", "max_share", "checked", "set_aside"),
+    [
+        (5, 0.001, 4, 5),
+        (5, 0.001, 3_000, 5),
+        # 0.1 % of a million records is more than five.
+        (5, 0.001, 1_000_000, 1_000),
+        (0, 0.0, 1_000_000, 0),
+    ],
+)
+def test_records_set_aside_are_a_count_or_a_share_whichever_is_more(
+    max_records, max_share, checked, set_aside
+):
+    assert data_quality(max_records, max_share).records_set_aside_at_most(checked) == set_aside
+
+
+def test_a_handful_of_bad_records_warns_more_blocks():
+    bad = [Violation(f"006{i}", "amount below zero") for i in range(3)]
+    handful = bad_record_result(bad, 100, data_quality(3, 0.0))
+    assert not handful.passed
+    assert handful.severity == dg.AssetCheckSeverity.WARN
+    systematic = bad_record_result(bad, 100, data_quality(2, 0.0))
+    assert not systematic.passed
+    assert systematic.severity == dg.AssetCheckSeverity.ERROR
+    clean = bad_record_result([], 100, data_quality(0, 0.0))
+    assert clean.passed
 
 
 def test_monthly_targets_against_the_agreed_sla():

@@ -33,6 +33,7 @@ def test_definition_checks_block_publishing(asset_graph):
         "funnel_timestamps_are_ordered",
         "converted_leads_have_opportunity",
         "amounts_have_eur_value",
+        "opportunity_amounts_are_plausible",
     }
     publish_deps = asset_graph.get(dg.AssetKey(["bi", "analytics_duckdb"])).parent_keys
     assert set(mart_asset_keys()) <= publish_deps

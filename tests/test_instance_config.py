@@ -1,12 +1,15 @@
-"""The shipped dagster.yaml keeps runs from colliding.
+"""The shipped dagster.yaml keeps runs from colliding, and from waiting on dead ones.
 
-The file is loaded into a real DagsterInstance; the last test drives the run queue's own
-daemon in-process to show a second nightly refresh waits while the first is in progress.
+The file is loaded into a real DagsterInstance; the last tests drive the run queue's and
+run monitoring's own daemons in-process: a second nightly refresh waits while the first
+is in progress, and starts once a first run killed with `kill -9` is failed.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
+import signal
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -14,32 +17,48 @@ import dagster as dg
 import pytest
 import yaml
 from dagster._core.definitions.definitions_class import SINGLETON_REPOSITORY_NAME
+from dagster._core.launcher import LaunchRunContext
 from dagster._core.remote_origin import InProcessCodeLocationOrigin
 from dagster._core.test_utils import create_test_daemon_workspace_context
 from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 from dagster._core.workspace.context import WorkspaceRequestContext
 from dagster._core.workspace.load_target import InProcessWorkspaceLoadTarget
+from dagster._daemon.monitoring.run_monitoring import execute_run_monitoring_iteration
 from dagster._daemon.run_coordinator.queued_run_coordinator_daemon import (
     QueuedRunCoordinatorDaemon,
 )
 
 from orchestration.definitions import defs
+from orchestration.run_launcher import LocalRunLauncher
 from orchestration.schedules import full_refresh_job, nightly_refresh_job, weekly_review_job
 from orchestration.settings import PROJECT_ROOT
+from tests.conftest import running_python
 
 SHIPPED_CONFIG = PROJECT_ROOT / "dagster.yaml"
 PRODUCTION_CONFIG = PROJECT_ROOT / "deploy" / "dagster.production.yaml"
 CODE_LOCATION = "revenue_warehouse"
 WAREHOUSE_WRITING_JOBS = (nightly_refresh_job.name, full_refresh_job.name)
-RUN_RULES = ("telemetry", "run_coordinator", "concurrency", "run_monitoring", "run_retries")
+RUN_RULES = (
+    "telemetry",
+    "run_coordinator",
+    "run_launcher",
+    "concurrency",
+    "run_monitoring",
+    "run_retries",
+)
 LONGEST_ACCEPTABLE_RUN_S = 4 * 60 * 60
-# Launching for real would run the whole refresh; this launcher only records the
-# launch and leaves the run STARTING, which the queue counts as in progress.
-RECORDING_RUN_LAUNCHER = {
-    "module": "dagster._core.test_utils",
-    "class": "MockedRunLauncher",
-    "config": {"bad_run_ids": []},
-}
+
+
+class RecordingRunLauncher(LocalRunLauncher):
+    """The shipped launcher's health check, but launching only records the launch:
+    launching for real would run the whole refresh. The run stays STARTING, which the
+    queue counts as in progress."""
+
+    def launch_run(self, context: LaunchRunContext) -> None:
+        pass
+
+
+RECORDING_RUN_LAUNCHER = {"module": __name__, "class": RecordingRunLauncher.__name__}
 
 
 def run_tags(job_name: str) -> Mapping[str, str]:
@@ -84,6 +103,14 @@ def test_one_warehouse_writer_at_a_time(shipped_instance):
 def test_a_stuck_run_is_stopped_before_the_next_night(shipped_instance):
     assert shipped_instance.run_monitoring_enabled
     assert 0 < shipped_instance.run_monitoring_max_runtime_seconds <= LONGEST_ACCEPTABLE_RUN_S
+
+
+def test_a_dead_run_worker_is_noticed_within_minutes(shipped_instance):
+    assert isinstance(shipped_instance.run_launcher, LocalRunLauncher)
+    assert shipped_instance.run_launcher.supports_check_run_worker_health
+    assert shipped_instance.run_monitoring_poll_interval_seconds <= 120
+    # The default launcher cannot resume a run; monitoring must not try.
+    assert shipped_instance.run_monitoring_max_resume_run_attempts == 0
 
 
 def test_crashed_runs_are_retried_failed_checks_are_not(shipped_instance):
@@ -171,3 +198,55 @@ def test_second_nightly_run_waits_while_the_first_is_in_progress(queueing_instan
         finish(instance, first)
         list(daemon.run_iteration(context))
         assert status(instance, second) == dg.DagsterRunStatus.STARTING
+
+
+# A warehouse writer run in its own process, as `make run` starts one: its only step
+# says it has started, then waits to be killed.
+WRITER_RUN_SCRIPT = """
+import sys, time
+import dagster as dg
+from orchestration.schedules import WAREHOUSE_WRITER_TAG
+
+@dg.op
+def refresh():
+    print("started", flush=True)
+    time.sleep(600)
+
+@dg.job(tags=WAREHOUSE_WRITER_TAG)
+def killed_refresh():
+    refresh()
+
+with dg.DagsterInstance.from_config(sys.argv[1]) as instance:
+    killed_refresh.execute_in_process(instance=instance)
+"""
+
+
+@pytest.fixture
+def writer_run_in_another_process(queueing_instance, tmp_path):
+    with running_python(WRITER_RUN_SCRIPT, str(tmp_path), ready="started") as process:
+        yield process
+
+
+def test_a_killed_run_is_failed_and_the_queue_moves_on(
+    queueing_instance, writer_run_in_another_process
+):
+    instance = queueing_instance
+    logger = logging.getLogger("run_monitoring")
+    queue = QueuedRunCoordinatorDaemon(interval_seconds=1)
+    with create_test_daemon_workspace_context(code_location(), instance) as context:
+        (killed,) = instance.get_run_ids(dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]))
+        nightly = submit(instance, context.create_request_context(), nightly_refresh_job.name)
+        list(queue.run_iteration(context))
+        assert status(instance, nightly) == dg.DagsterRunStatus.QUEUED
+        # A live worker is left alone.
+        list(execute_run_monitoring_iteration(context, logger))
+        assert status(instance, killed) == dg.DagsterRunStatus.STARTED
+
+        writer_run_in_another_process.send_signal(signal.SIGKILL)
+        writer_run_in_another_process.wait()
+        assert status(instance, killed) == dg.DagsterRunStatus.STARTED
+
+        list(execute_run_monitoring_iteration(context, logger))
+        assert status(instance, killed) == dg.DagsterRunStatus.FAILURE
+        list(queue.run_iteration(context))
+        assert status(instance, nightly) == dg.DagsterRunStatus.STARTING

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -43,6 +44,26 @@ def table_texts(database: Path) -> dict[str, str]:
         }
 
 
+@dataclass(frozen=True)
+class ChildProcess:
+    program: str
+    environment: dict[str, str]
+
+
+def recording_children(started: list[ChildProcess]) -> type[subprocess.Popen]:
+    """subprocess.Popen, noting each child's program and the environment it gets."""
+
+    class RecordingPopen(subprocess.Popen):
+        def __init__(self, args, *positional, **keywords):
+            program = args if isinstance(args, str | os.PathLike) else args[0]
+            # Without `env`, a child inherits this process's environment.
+            environment = keywords.get("env")
+            started.append(ChildProcess(str(program), dict(environment or os.environ)))
+            super().__init__(args, *positional, **keywords)
+
+    return RecordingPopen
+
+
 @pytest.fixture(scope="module")
 def erased_warehouse(tmp_path_factory):
     root = tmp_path_factory.mktemp("privacy")
@@ -50,19 +71,21 @@ def erased_warehouse(tmp_path_factory):
     warehouse = make_warehouse(landing, root / "warehouse")
     (root / "dagster_home").mkdir()
     instance = dg.DagsterInstance.local_temp(str(root / "dagster_home"))
+    children: list[ChildProcess] = []
     patch = pytest.MonkeyPatch()
     patch.setenv(KEY_ENV, SECRET)
+    patch.setattr(subprocess, "Popen", recording_children(children))
     defs = build_definitions(warehouse)
     before = run_nightly_refresh(defs, instance)
     before_texts = table_texts(warehouse.paths.analytics_database)
     after = erase_person(BEN_EMAIL, defs, warehouse.paths, instance)
     patch.undo()
-    yield warehouse, instance, before, before_texts, after
+    yield warehouse, instance, before, before_texts, after, children
     instance.dispose()
 
 
 def test_bi_file_has_no_plain_email_or_phone(erased_warehouse):
-    _, _, before, before_texts, _ = erased_warehouse
+    _, _, before, before_texts, _, _ = erased_warehouse
     assert before.success
     everything = " ".join(before_texts.values())
     for line in (FIXTURE_LANDING / "salesforce" / "Lead.csv").read_text().splitlines()[1:]:
@@ -72,7 +95,7 @@ def test_bi_file_has_no_plain_email_or_phone(erased_warehouse):
 
 
 def test_erased_person_leaves_no_trace(erased_warehouse):
-    warehouse, _, _, before_texts, after = erased_warehouse
+    warehouse, _, _, before_texts, after, _ = erased_warehouse
     assert after.success
     assert any(BEN_IDS[0] in text for text in before_texts.values())
     for database in (warehouse.paths.build_database, warehouse.paths.analytics_database):
@@ -114,6 +137,14 @@ def test_pseudonym_key_never_reaches_logs(erased_warehouse):
     for run in instance.get_runs():
         for record in instance.all_logs(run.run_id):
             assert SECRET not in str(record)
+
+
+def test_pseudonym_key_never_reaches_dbt(erased_warehouse):
+    *_, children = erased_warehouse
+    dbt_children = [child for child in children if Path(child.program).name == "revenue-dbt"]
+    # The nightly run and the erasure's rebuild each started dbt.
+    assert len(dbt_children) >= 2
+    assert [child.program for child in dbt_children if SECRET in child.environment.values()] == []
 
 
 def test_erasing_an_address_that_matches_nobody_changes_nothing(fixture_run, tmp_path):

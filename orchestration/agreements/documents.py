@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 import urllib.parse
 import zoneinfo
 from collections.abc import Mapping
@@ -17,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from orchestration.agreements.patterns import Matcher, any_of, dialect_problem
+from orchestration.agreements.plain_yaml import load_plain_yaml
 
 FUNNEL_STAGES = ("open", "working", "nurture", "converted", "disqualified")
 USER_TEAMS = ("sales", "marketing")
@@ -136,10 +138,11 @@ class _Reader:
 
     def regex(self) -> str:
         pattern = self.text()
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise self.fail(f"invalid regular expression {pattern!r}: {error}") from error
+        if problem := dialect_problem(pattern):
+            raise self.fail(
+                f"invalid regular expression {pattern!r}: {problem}; agreed patterns use "
+                "only the syntax DuckDB (RE2) and Python both accept"
+            )
         return pattern
 
     def choice(self, allowed: tuple[str, ...]) -> str:
@@ -149,11 +152,27 @@ class _Reader:
         return value
 
 
+# The configuration files are a page or two: a bound far above that keeps a wrong or
+# hostile file from being read into memory whole.
+MAX_DOCUMENT_BYTES = 1_000_000
+
+
 def _read_yaml(path: Path) -> _Reader:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
     except FileNotFoundError as error:
         raise ConfigurationError(f"{path}: file not found") from error
+    if size > MAX_DOCUMENT_BYTES:
+        raise ConfigurationError(
+            f"{path}: {size:,} bytes, more than the {MAX_DOCUMENT_BYTES:,} a configuration "
+            "file may have"
+        )
+    try:
+        data = load_plain_yaml(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigurationError(f"{path}{where}: not valid YAML: {error.problem}") from error
     except yaml.YAMLError as error:
         raise ConfigurationError(f"{path}: not valid YAML: {error}") from error
     return _Reader(path, data)
@@ -222,15 +241,9 @@ class AgreedDefinitions:
         )
 
     @functools.cached_property
-    def _budget_title_patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    def _budget_title_patterns(self) -> tuple[Matcher | None, Matcher | None]:
         """Each list compiled once into one pattern: checks test every sales-ready lead."""
-        return _any_of(self.budget_title_include), _any_of(self.budget_title_exclude)
-
-
-def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.IGNORECASE)
+        return any_of(self.budget_title_include), any_of(self.budget_title_exclude)
 
 
 def load_agreed_definitions(path: Path) -> AgreedDefinitions:
@@ -352,6 +365,25 @@ class SignalRule:
     new_status: str | None
 
 
+# EUR amounts are published as DECIMAL(18, 2): a bound above this would let through
+# values the marts cannot hold.
+LARGEST_AMOUNT_BOUND_EUR = 10**15
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """What counts as a bad record, and how many a check sets aside before it blocks.
+    The defaults apply to a mapping without `data_quality`."""
+
+    max_opportunity_amount_eur: float = 100_000_000
+    set_aside_max_records: int = 5
+    set_aside_max_share: float = 0.001
+
+    def records_set_aside_at_most(self, records_checked: int) -> int:
+        """A handful is a slip in data entry; more than this is systematic breakage."""
+        return max(self.set_aside_max_records, int(self.set_aside_max_share * records_checked))
+
+
 @dataclass(frozen=True)
 class OpportunityStage:
     stage: str
@@ -425,6 +457,7 @@ class SourceMapping:
     # A load keeping fewer rows than the last accepted one, by more than this share,
     # stops the run unless the shrink is expected.
     max_shrink_share: float = DEFAULT_MAX_SHRINK_SHARE
+    data_quality: DataQuality = DataQuality()
 
     def custom_fields_for(self, sobject: str) -> Mapping[str, str]:
         """Warehouse field -> export column for one Salesforce object."""
@@ -510,6 +543,7 @@ def load_source_mapping(path: Path) -> SourceMapping:
         max_shrink_share=root.optional_child("volume_guard", {})
         .optional_child("max_shrink_share", DEFAULT_MAX_SHRINK_SHARE)
         .number(minimum=0, maximum=1),
+        data_quality=_data_quality(root.optional_child("data_quality", {})),
     )
 
 
@@ -545,6 +579,22 @@ def _crm_signal_rules(reader: _Reader) -> CrmSignalRules:
             )
             for rule in reader.optional_child("lead_sources", []).entries()
         ),
+    )
+
+
+def _data_quality(reader: _Reader) -> DataQuality:
+    default = DataQuality()
+    set_aside = reader.optional_child("set_aside", {})
+    return DataQuality(
+        max_opportunity_amount_eur=reader.optional_child(
+            "max_opportunity_amount_eur", default.max_opportunity_amount_eur
+        ).number(minimum=1, maximum=LARGEST_AMOUNT_BOUND_EUR),
+        set_aside_max_records=set_aside.optional_child(
+            "max_records", default.set_aside_max_records
+        ).whole_number(),
+        set_aside_max_share=set_aside.optional_child(
+            "max_share", default.set_aside_max_share
+        ).number(maximum=1),
     )
 
 

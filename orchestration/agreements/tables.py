@@ -167,6 +167,11 @@ def source_mapping_tables(mapping: SourceMapping) -> list[ConfigTable]:
             {"org_currency": "VARCHAR", "units_per_corporate_unit": "DECIMAL(18, 9)"},
             [(mapping.org_currency.currency, mapping.org_currency.units_per_corporate_unit)],
         ),
+        ConfigTable(
+            "data_quality",
+            {"max_opportunity_amount_eur": "DECIMAL(18, 2)"},
+            [(mapping.data_quality.max_opportunity_amount_eur,)],
+        ),
     ]
 
 

@@ -12,6 +12,7 @@ import itertools
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from orchestration.agreements.documents import AgreedDefinitions
@@ -154,16 +155,64 @@ def converted_opportunity_violations(
     ]
 
 
-def eur_amount_violations(opportunities: Iterable[Row]) -> list[Violation]:
-    """Every amount has a EUR value: a missing dated rate is an error, not a zero."""
+def implausible_amount(opportunity: Row, max_amount_eur: float) -> str | None:
+    """Why an opportunity's amount is no real deal's (an entry or export error), or None.
+
+    An amount without a rate in force can only be judged by its sign.
+    """
+    amount, units_per_eur = opportunity["amount"], opportunity["units_per_eur"]
+    if amount is None:
+        return None
+    if amount < 0:
+        return "amount below zero"
+    if units_per_eur is not None and amount / units_per_eur > Decimal(str(max_amount_eur)):
+        return f"amount above the plausible maximum of EUR {max_amount_eur:,.0f}"
+    return None
+
+
+def implausible_amount_violations(
+    opportunities: Iterable[Row], max_amount_eur: float
+) -> list[Violation]:
+    """Amounts below zero or above the plausible maximum, named by record."""
+    return [
+        Violation(opportunity["opportunity_id"], problem)
+        for opportunity in opportunities
+        if (problem := implausible_amount(opportunity, max_amount_eur))
+    ]
+
+
+def eur_amount_violations(opportunities: Iterable[Row], max_amount_eur: float) -> list[Violation]:
+    """Every plausible amount has a EUR value: a missing dated rate is an error, not a
+    zero. (An implausible amount has none on purpose, and its own check.)"""
     return [
         Violation(
             opportunity["opportunity_id"],
-            f"{opportunity['amount']} {opportunity['currency_iso_code']} on "
-            f"{opportunity['close_date']} has no EUR value (no dated rate in force)",
+            f"{opportunity['currency_iso_code']} amount closing {opportunity['close_date']} "
+            "has no EUR value (no dated rate in force)",
         )
         for opportunity in opportunities
-        if opportunity["amount"] is not None and opportunity["amount_eur"] is None
+        if opportunity["amount"] is not None
+        and opportunity["amount_eur"] is None
+        and implausible_amount(opportunity, max_amount_eur) is None
+    ]
+
+
+def unmapped_lead_statuses(
+    status_counts: Mapping[str | None, int], mapped_statuses: Iterable[str]
+) -> list[Violation]:
+    """Lead.Status values the source mapping does not map to a funnel stage, with the
+    number of leads holding each, the most frequent first."""
+    mapped = set(mapped_statuses)
+    return [
+        Violation(
+            "no status" if status is None else f"status {status!r}",
+            f"{count} lead(s); not in salesforce.lead_statuses of the source mapping, so "
+            "in no funnel stage",
+        )
+        for status, count in sorted(
+            status_counts.items(), key=lambda item: (-item[1], str(item[0]))
+        )
+        if status not in mapped
     ]
 
 

@@ -1,6 +1,8 @@
 """dbt models as Dagster assets; dbt tests run in the same build as asset checks."""
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -12,11 +14,16 @@ from orchestration.dbt.build_state import (
     record_build,
 )
 from orchestration.dbt.project import revenue_dbt_project
+from orchestration.dbt.tethered import PARENT_PID_ENV
 from orchestration.dbt.translator import RevenueDbtTranslator
+from orchestration.ingest.privacy import KEY_ENV
 from orchestration.resources import WarehouseResource
 from orchestration.run_tags import is_full_refresh
 
 BUILD_DATABASE_ENV = "REVENUE_BUILD_DATABASE"
+# Secrets this process may hold that dbt has no use for: the pseudonym key, and the
+# password of the instance's PostgreSQL (deploy/dagster.production.yaml).
+SECRET_ENV_VARS = (KEY_ENV, "DAGSTER_PG_PASSWORD")
 
 
 def dbt_build_args(full_refresh: bool) -> list[str]:
@@ -34,12 +41,28 @@ def dbt_build_args(full_refresh: bool) -> list[str]:
 
 
 def dbt_environment(warehouse: WarehouseResource) -> dict[str, str]:
-    """What dbt's profile reads, so dbt and Dagster always open the same database."""
+    """What dbt's profile reads, so dbt and Dagster always open the same database, and
+    the process dbt must die with."""
     return {
         BUILD_DATABASE_ENV: str(warehouse.paths.build_database),
         "REVENUE_DUCKDB_MEMORY_LIMIT": warehouse.memory_limit,
         "REVENUE_DUCKDB_THREADS": str(warehouse.threads),
+        PARENT_PID_ENV: str(os.getpid()),
     }
+
+
+@contextmanager
+def secrets_withheld() -> Iterator[None]:
+    """This process's environment without the secrets, while a child is started.
+
+    dagster-dbt gives dbt a copy of the whole environment. Steps run one at a time in
+    this process, so no other step reads the environment meanwhile.
+    """
+    withheld = {name: os.environ.pop(name) for name in SECRET_ENV_VARS if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(withheld)
 
 
 @dbt_assets(
@@ -66,11 +89,13 @@ def revenue_dbt_models(
             "Full refresh: first build, or the models' code or the agreements changed "
             "since the last complete build."
         )
-    yield from dbt.cli(
-        dbt_build_args(full_refresh),
-        context=context,
-        target_path=warehouse.paths.dbt_target_dir,
-    ).stream()
+    with secrets_withheld():
+        build = dbt.cli(
+            dbt_build_args(full_refresh),
+            context=context,
+            target_path=warehouse.paths.dbt_target_dir,
+        )
+    yield from build.stream()
     # A partial build leaves other models as they were, so only a complete one
     # vouches for the fingerprint.
     if context.selected_asset_keys == context.assets_def.keys:

@@ -9,8 +9,9 @@ from dagster_dbt import DbtProject
 
 from orchestration.settings import PROJECT_ROOT
 
-# The dbt installed next to this interpreter, so nobody has to activate the venv.
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+# The dbt installed next to this interpreter, so nobody has to activate the venv,
+# started through `revenue-dbt` so that it dies with the run (dbt/tethered.py).
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "revenue-dbt")
 
 revenue_dbt_project = DbtProject(project_dir=PROJECT_ROOT / "dbt_project")
 # In `dagster dev` the manifest is rebuilt from the models on every reload; deployed

@@ -1,8 +1,10 @@
 -- Converts each amount with the dated rate in force on the opportunity's CloseDate,
 -- as Salesforce advanced currency management does, so EUR totals match the CRM's
 -- own reports (macros/dated_conversion.sql: an amount exported without a currency is
--- in the org's currency). An amount with no rate in force stays null in EUR: a check flags it
--- instead of the warehouse guessing a rate.
+-- in the org's currency). An amount with no rate in force stays null in EUR: a check
+-- flags it instead of the warehouse guessing a rate. So does an implausible amount
+-- (below zero, or above the source mapping's maximum in EUR): an entry or export
+-- error is left out of every EUR total, and a check names it.
 with
 
 opportunities as (
@@ -29,6 +31,12 @@ definition as (
 
 ),
 
+data_quality as (
+
+    select * from {{ ref('stg_source_mapping__data_quality') }}
+
+),
+
 rated as (
 
     select
@@ -47,12 +55,19 @@ rated as (
 final as (
 
     select
-        opportunity_id,
-        amount,
-        currency_iso_code,
-        units_per_eur,
-        cast(round(amount / units_per_eur, 2) as decimal(18, 2)) as amount_eur
+        rated.opportunity_id,
+        rated.amount,
+        rated.currency_iso_code,
+        rated.units_per_eur,
+        case
+            when
+                rated.amount >= 0
+                and rated.amount / rated.units_per_eur
+                <= data_quality.max_opportunity_amount_eur
+                then cast(round(rated.amount / rated.units_per_eur, 2) as decimal(18, 2))
+        end as amount_eur
     from rated
+    cross join data_quality
 
 )
 
