@@ -19,8 +19,10 @@ from orchestration.checks.rules import (
     funnel_order_violations,
     implausible_amount_violations,
     last_complete_month,
+    matured_month,
     monthly_target_results,
     sales_ready_violations,
+    sla_results,
     unmapped_lead_statuses,
 )
 from orchestration.settings import DEFAULT_DEFINITIONS_FILE
@@ -286,6 +288,33 @@ def test_monthly_targets_against_the_agreed_sla():
         "marketing_pipeline_eur": True,
         "lead_to_won_rate_floor": False,
     }
+
+
+def test_the_floor_is_judged_on_the_latest_cohort_past_the_sales_cycle():
+    # Sales cycle 90 days (the shipped definitions). Data up to 15 May: March's leads
+    # have had 90 days only from 29 June, January's from 1 May (31 Jan + 90 days).
+    assert DEFINITIONS.sales_cycle_days == 90
+    months = [
+        {
+            "month": dt.date(2026, m, 1),
+            "sales_ready_leads": 60,
+            "lead_to_opportunity_rate": 0.4,
+            "picked_up_within_window_share": 0.95,
+            "marketing_pipeline_eur": Decimal("150000.00"),
+            "lead_to_won_rate": won,
+        }
+        for m, won in ((1, 0.14), (2, 0.05), (3, 0.02), (4, 0.0), (5, 0.0))
+    ]
+    judged = {
+        result.commitment: (month, result.met)
+        for month, result in sla_results(months, DEFINITIONS, dt.date(2026, 5, 15))
+    }
+    assert judged["lead_to_won_rate_floor"] == (dt.date(2026, 1, 1), True)
+    assert judged["sales_ready_leads"] == (dt.date(2026, 4, 1), True)
+    # On 30 April January's leads have had 89 days: no cohort is judged yet.
+    early = sla_results(months, DEFINITIONS, dt.date(2026, 4, 30))
+    assert "lead_to_won_rate_floor" not in {result.commitment for _, result in early}
+    assert matured_month(months, dt.date(2026, 5, 1), 90) == months[0]
 
 
 def test_last_complete_month_skips_the_running_month():

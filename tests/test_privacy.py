@@ -16,7 +16,7 @@ import pytest
 
 from orchestration.definitions import build_definitions
 from orchestration.erase import NobodyToErase, erase_person, record_erasure
-from orchestration.ingest.privacy import ERASURES_FILE, KEY_ENV
+from orchestration.ingest.privacy import ERASURES_FILE, KEY_ENV, email_pseudonym
 from orchestration.nightly import run_nightly_refresh
 from orchestration.settings import PROJECT_ROOT
 from tests.conftest import FIXTURE_LANDING, PROJECT_DBT_DIR, copy_landing, make_warehouse
@@ -232,3 +232,29 @@ def test_a_person_only_in_the_quarantine_can_be_erased(erased_from_quarantine):
     )
     quarantine = table_texts(warehouse.paths.build_database)["raw_quarantine.rejected_rows"]
     assert IVY_LEAD not in quarantine
+
+
+def test_the_key_leaves_the_environment_when_the_code_loads(tmp_path):
+    # What a run worker or `make run` does: load the code, start child processes (dbt,
+    # Dagster's log tailers), then pseudonymise with the key.
+    script = (
+        "import subprocess, sys\n"
+        "from pathlib import Path\n"
+        "import orchestration.definitions\n"
+        "from orchestration.ingest.privacy import email_pseudonym, pseudonym_key\n"
+        "child = subprocess.run(['env'], capture_output=True, text=True).stdout\n"
+        "print(sys.argv[1] in child)\n"
+        "print(email_pseudonym('a@b.example', pseudonym_key(Path(sys.argv[2]))))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, SECRET, str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, KEY_ENV: SECRET, "DAGSTER_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    in_child, pseudonym = run.stdout.split()
+    assert in_child == "False"
+    assert pseudonym == email_pseudonym("a@b.example", SECRET.encode())
+    assert not (tmp_path / ".pseudonym.key").exists()

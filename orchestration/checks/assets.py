@@ -31,9 +31,8 @@ from orchestration.checks.rules import (
     follow_up_breaches,
     funnel_order_violations,
     implausible_amount_violations,
-    last_complete_month,
-    monthly_target_results,
     sales_ready_violations,
+    sla_results,
     unmapped_lead_statuses,
 )
 from orchestration.dbt.assets import revenue_dbt_models
@@ -237,24 +236,24 @@ def lead_statuses_are_mapped(warehouse: WarehouseResource) -> dg.AssetCheckResul
 def sla_targets_met(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     definitions = load_agreed_definitions(warehouse.paths.definitions_file)
     with warehouse.connect(read_only=True) as connection:
-        month = last_complete_month(
-            fetch_rows(connection, "select * from marts.shared_kpis_monthly")
-        )
-    if month is None:
+        months = fetch_rows(connection, "select * from marts.shared_kpis_monthly")
+        (as_of,) = connection.execute(
+            "select max(created_at)::date from marts.lead_funnel"
+        ).fetchone()
+    judged = sla_results(months, definitions, as_of) if as_of else []
+    if not judged:
         return dg.AssetCheckResult(passed=True, metadata={"note": "no complete month yet"})
-    results = monthly_target_results(month, definitions)
-    missed = [result for result in results if not result.met]
+    missed = [result for _, result in judged if not result.met]
     return dg.AssetCheckResult(
         passed=not missed,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
-            "month": month["month"].isoformat(),
             "missed": ", ".join(result.commitment for result in missed) or "none",
             **{
                 f"{result.commitment}": dg.MetadataValue.text(
-                    f"actual {result.actual} vs target {result.target}"
+                    f"{month:%Y-%m}: actual {result.actual} vs target {result.target}"
                 )
-                for result in results
+                for month, result in judged
             },
         },
     )

@@ -256,6 +256,45 @@ def last_complete_month(months: Iterable[Row]) -> Row | None:
     return ordered[-2] if len(ordered) >= 2 else None
 
 
+# Judged only on cohorts that have had the agreed sales cycle to close: a month's
+# leads cannot all be won yet a few weeks after it ended.
+COHORT_COMMITMENTS = frozenset({"lead_to_won_rate_floor"})
+
+
+def matured_month(months: Iterable[Row], as_of: dt.date, cycle_days: int) -> Row | None:
+    """The latest month whose every lead has had `cycle_days` by `as_of`."""
+    matured = [
+        row
+        for row in months
+        if _next_month(row["month"]) + dt.timedelta(days=cycle_days - 1) <= as_of
+    ]
+    return max(matured, key=lambda row: row["month"], default=None)
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def sla_results(
+    months: list[Row], definitions: AgreedDefinitions, as_of: dt.date
+) -> list[tuple[dt.date, TargetResult]]:
+    """Each commitment judged on its month: the last complete one, and for the cohort
+    commitments the latest month matured past the sales cycle (none: not judged yet)."""
+    complete = last_complete_month(months)
+    matured = matured_month(months, as_of, definitions.sales_cycle_days)
+    judged = []
+    for month in (complete, matured):
+        if month is None:
+            continue
+        cohort = month is matured
+        judged += [
+            (month["month"], result)
+            for result in monthly_target_results(month, definitions)
+            if (result.commitment in COHORT_COMMITMENTS) == cohort
+        ]
+    return judged
+
+
 def follow_up_breaches(weeks: Iterable[Row], min_attempts: int) -> list[Violation]:
     """Owners who let leads gather dust or disqualified leads after too few attempts."""
     breaches = []

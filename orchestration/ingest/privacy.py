@@ -37,8 +37,14 @@ JSON_COLUMNS = frozenset({"attributes"})
 IP_KEYS = ("Client IP Address", "IP Address")
 
 
+# Read once when the code loads, and taken out of the environment: every process this
+# one starts (dbt, and the log tailers Dagster starts at the beginning of each run)
+# inherits the environment, and none of them needs the key.
+_KEY_FROM_ENVIRONMENT = os.environ.pop(KEY_ENV, "")
+
+
 def pseudonym_key(warehouse_dir: Path) -> bytes:
-    configured = os.environ.get(KEY_ENV, "")
+    configured = os.environ.get(KEY_ENV, "") or _KEY_FROM_ENVIRONMENT
     if configured:
         return configured.encode("utf-8")
     key_file = warehouse_dir / KEY_FILE
