@@ -74,11 +74,11 @@
     where link_changed_at > {{ last_build_started() }}
     {%- if lead_records %}
     union
-    select lead_id from {{ ref('stg_salesforce__leads') }}
+    select lead_id from {{ ref('int_leads_unioned') }}
     where loaded_at > {{ last_build_started() }}
     union
     select lead_id from {{ this }}
-    anti join {{ ref('stg_salesforce__leads') }} using (lead_id)
+    anti join {{ ref('int_leads_unioned') }} using (lead_id)
     {%- endif %}
     {%- if rows_to_revisit %}
     union

@@ -17,7 +17,7 @@ definition as (
 
 ),
 
--- Same rule as the weekly review: a converted lead is never a drop-out.
+-- lead_funnel.is_not_qualified: a converted lead is never a drop-out.
 leads as (
 
     select
@@ -25,7 +25,7 @@ leads as (
         source_channel,
         campaign_id,
         campaign_name,
-        is_disqualified and not is_converted as is_not_qualified,
+        is_not_qualified,
         coalesce(disqualification_reason, 'no reason given') as reason
     from lead_funnel
 

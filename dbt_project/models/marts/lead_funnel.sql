@@ -2,19 +2,13 @@ with
 
 leads as (
 
-    select * from {{ ref('stg_salesforce__leads') }}
+    select * from {{ ref('int_leads_unioned') }}
 
 ),
 
 definition as (
 
     select * from {{ ref('stg_agreed_definitions__definition_version') }}
-
-),
-
-status_stages as (
-
-    select * from {{ ref('stg_source_mapping__lead_status_stages') }}
 
 ),
 
@@ -50,7 +44,7 @@ touches as (
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select * from {{ ref('int_opportunities_unioned') }}
 
 ),
 
@@ -66,16 +60,14 @@ attempts as (
 
 ),
 
--- A lead's one outcome: converted beats disqualified.
+-- A lead's one outcome: converted beats disqualified. Every mart that counts leads
+-- not qualified counts this column.
 outcomes as (
 
     select
-        leads.lead_id,
-        coalesce(status_stages.funnel_stage = 'disqualified', false)
-        and not coalesce(leads.is_converted, false) as is_not_qualified
+        lead_id,
+        funnel_stage = 'disqualified' and not is_converted as is_not_qualified
     from leads
-    left join status_stages
-        on leads.lead_status = status_stages.lead_status
 
 ),
 
@@ -94,7 +86,7 @@ final as (
         leads.owner_id,
         users.team as owner_team,
         leads.lead_status,
-        coalesce(status_stages.funnel_stage, 'unmapped') as funnel_stage,
+        leads.funnel_stage,
         {{ to_reporting_time('leads.created_at') }} as created_at,
         cast(date_trunc('month', {{ to_reporting_time('leads.created_at') }}) as date)
             as created_month,
@@ -119,9 +111,10 @@ final as (
         scores.failed_criteria,
         scores.active_intent_signal,
         {{ to_reporting_time('scores.active_intent_at') }} as active_intent_at,
-        coalesce(status_stages.funnel_stage = 'disqualified', false) as is_disqualified,
+        leads.funnel_stage = 'disqualified' as is_disqualified,
+        outcomes.is_not_qualified,
         leads.disqualification_reason,
-        coalesce(leads.is_converted, false) as is_converted,
+        leads.is_converted,
         leads.converted_opportunity_id,
         {{ to_reporting_time('opportunities.created_at') }} as opportunity_created_at,
         opportunity_amounts.amount_eur as opportunity_amount_eur,
@@ -139,8 +132,6 @@ final as (
         definition.definition_version
     from leads
     cross join definition
-    left join status_stages
-        on leads.lead_status = status_stages.lead_status
     left join users
         on leads.owner_id = users.user_id
     left join channels

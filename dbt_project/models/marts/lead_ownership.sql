@@ -18,19 +18,13 @@ lead_funnel as (
 
 lead_history as (
 
-    select * from {{ ref('stg_salesforce__lead_history') }}
+    select * from {{ ref('int_lead_history_unioned') }}
 
 ),
 
 users as (
 
     select * from {{ ref('int_users_assigned_to_teams') }}
-
-),
-
-status_stages as (
-
-    select * from {{ ref('stg_source_mapping__lead_status_stages') }}
 
 ),
 
@@ -79,14 +73,10 @@ recycle_moments as (
     where old_team = 'sales' and new_team = 'marketing'
     union
     select
-        lead_history.lead_id,
-        lead_history.changed_at
+        lead_id,
+        changed_at
     from lead_history
-    inner join status_stages
-        on lead_history.new_value = status_stages.lead_status
-    where
-        lead_history.changed_field = 'Status'
-        and status_stages.funnel_stage = 'nurture'
+    where new_funnel_stage = 'nurture'
 
 ),
 

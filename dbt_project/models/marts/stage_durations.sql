@@ -8,19 +8,13 @@ with
 
 leads as (
 
-    select * from {{ ref('stg_salesforce__leads') }}
+    select * from {{ ref('int_leads_unioned') }}
 
 ),
 
 lead_history as (
 
-    select * from {{ ref('stg_salesforce__lead_history') }}
-
-),
-
-status_stages as (
-
-    select * from {{ ref('stg_source_mapping__lead_status_stages') }}
+    select * from {{ ref('int_lead_history_unioned') }}
 
 ),
 
@@ -100,12 +94,10 @@ stays as (
         lead_stays.record_id,
         lead_stays.stay_number,
         lead_stays.stage_name,
-        coalesce(status_stages.funnel_stage, 'unmapped') as stage_group,
+        {{ funnel_stage_of('lead_stays.stage_name') }} as stage_group,
         cast(null as integer) as stage_order,
         lead_stays.entered_at
     from lead_stays
-    left join status_stages
-        on lead_stays.stage_name = status_stages.lead_status
     union all
     select
         'opportunity' as record_type,

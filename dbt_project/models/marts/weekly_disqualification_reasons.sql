@@ -28,14 +28,14 @@ definition as (
 
 ),
 
--- Same rule as the weekly review: a converted lead is an opportunity, not a drop-out.
+-- lead_funnel.is_not_qualified: a converted lead is an opportunity, not a drop-out.
 not_qualified_leads as (
 
     select
         created_week as week_start,
         coalesce(disqualification_reason, 'no reason given') as reason
     from lead_funnel
-    where is_disqualified and not is_converted
+    where is_not_qualified
 
 ),
 

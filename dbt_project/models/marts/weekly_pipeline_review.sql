@@ -58,9 +58,9 @@ lead_weeks as (
         count(*) filter (where lead_funnel.is_picked_up_within_window)
             as picked_up_within_24h,
         count(*) filter (where lead_funnel.is_converted) as qualified_opportunities,
-        count(*) filter (where lead_funnel.is_disqualified and not lead_funnel.is_converted)
+        count(*) filter (where lead_funnel.is_not_qualified)
             as not_qualified,
-        count(*) filter (where not lead_funnel.is_converted and not lead_funnel.is_disqualified)
+        count(*) filter (where not lead_funnel.is_converted and not lead_funnel.is_not_qualified)
             as still_open,
         sum(lead_pipeline.pipeline_eur) as pipeline_eur
     from lead_funnel

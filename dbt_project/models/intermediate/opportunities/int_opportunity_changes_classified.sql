@@ -15,7 +15,7 @@ opportunity_history as (
 
 opportunities as (
 
-    select * from {{ ref('stg_salesforce__opportunities') }}
+    select * from {{ ref('int_opportunities_unioned') }}
 
 ),
 

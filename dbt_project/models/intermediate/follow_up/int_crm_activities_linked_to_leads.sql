@@ -17,8 +17,7 @@
         incremental_strategy='delete+insert',
         unique_key='activity_id',
         post_hook="{{ delete_rows_whose_source_is_gone('activity_id', [
-            (ref('stg_salesforce__tasks'), 'task_id'),
-            (ref('stg_salesforce__events'), 'event_id'),
+            (ref('int_sales_touches_unioned'), 'activity_id'),
         ]) }}",
     )
 }}
@@ -27,13 +26,13 @@ with
 
 leads as (
 
-    select * from {{ ref('stg_salesforce__leads') }}
+    select * from {{ ref('int_leads_unioned') }}
 
 ),
 
 users as (
 
-    select * from {{ ref('stg_salesforce__users') }}
+    select * from {{ ref('int_owners_unioned') }}
 
 ),
 
@@ -43,37 +42,9 @@ user_teams as (
 
 ),
 
-tasks as (
-
-    select * from {{ ref('stg_salesforce__tasks') }}
-
-),
-
-events as (
-
-    select * from {{ ref('stg_salesforce__events') }}
-
-),
-
 activities as (
 
-    select
-        task_id as activity_id,
-        'task' as activity_kind,
-        who_id,
-        owner_id,
-        created_at,
-        loaded_at
-    from tasks
-    union all
-    select
-        event_id as activity_id,
-        'event' as activity_kind,
-        who_id,
-        owner_id,
-        created_at,
-        loaded_at
-    from events
+    select * from {{ ref('int_sales_touches_unioned') }}
 
 ),
 
@@ -141,7 +112,7 @@ final as (
         activities_to_link.activity_id,
         activities_to_link.activity_kind,
         activities_to_link.owner_id,
-        activities_to_link.created_at as touched_at,
+        activities_to_link.touched_at,
         {{ this_build_started() }} as processed_at
     from activities_to_link
     left join user_teams
@@ -150,7 +121,7 @@ final as (
         on
             activities_to_link.who_id = lead_who_ids.who_id
             and user_teams.team = 'sales'
-            and activities_to_link.created_at >= lead_who_ids.created_at
+            and activities_to_link.touched_at >= lead_who_ids.created_at
 
 )
 

@@ -13,7 +13,7 @@ marketo_leads as (
 
 crm_leads as (
 
-    select * from {{ ref('stg_salesforce__leads') }}
+    select * from {{ ref('int_leads_unioned') }}
 
 ),
 

@@ -8,7 +8,7 @@ with
 
 leads as (
 
-    select * from {{ ref('stg_salesforce__leads') }}
+    select * from {{ ref('int_leads_unioned') }}
 
 ),
 
@@ -21,28 +21,18 @@ sales_touches as (
 
 lead_history as (
 
-    select * from {{ ref('stg_salesforce__lead_history') }}
-
-),
-
-status_stages as (
-
-    select * from {{ ref('stg_source_mapping__lead_status_stages') }}
+    select * from {{ ref('int_lead_history_unioned') }}
 
 ),
 
 disqualifications as (
 
     select
-        lead_history.lead_id,
-        max(lead_history.changed_at) as disqualified_at
+        lead_id,
+        max(changed_at) as disqualified_at
     from lead_history
-    inner join status_stages
-        on lead_history.new_value = status_stages.lead_status
-    where
-        lead_history.changed_field = 'Status'
-        and status_stages.funnel_stage = 'disqualified'
-    group by lead_history.lead_id
+    where new_funnel_stage = 'disqualified'
+    group by lead_id
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 users as (
 
-    select * from {{ ref('stg_salesforce__users') }}
+    select * from {{ ref('int_owners_unioned') }}
 
 ),
 

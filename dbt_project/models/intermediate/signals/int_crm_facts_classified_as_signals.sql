@@ -13,7 +13,7 @@ with
 
 leads as (
 
-    select * from {{ ref('stg_salesforce__leads') }}
+    select * from {{ ref('int_leads_unioned') }}
 
 ),
 
@@ -25,7 +25,7 @@ campaign_members as (
 
 campaigns as (
 
-    select * from {{ ref('stg_salesforce__campaigns') }}
+    select * from {{ ref('int_campaigns_unioned') }}
 
 ),
 

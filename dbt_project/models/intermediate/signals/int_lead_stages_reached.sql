@@ -51,7 +51,7 @@ stage_rules as (
 
 leads as (
 
-    select * from {{ ref('stg_salesforce__leads') }}
+    select * from {{ ref('int_leads_unioned') }}
     {% if is_incremental() %}
         where lead_id in (select leads_to_rebuild.lead_id from leads_to_rebuild)
     {% endif %}

@@ -5,7 +5,7 @@ with
 
 campaigns as (
 
-    select * from {{ ref('stg_salesforce__campaigns') }}
+    select * from {{ ref('int_campaigns_unioned') }}
 
 ),
 
@@ -27,19 +27,14 @@ definition as (
 
 ),
 
-campaign_type_channels as (
-
-    select * from {{ ref('stg_agreed_definitions__channel_campaign_types') }}
-
-),
-
 rated as (
 
     select
         campaigns.campaign_id,
         campaigns.campaign_name,
         campaigns.campaign_type,
-        coalesce(campaign_type_channels.channel, 'unattributed') as source_channel,
+        -- A campaign has no lead source: its type gives its channel.
+        {{ attributed_channel('null', 'campaigns.campaign_type') }} as source_channel,
         campaigns.start_date,
         campaigns.actual_cost,
         {{ amount_currency('campaigns.currency_iso_code') }} as currency_iso_code,
@@ -49,8 +44,6 @@ rated as (
     cross join org_currency
     left join rates
         on {{ dated_rate_in_force('campaigns.currency_iso_code', 'campaigns.start_date') }}
-    left join campaign_type_channels
-        on campaigns.campaign_type = campaign_type_channels.campaign_type
 
 ),
 
