@@ -243,6 +243,7 @@ def test_source_mapping_handles_standard_lead_statuses():
         "lead_status_stages",
         "opportunity_stages",
         "marketo_signal_rules",
+        "marketo_content_rules",
         "crm_campaign_response_rules",
         "crm_lead_field_rules",
         "crm_lead_source_rules",
@@ -305,6 +306,22 @@ def test_sales_cycle_is_a_whole_number_of_days(tmp_path):
     path = edited_definitions(tmp_path, lambda d: d.pop("sales_cycle"))
     with pytest.raises(ConfigurationError, match="missing required key 'sales_cycle'"):
         load_agreed_definitions(path)
+
+
+def test_content_rules_name_the_asset_as_the_mapping_says(tmp_path):
+    mapping = load_source_mapping(DEFAULT_SOURCE_MAPPING_FILE)
+    assert [(r.content_type, r.activity_type_id, r.asset) for r in mapping.content_rules] == [
+        ("whitepaper", 2, "after_prefix"),
+        ("webinar", 104, "whole_value"),
+        ("page_group", 1, "first_path_segment"),
+    ]
+    assert mapping.content_rules[0].prefix == "Whitepaper Download - "
+    document = yaml.safe_load(DEFAULT_SOURCE_MAPPING_FILE.read_text())
+    document["marketo"]["content_rules"][0]["primary_attribute_like"] = "%Whitepaper%"
+    path = tmp_path / "source_mapping.yml"
+    path.write_text(yaml.safe_dump(document))
+    with pytest.raises(ConfigurationError, match="a fixed start and a final %"):
+        load_source_mapping(path)
 
 
 def test_crm_signal_rules_are_read_for_a_salesforce_only_org(tmp_path):

@@ -365,6 +365,27 @@ class SignalRule:
     new_status: str | None
 
 
+# How a content rule names the asset from an activity's primary attribute: the whole
+# value (a program name), the text after the pattern's fixed start (a form named
+# "Whitepaper Download - <title>"), or a page address's first path segment (/products).
+CONTENT_ASSETS = ("whole_value", "after_prefix", "first_path_segment")
+
+
+@dataclass(frozen=True)
+class ContentRule:
+    """A Marketo activity that is a lead consuming content (lead_content_consumed)."""
+
+    content_type: str
+    activity_type_id: int
+    primary_attribute_like: str
+    asset: str
+
+    @property
+    def prefix(self) -> str:
+        """The fixed start of the pattern, which `after_prefix` strips."""
+        return self.primary_attribute_like.removesuffix("%")
+
+
 # EUR amounts are published as DECIMAL(18, 2): a bound above this would let through
 # values the marts cannot hold.
 LARGEST_AMOUNT_BOUND_EUR = 10**15
@@ -452,6 +473,7 @@ class SourceMapping:
     lead_statuses: Mapping[str, str]
     opportunity_stages: tuple[OpportunityStage, ...]
     signal_rules: tuple[SignalRule, ...]
+    content_rules: tuple[ContentRule, ...] = ()
     crm_signal_rules: CrmSignalRules = CrmSignalRules()
     org_currency: OrgCurrency = OrgCurrency()
     # A load keeping fewer rows than the last accepted one, by more than this share,
@@ -538,6 +560,9 @@ def load_source_mapping(path: Path) -> SourceMapping:
             .optional_child("signal_rules", [])
             .entries()
         ),
+        content_rules=_content_rules(
+            root.optional_child("marketo", {}).optional_child("content_rules", [])
+        ),
         crm_signal_rules=_crm_signal_rules(salesforce.optional_child("signal_rules", {})),
         org_currency=_org_currency(salesforce.optional_child("currency", {})),
         max_shrink_share=root.optional_child("volume_guard", {})
@@ -545,6 +570,25 @@ def load_source_mapping(path: Path) -> SourceMapping:
         .number(minimum=0, maximum=1),
         data_quality=_data_quality(root.optional_child("data_quality", {})),
     )
+
+
+def _content_rules(reader: _Reader) -> tuple[ContentRule, ...]:
+    rules = []
+    for entry in reader.entries():
+        rule = ContentRule(
+            content_type=entry.child("content_type").text(),
+            activity_type_id=entry.child("activity_type_id").whole_number(minimum=1),
+            primary_attribute_like=entry.child("primary_attribute_like").text(),
+            asset=entry.child("asset").choice(CONTENT_ASSETS),
+        )
+        if rule.asset == "after_prefix" and (
+            not rule.primary_attribute_like.endswith("%") or any(c in rule.prefix for c in "%_")
+        ):
+            raise entry.child("primary_attribute_like").fail(
+                "asset after_prefix needs a pattern of a fixed start and a final %"
+            )
+        rules.append(rule)
+    return tuple(rules)
 
 
 def _crm_signal_rules(reader: _Reader) -> CrmSignalRules:

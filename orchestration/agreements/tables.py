@@ -139,6 +139,28 @@ def source_mapping_tables(mapping: SourceMapping) -> list[ConfigTable]:
             ],
         ),
         ConfigTable(
+            "marketo_content_rules",
+            {
+                "rule_order": "INTEGER",
+                "content_type": "VARCHAR",
+                "activity_type_id": "INTEGER",
+                "primary_attribute_like": "VARCHAR",
+                "asset": "VARCHAR",
+                "prefix": "VARCHAR",
+            },
+            [
+                (
+                    order,
+                    r.content_type,
+                    r.activity_type_id,
+                    r.primary_attribute_like,
+                    r.asset,
+                    r.prefix,
+                )
+                for order, r in enumerate(mapping.content_rules, start=1)
+            ],
+        ),
+        ConfigTable(
             "crm_campaign_response_rules",
             {
                 "signal": "VARCHAR",

@@ -1,8 +1,9 @@
--- Content a lead consumed, one row per Marketo activity: whitepaper downloads (the
--- title follows "Whitepaper Download - " in the form name), webinar program status
--- changes (the program name is the asset) and page views, grouped by the first
--- segment of the path (/products, /pricing, /blog), since single pages are too fine
--- to compare. Unlike funnel signals this keeps every page view, signal or not.
+-- Content a lead consumed, one row per Marketo activity, by the content rules of
+-- config/source_mapping.yml: whitepaper downloads (the title follows "Whitepaper
+-- Download - " in the form name), webinar program status changes (the program name is
+-- the asset) and page views, grouped by the first segment of the path (/products,
+-- /pricing, /blog), since single pages are too fine to compare. Unlike funnel signals
+-- this keeps every page view, signal or not.
 -- People are linked to leads by the same rule as the funnel signals; content of people
 -- linked to no lead stays, with an empty lead_id.
 --
@@ -30,29 +31,43 @@ activities_to_classify as (
 
 ),
 
+content_rules as (
+
+    select * from {{ ref('stg_source_mapping__marketo_content_rules') }}
+
+),
+
 classified as (
 
     select
-        activity_id,
-        marketo_lead_id,
-        activity_at,
-        case
-            when activity_type_id = 2 and primary_attribute_value ilike 'Whitepaper Download - %'
-                then 'whitepaper'
-            when activity_type_id = 104 and primary_attribute_value ilike 'Webinar%'
-                then 'webinar'
-            when activity_type_id = 1 then 'page_group'
-        end as content_type,
-        case
-            when activity_type_id = 2
-                then trim(substr(primary_attribute_value, length('Whitepaper Download - ') + 1))
-            when activity_type_id = 104 then primary_attribute_value
-            when activity_type_id = 1
-                then '/' || lower(regexp_extract(primary_attribute_value, '^/([^/?#]*)', 1))
+        activities_to_classify.activity_id,
+        activities_to_classify.marketo_lead_id,
+        activities_to_classify.activity_at,
+        content_rules.content_type,
+        case content_rules.asset
+            when 'after_prefix'
+                then trim(substr(
+                    activities_to_classify.primary_attribute_value,
+                    length(content_rules.prefix) + 1
+                ))
+            when 'first_path_segment'
+                then '/' || lower(regexp_extract(
+                    activities_to_classify.primary_attribute_value, '^/([^/?#]*)', 1
+                ))
+            else activities_to_classify.primary_attribute_value
         end as content_asset,
-        case when activity_type_id = 104 then new_program_status end as webinar_status,
-        case when activity_type_id = 104 then minutes_attended end as webinar_minutes_attended
+        -- Only program status changes (webinars) carry a status and minutes.
+        activities_to_classify.new_program_status as webinar_status,
+        activities_to_classify.minutes_attended as webinar_minutes_attended
     from activities_to_classify
+    inner join content_rules
+        on
+            activities_to_classify.activity_type_id = content_rules.activity_type_id
+            and activities_to_classify.primary_attribute_value
+            ilike content_rules.primary_attribute_like
+    qualify row_number() over (
+        partition by activities_to_classify.activity_id order by content_rules.rule_order
+    ) = 1
 
 ),
 
@@ -71,7 +86,6 @@ final as (
     from classified
     left join person_links
         on classified.marketo_lead_id = person_links.marketo_lead_id
-    where classified.content_type is not null
 
 )
 
