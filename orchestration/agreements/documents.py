@@ -12,11 +12,13 @@ import re
 import urllib.parse
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from orchestration.agreements.hubspot_mapping import HubSpotMapping, read_hubspot_section
 
 FUNNEL_STAGES = ("open", "working", "nurture", "converted", "disqualified")
 USER_TEAMS = ("sales", "marketing")
@@ -414,7 +416,8 @@ class OrgCurrency:
 @dataclass(frozen=True)
 class SourceMapping:
     path: Path
-    instance_url: str
+    # The Salesforce section's settings; None and empty without a `salesforce:` section.
+    instance_url: str | None
     custom_fields: Mapping[str, Mapping[str, str]]
     user_teams: Mapping[str, str]
     lead_statuses: Mapping[str, str]
@@ -425,6 +428,25 @@ class SourceMapping:
     # A load keeping fewer rows than the last accepted one, by more than this share,
     # stops the run unless the shrink is expected.
     max_shrink_share: float = DEFAULT_MAX_SHRINK_SHARE
+    hubspot: HubSpotMapping = field(default_factory=HubSpotMapping)
+
+    @property
+    def systems(self) -> tuple[str, ...]:
+        """The CRM systems the mapping has a section for."""
+        return tuple(
+            system
+            for system, configured in (
+                ("salesforce", self.instance_url is not None),
+                ("hubspot", self.hubspot.is_configured),
+            )
+            if configured
+        )
+
+    @property
+    def record_link_base(self) -> str:
+        """Where the weekly review links a lead's record: the Salesforce address, or a
+        HubSpot-only portal's contact pages."""
+        return self.instance_url or f"{self.hubspot.portal_url}/record/0-1"
 
     def custom_fields_for(self, sobject: str) -> Mapping[str, str]:
         """Warehouse field -> export column for one Salesforce object."""
@@ -437,8 +459,15 @@ class SourceMapping:
 
     def check_currency_against(self, definitions: AgreedDefinitions) -> None:
         """Amounts without a currency must be convertible to the corporate currency."""
-        currency, rate = self.org_currency.currency, self.org_currency.units_per_corporate_unit
-        where = f"{self.path} at 'salesforce.currency'"
+        self._check_org_currency(self.org_currency, "salesforce.currency", definitions)
+        if self.hubspot.currency:
+            self._check_org_currency(self.hubspot.currency, "hubspot.currency", definitions)
+
+    def _check_org_currency(
+        self, org_currency: OrgCurrency, key: str, definitions: AgreedDefinitions
+    ) -> None:
+        currency, rate = org_currency.currency, org_currency.units_per_corporate_unit
+        where = f"{self.path} at '{key}'"
         if currency not in (None, definitions.currency) and rate is None:
             raise ConfigurationError(
                 f"{where}: the org currency {currency} is not the corporate currency "
@@ -456,12 +485,58 @@ def unproduced_signals(definitions: AgreedDefinitions, mapping: SourceMapping) -
     """Signals the agreed definitions rely on that no rule of the mapping produces,
     usually a typo on one side: a lead can then never meet that rule."""
     used = {rule.signal for rule in definitions.stage_rules} | set(definitions.intent_signals)
-    produced = {rule.signal for rule in (*mapping.signal_rules, *mapping.crm_signal_rules.all)}
+    produced = {
+        rule.signal
+        for rule in (
+            *mapping.signal_rules,
+            *mapping.crm_signal_rules.all,
+            *mapping.hubspot.signal_rules,
+        )
+    }
     return sorted(used - produced)
 
 
 def load_source_mapping(path: Path) -> SourceMapping:
     root = _read_yaml(path)
+    if not isinstance(root.data, Mapping) or not ({"salesforce", "hubspot"} & set(root.data)):
+        raise root.fail("expected a 'salesforce' or a 'hubspot' section (or both)")
+    hubspot = (
+        read_hubspot_section(
+            root.child("hubspot"),
+            FUNNEL_STAGES,
+            USER_TEAMS,
+            _org_currency(root.child("hubspot").optional_child("currency", {})),
+        )
+        if "hubspot" in root.data
+        else HubSpotMapping()
+    )
+    common = {
+        "path": path,
+        "signal_rules": tuple(
+            SignalRule(
+                signal=rule.child("signal").text(),
+                activity_type_id=rule.child("activity_type_id").whole_number(minimum=1),
+                primary_attribute_like=rule.child("primary_attribute_like").text(),
+                new_status=rule.optional_child("new_status", None).optional_text(),
+            )
+            for rule in root.optional_child("marketo", {})
+            .optional_child("signal_rules", [])
+            .entries()
+        ),
+        "max_shrink_share": root.optional_child("volume_guard", {})
+        .optional_child("max_shrink_share", DEFAULT_MAX_SHRINK_SHARE)
+        .number(minimum=0, maximum=1),
+        "hubspot": hubspot,
+    }
+    if "salesforce" not in root.data:
+        return SourceMapping(
+            instance_url=None,
+            custom_fields={},
+            user_teams={},
+            lead_statuses={},
+            opportunity_stages=(),
+            **common,
+        )
     salesforce = root.child("salesforce")
     stages = salesforce.child("opportunity_stages")
     opportunity_stages = tuple(
@@ -483,7 +558,6 @@ def load_source_mapping(path: Path) -> SourceMapping:
             "who is marketing"
         )
     return SourceMapping(
-        path=path,
         instance_url=salesforce.child("instance_url").https_url(),
         custom_fields=custom_fields,
         user_teams={
@@ -494,22 +568,9 @@ def load_source_mapping(path: Path) -> SourceMapping:
             for status, stage in salesforce.child("lead_statuses").items()
         },
         opportunity_stages=opportunity_stages,
-        signal_rules=tuple(
-            SignalRule(
-                signal=rule.child("signal").text(),
-                activity_type_id=rule.child("activity_type_id").whole_number(minimum=1),
-                primary_attribute_like=rule.child("primary_attribute_like").text(),
-                new_status=rule.optional_child("new_status", None).optional_text(),
-            )
-            for rule in root.optional_child("marketo", {})
-            .optional_child("signal_rules", [])
-            .entries()
-        ),
         crm_signal_rules=_crm_signal_rules(salesforce.optional_child("signal_rules", {})),
         org_currency=_org_currency(salesforce.optional_child("currency", {})),
-        max_shrink_share=root.optional_child("volume_guard", {})
-        .optional_child("max_shrink_share", DEFAULT_MAX_SHRINK_SHARE)
-        .number(minimum=0, maximum=1),
+        **common,
     )
 
 
