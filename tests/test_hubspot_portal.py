@@ -78,6 +78,7 @@ import pytest
 from orchestration.erase import person_ids
 from orchestration.ingest.coverage import recorded_absent_systems, recorded_coverage
 from orchestration.ingest.privacy import pseudonym_key
+from orchestration.nightly import coverage_summary
 from tests.conftest import HUBSPOT_PORTAL
 
 D = dt.date
@@ -201,11 +202,17 @@ def test_personal_data_is_stored_as_pseudonyms_only(hubspot_run):
     )
     assert emails["101"] == pseudonym(hubspot_run, "ann@acme.example")
     # The demo form was submitted as Ann@Acme.example: the same pseudonym links it.
-    (submitted,) = build_query(
+    submitted = build_query(
         hubspot_run,
-        "select email from staging.stg_hubspot__form_submissions where submission_id = 'conv-1'",
+        "select submission_id, form_name, contact_id, email "
+        "from staging.stg_hubspot__form_submissions order by submission_id",
     )
-    assert submitted == (emails["101"],)
+    assert submitted == [
+        ("conv-1", "Request a Demo", "101", emails["101"]),
+        ("conv-2", "Contact us", "102", emails["102"]),
+        ("conv-3", "Request a Demo", "104", emails["104"]),
+        ("conv-4", "Contact us", "107", emails["107"]),
+    ]
     (recipient,) = build_query(
         hubspot_run, "select distinct email from staging.stg_hubspot__email_events"
     )
@@ -324,6 +331,14 @@ def test_the_run_says_salesforce_is_absent_in_one_line(hubspot_run):
             "pages) match nothing",
             "hubspot/campaigns.jsonl missing: no campaign spend in source_performance",
         ]
+
+
+def test_a_salesforce_org_hears_of_hubspot_in_one_line(sales_led_run):
+    lines = coverage_summary(sales_led_run.warehouse.paths.build_database)
+    assert lines[0] == (
+        "hubspot/ missing: the landing folder holds no HubSpot exports; they load as empty tables"
+    )
+    assert not any("hubspot" in line for line in lines[1:])
 
 
 @NOT_YET
