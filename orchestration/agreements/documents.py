@@ -500,19 +500,9 @@ def load_source_mapping(path: Path) -> SourceMapping:
     root = _read_yaml(path)
     if not isinstance(root.data, Mapping) or not ({"salesforce", "hubspot"} & set(root.data)):
         raise root.fail("expected a 'salesforce' or a 'hubspot' section (or both)")
-    hubspot = (
-        read_hubspot_section(
-            root.child("hubspot"),
-            FUNNEL_STAGES,
-            USER_TEAMS,
-            _org_currency(root.child("hubspot").optional_child("currency", {})),
-        )
-        if "hubspot" in root.data
-        else HubSpotMapping()
-    )
-    common = {
-        "path": path,
-        "signal_rules": tuple(
+    return SourceMapping(
+        path=path,
+        signal_rules=tuple(
             SignalRule(
                 signal=rule.child("signal").text(),
                 activity_type_id=rule.child("activity_type_id").whole_number(minimum=1),
@@ -523,21 +513,32 @@ def load_source_mapping(path: Path) -> SourceMapping:
             .optional_child("signal_rules", [])
             .entries()
         ),
-        "max_shrink_share": root.optional_child("volume_guard", {})
+        max_shrink_share=root.optional_child("volume_guard", {})
         .optional_child("max_shrink_share", DEFAULT_MAX_SHRINK_SHARE)
         .number(minimum=0, maximum=1),
-        "hubspot": hubspot,
-    }
-    if "salesforce" not in root.data:
-        return SourceMapping(
-            instance_url=None,
-            custom_fields={},
-            user_teams={},
-            lead_statuses={},
-            opportunity_stages=(),
-            **common,
-        )
-    salesforce = root.child("salesforce")
+        hubspot=_hubspot_section(root.child("hubspot"))
+        if "hubspot" in root.data
+        else HubSpotMapping(),
+        **(
+            _salesforce_section(root.child("salesforce"))
+            if "salesforce" in root.data
+            else NO_SALESFORCE_SECTION
+        ),
+    )
+
+
+# A HubSpot portal's mapping has no Salesforce settings.
+NO_SALESFORCE_SECTION: dict[str, Any] = {
+    "instance_url": None,
+    "custom_fields": {},
+    "user_teams": {},
+    "lead_statuses": {},
+    "opportunity_stages": (),
+}
+
+
+def _salesforce_section(salesforce: _Reader) -> dict[str, Any]:
+    """The SourceMapping fields the `salesforce:` section gives."""
     stages = salesforce.child("opportunity_stages")
     opportunity_stages = tuple(
         OpportunityStage(
@@ -557,20 +558,25 @@ def load_source_mapping(path: Path) -> SourceMapping:
             "User.team_attribute is required: the User column that says who is sales and "
             "who is marketing"
         )
-    return SourceMapping(
-        instance_url=salesforce.child("instance_url").https_url(),
-        custom_fields=custom_fields,
-        user_teams={
+    return {
+        "instance_url": salesforce.child("instance_url").https_url(),
+        "custom_fields": custom_fields,
+        "user_teams": {
             value: team.choice(USER_TEAMS) for value, team in salesforce.child("user_teams").items()
         },
-        lead_statuses={
+        "lead_statuses": {
             status: stage.choice(FUNNEL_STAGES)
             for status, stage in salesforce.child("lead_statuses").items()
         },
-        opportunity_stages=opportunity_stages,
-        crm_signal_rules=_crm_signal_rules(salesforce.optional_child("signal_rules", {})),
-        org_currency=_org_currency(salesforce.optional_child("currency", {})),
-        **common,
+        "opportunity_stages": opportunity_stages,
+        "crm_signal_rules": _crm_signal_rules(salesforce.optional_child("signal_rules", {})),
+        "org_currency": _org_currency(salesforce.optional_child("currency", {})),
+    }
+
+
+def _hubspot_section(hubspot: _Reader) -> HubSpotMapping:
+    return read_hubspot_section(
+        hubspot, FUNNEL_STAGES, USER_TEAMS, _org_currency(hubspot.optional_child("currency", {}))
     )
 
 
