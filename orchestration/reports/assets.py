@@ -49,7 +49,7 @@ def weekly_pipeline_review_report(
             else report_week(today, latest_complete_week(connection))
         )
         review = load_weekly_review(
-            connection, week_start, definitions.follow_up_window_hours, mapping.instance_url
+            connection, week_start, definitions.follow_up_window_hours, mapping.record_link_base
         )
     reports_dir = warehouse.paths.warehouse_dir / "reports"
     reports_dir.mkdir(parents=True, exist_ok=True)
