@@ -43,7 +43,9 @@ rated as (
     cross join definition
     cross join org_currency
     left join rates
-        on {{ dated_rate_in_force('campaigns.currency_iso_code', 'campaigns.start_date') }}
+        on {{ dated_rate_in_force(
+            'campaigns.currency_iso_code', 'campaigns.start_date', 'campaigns.source_system'
+        ) }}
 
 ),
 
