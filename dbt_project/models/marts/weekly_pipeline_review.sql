@@ -11,12 +11,6 @@ lead_funnel as (
 
 ),
 
-opportunity_pipeline as (
-
-    select * from {{ ref('opportunity_pipeline') }}
-
-),
-
 definition as (
 
     select * from {{ ref('stg_agreed_definitions__definition_version') }}
@@ -36,16 +30,9 @@ weeks as (
 
 ),
 
--- Several leads can be merged into one opportunity; its EUR counts once, for the
--- lead credited with it, so pipeline is never double counted.
 lead_pipeline as (
 
-    select
-        converted_from_lead_id as lead_id,
-        sum(amount_eur) as pipeline_eur
-    from opportunity_pipeline
-    where converted_from_lead_id is not null
-    group by converted_from_lead_id
+    select * from {{ ref('int_leads_credited_with_pipeline') }}
 
 ),
 
