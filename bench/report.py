@@ -1,5 +1,5 @@
 """The benchmark's results: measurements, ratios against the targets, KPI cross-check,
-rendered as one Markdown page."""
+rendered as one Markdown page and as JSON for tools that track them over time."""
 
 from __future__ import annotations
 
@@ -40,6 +40,11 @@ class Ratio:
     numerator: str  # variant names
     denominator: str | tuple[str, ...]  # several: their wall times add up
     target: str  # e.g. "<= 1.3"
+
+    @property
+    def key(self) -> str:
+        """The ratio's name in the JSON results, e.g. "C/(read+A)"."""
+        return self.name.split(":")[0]
 
     def value(self, by_variant: dict[str, Measurement]) -> float | None:
         parts = (self.denominator,) if isinstance(self.denominator, str) else self.denominator
@@ -83,8 +88,20 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> l
     return lines
 
 
-def render_results(
-    title: str,
+def measurement_json(measurement: Measurement, rows_in: int) -> dict:
+    return {
+        "label": measurement.label,
+        "wall_s": round(measurement.wall_seconds, 1),
+        "peak_rss_mib": round(measurement.peak_rss_bytes / (1 << 20)),
+        "raw_rows_per_s": round(rows_in / measurement.wall_seconds)
+        if measurement.wall_seconds
+        else None,
+        "ok": measurement.ok,
+        "note": measurement.note,
+    }
+
+
+def results_json(
     settings: dict[str, str],
     measurements: Sequence[Measurement],
     rows_in: int,
@@ -92,46 +109,76 @@ def render_results(
     mismatches: Sequence[str],
     memory_target_bytes: int,
     memory_variants: Collection[str] | None = None,
-) -> str:
-    """The results page. The memory target applies to `memory_variants` (all when None):
-    the pandas comparison is not the warehouse's own footprint."""
-    by_variant = {m.variant: m for m in measurements}
+    reference: dict[str, Measurement] | None = None,
+) -> dict:
+    """The results as data, which the Markdown page renders. The memory target applies to
+    `memory_variants` (all when None): the pandas comparison is not the warehouse's own
+    footprint. `reference` holds measurements of another run a ratio may compare with
+    (e.g. "M:C", size M's nightly, for how L grows)."""
+    by_variant = {**(reference or {}), **{m.variant: m for m in measurements}}
+    ratio_values = {}
+    for ratio in ratios:
+        value = ratio.value(by_variant)
+        ratio_values[ratio.key] = {
+            "name": ratio.name,
+            "value": None if value is None else round(value, 3),
+            "target": ratio.target,
+            "met": ratio.met(value),
+        }
+    measured = [m for m in measurements if memory_variants is None or m.variant in memory_variants]
+    peak = max((m.peak_rss_bytes for m in measured), default=0)
+    return {
+        "settings": settings,
+        "raw_rows_in": rows_in,
+        "variants": {m.variant: measurement_json(m, rows_in) for m in measurements},
+        "ratios": ratio_values,
+        "peak_rss": {
+            "variants": [m.variant for m in measured],
+            "gib": round(peak / GIB, 2),
+            "target_gib": memory_target_bytes / GIB,
+            "met": "yes" if peak <= memory_target_bytes else "no",
+        },
+        "kpi_mismatches": list(mismatches),
+    }
+
+
+def render_results(title: str, results: dict) -> str:
+    """The results page, from `results_json`'s document."""
     lines = [f"# {title}", ""]
-    lines += markdown_table(("setting", "value"), list(settings.items()))
+    lines += markdown_table(("setting", "value"), list(results["settings"].items()))
     lines += ["", "## Variants", ""]
     lines += markdown_table(
         ("variant", "what", "wall s", "peak RSS MiB", "raw rows/s", "ok", "note"),
         [
             (
-                m.variant,
-                m.label,
-                f"{m.wall_seconds:.1f}",
-                f"{m.peak_rss_bytes / (1 << 20):,.0f}",
-                f"{rows_in / m.wall_seconds:,.0f}" if m.wall_seconds else "-",
-                "yes" if m.ok else "**no**",
-                m.note,
+                variant,
+                m["label"],
+                f"{m['wall_s']:.1f}",
+                f"{m['peak_rss_mib']:,}",
+                "-" if m["raw_rows_per_s"] is None else f"{m['raw_rows_per_s']:,}",
+                "yes" if m["ok"] else "**no**",
+                m["note"],
             )
-            for m in measurements
+            for variant, m in results["variants"].items()
         ],
     )
-    ratio_rows = []
-    for ratio in ratios:
-        value = ratio.value(by_variant)
-        shown = "-" if value is None else f"{value:.2f}"
-        ratio_rows.append((ratio.name, shown, ratio.target, ratio.met(value)))
-    measured = [m for m in measurements if memory_variants is None or m.variant in memory_variants]
-    peak = max((m.peak_rss_bytes for m in measured), default=0)
+    ratio_rows = [
+        (r["name"], "-" if r["value"] is None else f"{r['value']:.2f}", r["target"], r["met"])
+        for r in results["ratios"].values()
+    ]
+    memory = results["peak_rss"]
     ratio_rows.append(
         (
-            f"peak RSS of {', '.join(m.variant for m in measured)} (GiB)",
-            f"{peak / GIB:.2f}",
-            f"<= {memory_target_bytes / GIB:.0f}",
-            "yes" if peak <= memory_target_bytes else "no",
+            f"peak RSS of {', '.join(memory['variants'])} (GiB)",
+            f"{memory['gib']:.2f}",
+            f"<= {memory['target_gib']:.0f}",
+            memory["met"],
         )
     )
     lines += ["", "## Ratios (targets are reported, not enforced)", ""]
     lines += markdown_table(("ratio", "value", "target", "met"), ratio_rows)
     lines += ["", "## Cross-check: pandas (D) against the marts of C", ""]
+    mismatches = results["kpi_mismatches"]
     if mismatches:
         lines += [f"{len(mismatches)} mismatch(es):", ""] + [f"- {m}" for m in mismatches]
     else:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from bench.direct_sql import model_order, model_statements
 from bench.pandas_kpis import core_kpis, load_rules
-from bench.report import Measurement, Ratio, compare_kpis, render_results
+from bench.report import Measurement, Ratio, compare_kpis, render_results, results_json
 from orchestration.settings import DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE
 from tests.conftest import FIXTURE_LANDING
 
@@ -75,34 +77,76 @@ def test_compare_kpis_reports_differences_and_reads_missing_rows_as_zeros():
     ]
 
 
-def test_results_page_shows_measurements_ratios_and_mismatches():
+def test_results_show_measurements_ratios_and_mismatches_as_data_and_as_a_page():
     measurements = [
         Measurement("read", "plain read_csv", 6.0, 256 << 20, True),
         Measurement("A", "direct SQL", 10.0, 512 << 20, True),
         Measurement("C", "nightly", 12.0, 1 << 30, False, "exit 1"),
         Measurement("D", "pandas", 30.0, 8 << 30, True),
     ]
-    text = render_results(
-        "Benchmark, size S",
-        {"size": "S"},
+    results = results_json(
+        {"size": "L"},
         measurements,
         1_000_000,
         [
-            Ratio("C/A", "C", "A", "<= 1.3"),
+            Ratio("C/A: nightly vs limit", "C", "A", "<= 1.3"),
             Ratio("C/(read+A)", "C", ("read", "A"), ""),
             Ratio("D/C", "D", "C", ">= 10"),
             Ratio("E/C", "E", "C", "<= 0.15"),
+            Ratio("C/M: growth", "C", "M:C", "<= 5.5"),
         ],
         ["lead_funnel [2026-01-01] leads: marts 5, pandas 4"],
         4 << 30,
         memory_variants=("A", "C"),
+        reference={"M:C": Measurement("M:C", "nightly at M", 3.0, 0, True)},
     )
+    # 12 s / 10 s; 12 / (6 + 10); 30 / 12; E was not measured; 12 / 3
+    assert results["ratios"] == {
+        "C/A": {"name": "C/A: nightly vs limit", "value": 1.2, "target": "<= 1.3", "met": "yes"},
+        "C/(read+A)": {"name": "C/(read+A)", "value": 0.75, "target": "", "met": "-"},
+        "D/C": {"name": "D/C", "value": 2.5, "target": ">= 10", "met": "no"},
+        "E/C": {"name": "E/C", "value": None, "target": "<= 0.15", "met": "n/a"},
+        "C/M": {"name": "C/M: growth", "value": 4.0, "target": "<= 5.5", "met": "yes"},
+    }
+    assert results["variants"]["C"] == {
+        "label": "nightly",
+        "wall_s": 12.0,
+        "peak_rss_mib": 1024,
+        "raw_rows_per_s": 83_333,
+        "ok": False,
+        "note": "exit 1",
+    }
+    # pandas (D) is shown but not held to the warehouse's memory target.
+    assert results["peak_rss"] == {
+        "variants": ["A", "C"],
+        "gib": 1.0,
+        "target_gib": 4.0,
+        "met": "yes",
+    }
+    assert json.loads(json.dumps(results)) == results
+
+    text = render_results("Benchmark, size L", results)
     assert "| A | direct SQL | 10.0 | 512 | 100,000 | yes |  |" in text
     assert "| C | nightly | 12.0 | 1,024 | 83,333 | **no** | exit 1 |" in text
-    assert "| C/A | 1.20 | <= 1.3 | yes |" in text
-    assert "| C/(read+A) | 0.75 |  | - |" in text
-    assert "| D/C | 2.50 | >= 10 | no |" in text
+    assert "| C/A: nightly vs limit | 1.20 | <= 1.3 | yes |" in text
     assert "| E/C | - | <= 0.15 | n/a |" in text
-    # pandas (D) is shown but not held to the warehouse's memory target.
     assert "| peak RSS of A, C (GiB) | 1.00 | <= 4 | yes |" in text
     assert "- lead_funnel [2026-01-01] leads: marts 5, pandas 4" in text
+
+
+def test_latest_json_is_written_beside_the_page_and_is_what_l_grows_against(tmp_path, monkeypatch):
+    from bench import run_bench
+
+    monkeypatch.setattr(run_bench, "RESULTS_DIR", tmp_path)
+    nightly = Measurement("C", "nightly", 223.4, 3 << 30, True)
+    results = results_json({"size": "M"}, [nightly], 10, [], [], 4 << 30)
+    page = run_bench.write_results("M", results)
+
+    assert page.parent == tmp_path and page.name.startswith("bench-M-")
+    written = json.loads((tmp_path / "latest-M.json").read_text(encoding="utf-8"))
+    assert written["size"] == "M"
+    assert written["variants"]["C"]["wall_s"] == 223.4
+    assert sorted(path.suffix for path in tmp_path.iterdir()) == [".json", ".md"]
+    reference = run_bench.reference_measurements("L")
+    assert reference["M:C"].wall_seconds == 223.4
+    assert run_bench.reference_measurements("M") == {}
