@@ -86,9 +86,11 @@ erase: install
 	@test -n "$(EMAIL)" || { echo "usage: make erase EMAIL=person@example.com"; exit 2; }
 	$(PYTHON) -m orchestration.erase "$(EMAIL)"
 
-# The shipped sample is committed; this regenerates it deterministically.
+# The shipped samples are committed; this regenerates both deterministically: the
+# Salesforce + Marketo org (seeds/sample) and the HubSpot portal (seeds/sample_hubspot).
 sample: install
 	$(PYTHON) seeds/generate_sample.py --out seeds/sample
+	$(PYTHON) seeds/generate_hubspot.py --out seeds/sample_hubspot
 
 # Speed and memory on generated data (bench/run_bench.py): make bench [BENCH_SIZE=M]
 BENCH_SIZE ?= S

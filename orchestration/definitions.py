@@ -7,7 +7,7 @@ from orchestration.agreements.assets import agreed_definitions, source_mapping
 from orchestration.checks.assets import definition_checks
 from orchestration.dbt.assets import revenue_dbt_models
 from orchestration.dbt.project import DBT_EXECUTABLE, revenue_dbt_project
-from orchestration.ingest.assets import export_assets
+from orchestration.ingest.assets import export_assets_for
 from orchestration.publish.assets import analytics_duckdb
 from orchestration.reports.assets import weekly_pipeline_review_report
 from orchestration.reports.review_log import weekly_reviews_rendered
@@ -26,7 +26,7 @@ from orchestration.schedules import (
 def build_definitions(warehouse: WarehouseResource) -> dg.Definitions:
     return dg.Definitions(
         assets=[
-            *export_assets,
+            *export_assets_for(warehouse.paths.landing_dir),
             agreed_definitions,
             source_mapping,
             weekly_reviews_rendered,

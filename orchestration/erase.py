@@ -30,9 +30,18 @@ from orchestration.warehouse_lock import warehouse_lock
 
 
 def person_ids(connection: duckdb.DuckDBPyConnection, pseudonym: str) -> set[str]:
-    """Every lead, contact and Marketo person id that belongs to this email pseudonym."""
+    """Every lead, contact, Marketo person and HubSpot contact id that belongs to this
+    email pseudonym."""
+    # A build database from before HubSpot was read has no hubspot schema.
+    (has_hubspot,) = connection.execute(
+        "select count(*) from duckdb_tables() "
+        "where schema_name = 'hubspot' and table_name = 'contacts'"
+    ).fetchone()
+    hubspot_contacts = (
+        "union select id from hubspot.contacts where email = $pseudonym" if has_hubspot else ""
+    )
     rows = connection.execute(
-        """
+        f"""
         with leads as (
             select Id, ConvertedContactId from salesforce.lead where Email = $pseudonym
         ),
@@ -49,10 +58,11 @@ def person_ids(connection: duckdb.DuckDBPyConnection, pseudonym: str) -> set[str
         select Id from leads
         union select Id from contacts
         union select Id from marketo_people
+        {hubspot_contacts}
         -- A person whose only row was set aside: the quarantine keeps pseudonyms.
         union
         select coalesce(raw_record->>'Id', raw_record->>'id') from raw_quarantine.rejected_rows
-        where table_name in ('lead', 'contact', 'leads')
+        where table_name in ('lead', 'contact', 'leads', 'contacts')
             and contains(raw_record, $pseudonym)
         """,
         {"pseudonym": pseudonym},
@@ -61,7 +71,7 @@ def person_ids(connection: duckdb.DuckDBPyConnection, pseudonym: str) -> set[str
 
 
 class NobodyToErase(LookupError):
-    """The address matches no lead, contact or Marketo person in the warehouse."""
+    """The address matches no lead, contact, Marketo person or HubSpot contact."""
 
 
 def record_erasure(paths: WarehousePaths, email: str) -> tuple[str, set[str]]:
@@ -74,7 +84,8 @@ def record_erasure(paths: WarehousePaths, email: str) -> tuple[str, set[str]]:
             ids = person_ids(connection, pseudonym)
     if not ids:
         raise NobodyToErase(
-            "No lead, contact or Marketo person in the warehouse has that address; "
+            "No lead, contact or Marketo person in the warehouse has that address (nor "
+            "does any HubSpot contact); "
             "nothing was changed. Check the address (and that `make run` has loaded "
             "the exports)."
         )

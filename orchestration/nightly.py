@@ -15,7 +15,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.dbt.assets import revenue_dbt_models
-from orchestration.ingest.coverage import recorded_coverage
+from orchestration.ingest.coverage import recorded_absent_systems, recorded_coverage
 from orchestration.ingest.load_checks import FRESHNESS_CHECK
 from orchestration.reports.run import run_weekly_review
 from orchestration.run_console import PROGRESS_LOGGER, failure_causes, indented
@@ -113,11 +113,12 @@ def run_nightly_refresh(
 
 
 def coverage_summary(build_database: Path) -> list[str]:
-    """What the org's exports lacked in the last run, and what that limits."""
+    """What the org's exports lacked in the last run, and what that limits: a CRM
+    system whose folder was missing in one line, then each missing input of the others."""
     if not build_database.exists():
         return []
     with duckdb.connect(str(build_database), read_only=True) as connection:
-        return recorded_coverage(connection)
+        return recorded_absent_systems(connection) + recorded_coverage(connection)
 
 
 def main() -> int:

@@ -32,6 +32,7 @@ from orchestration.settings import (
 
 FIXTURE_LANDING = Path(__file__).parent / "fixtures" / "landing"
 SALES_LED_ORG = Path(__file__).parent / "fixtures" / "sales_led_org"
+HUBSPOT_PORTAL = Path(__file__).parent / "fixtures" / "hubspot_portal"
 PROJECT_DBT_DIR = PROJECT_ROOT / "dbt_project"
 MARTS_DIR = PROJECT_DBT_DIR / "models" / "marts"
 # The one version the project ships.
@@ -95,6 +96,19 @@ def make_warehouse(landing_dir: Path, warehouse_dir: Path, **overrides: str) -> 
 def run_warehouse(warehouse: WarehouseResource) -> WarehouseRun:
     result = run_nightly_refresh(build_definitions(warehouse), dg.DagsterInstance.ephemeral())
     return WarehouseRun(warehouse, result)
+
+
+def run_org(tmp_path_factory: pytest.TempPathFactory, org: Path, name: str) -> WarehouseRun:
+    """One run of an org's fixture: `org`/landing with `org`/source_mapping.yml."""
+    run = run_warehouse(
+        make_warehouse(
+            org / "landing",
+            tmp_path_factory.mktemp(org.name),
+            source_mapping_file=str(org / "source_mapping.yml"),
+        )
+    )
+    assert run.result.success, f"the nightly job failed on the {name}"
+    return run
 
 
 def copy_landing(source: Path, target: Path) -> Path:
@@ -166,12 +180,11 @@ def sample_run(tmp_path_factory):
 def sales_led_run(tmp_path_factory) -> WarehouseRun:
     """A Salesforce-only org: no marketing/, no LeadHistory, one currency, minimal
     columns, CRM facts as signals (tests/test_sales_led_org.py derives its numbers)."""
-    run = run_warehouse(
-        make_warehouse(
-            SALES_LED_ORG / "landing",
-            tmp_path_factory.mktemp("sales_led_wh"),
-            source_mapping_file=str(SALES_LED_ORG / "source_mapping.yml"),
-        )
-    )
-    assert run.result.success, "the nightly job failed on the sales-led org"
-    return run
+    return run_org(tmp_path_factory, SALES_LED_ORG, "sales-led org")
+
+
+@pytest.fixture(scope="session")
+def hubspot_run(tmp_path_factory) -> WarehouseRun:
+    """A HubSpot-only portal: no salesforce/ or marketing/ folder, its own source
+    mapping (tests/test_hubspot_portal.py derives its numbers)."""
+    return run_org(tmp_path_factory, HUBSPOT_PORTAL, "HubSpot portal")

@@ -9,6 +9,7 @@ from orchestration.agreements.documents import load_source_mapping, unproduced_s
 from orchestration.agreements.history import load_agreement_history
 from orchestration.agreements.tables import (
     agreed_definition_tables,
+    hubspot_mapping_tables,
     replace_config_tables,
     source_mapping_tables,
 )
@@ -54,7 +55,7 @@ def agreed_definitions(
     kinds={"yaml", "duckdb"},
     description=(
         "How this org's exports map onto the warehouse: custom fields, lead status "
-        "picklist, sales/marketing teams, Marketo activity signals."
+        "picklist, sales/marketing teams, Marketo activity signals, the HubSpot portal."
     ),
 )
 def source_mapping(
@@ -73,13 +74,18 @@ def source_mapping(
             "agreed definitions use"
         )
     with warehouse.connect() as connection:
-        replace_config_tables(connection, "source_mapping", source_mapping_tables(mapping))
+        replace_config_tables(
+            connection,
+            "source_mapping",
+            source_mapping_tables(mapping) + hubspot_mapping_tables(mapping.hubspot),
+        )
     return dg.MaterializeResult(
         metadata={
             "file": dg.MetadataValue.path(str(mapping_file)),
             "lead_statuses": len(mapping.lead_statuses),
             "signal_rules": len(mapping.signal_rules),
             "crm_signal_rules": len(mapping.crm_signal_rules.all),
+            "hubspot_signal_rules": len(mapping.hubspot.signal_rules),
             "signals_no_rule_produces": ", ".join(unproduced) or "none",
         }
     )

@@ -11,13 +11,14 @@ import functools
 import urllib.parse
 import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from orchestration.agreements.fingerprints import rule_digests
+from orchestration.agreements.hubspot_mapping import HubSpotMapping, read_hubspot_section
 from orchestration.agreements.patterns import Matcher, any_of, dialect_problem
 from orchestration.agreements.plain_yaml import load_plain_yaml
 
@@ -556,7 +557,8 @@ class OrgCurrency:
 @dataclass(frozen=True)
 class SourceMapping:
     path: Path
-    instance_url: str
+    # The Salesforce section's settings; None and empty without a `salesforce:` section.
+    instance_url: str | None
     custom_fields: Mapping[str, Mapping[str, str]]
     user_teams: Mapping[str, str]
     lead_statuses: Mapping[str, str]
@@ -569,6 +571,25 @@ class SourceMapping:
     # stops the run unless the shrink is expected.
     max_shrink_share: float = DEFAULT_MAX_SHRINK_SHARE
     data_quality: DataQuality = DataQuality()
+    hubspot: HubSpotMapping = field(default_factory=HubSpotMapping)
+
+    @property
+    def systems(self) -> tuple[str, ...]:
+        """The CRM systems the mapping has a section for."""
+        return tuple(
+            system
+            for system, configured in (
+                ("salesforce", self.instance_url is not None),
+                ("hubspot", self.hubspot.is_configured),
+            )
+            if configured
+        )
+
+    @property
+    def record_link_base(self) -> str:
+        """Where the weekly review links a lead's record: the Salesforce address, or a
+        HubSpot-only portal's contact pages."""
+        return self.instance_url or f"{self.hubspot.portal_url}/record/0-1"
 
     def custom_fields_for(self, sobject: str) -> Mapping[str, str]:
         """Warehouse field -> export column for one Salesforce object."""
@@ -581,8 +602,15 @@ class SourceMapping:
 
     def check_currency_against(self, definitions: AgreedDefinitions) -> None:
         """Amounts without a currency must be convertible to the corporate currency."""
-        currency, rate = self.org_currency.currency, self.org_currency.units_per_corporate_unit
-        where = f"{self.path} at 'salesforce.currency'"
+        self._check_org_currency(self.org_currency, "salesforce.currency", definitions)
+        if self.hubspot.currency:
+            self._check_org_currency(self.hubspot.currency, "hubspot.currency", definitions)
+
+    def _check_org_currency(
+        self, org_currency: OrgCurrency, key: str, definitions: AgreedDefinitions
+    ) -> None:
+        currency, rate = org_currency.currency, org_currency.units_per_corporate_unit
+        where = f"{self.path} at '{key}'"
         if currency not in (None, definitions.currency) and rate is None:
             raise ConfigurationError(
                 f"{where}: the org currency {currency} is not the corporate currency "
@@ -600,13 +628,64 @@ def unproduced_signals(definitions: AgreedDefinitions, mapping: SourceMapping) -
     """Signals the agreed definitions rely on that no rule of the mapping produces,
     usually a typo on one side: a lead can then never meet that rule."""
     used = {rule.signal for rule in definitions.stage_rules} | set(definitions.intent_signals)
-    produced = {rule.signal for rule in (*mapping.signal_rules, *mapping.crm_signal_rules.all)}
+    produced = {
+        rule.signal
+        for rule in (
+            *mapping.signal_rules,
+            *mapping.crm_signal_rules.all,
+            *mapping.hubspot.signal_rules,
+        )
+    }
     return sorted(used - produced)
 
 
 def load_source_mapping(path: Path) -> SourceMapping:
     root = _read_yaml(path)
-    salesforce = root.child("salesforce")
+    if not isinstance(root.data, Mapping) or not ({"salesforce", "hubspot"} & set(root.data)):
+        raise root.fail("expected a 'salesforce' or a 'hubspot' section (or both)")
+    return SourceMapping(
+        path=path,
+        signal_rules=tuple(
+            SignalRule(
+                signal=rule.child("signal").text(),
+                activity_type_id=rule.child("activity_type_id").whole_number(minimum=1),
+                primary_attribute_like=rule.child("primary_attribute_like").text(),
+                new_status=rule.optional_child("new_status", None).optional_text(),
+            )
+            for rule in root.optional_child("marketo", {})
+            .optional_child("signal_rules", [])
+            .entries()
+        ),
+        content_rules=_content_rules(
+            root.optional_child("marketo", {}).optional_child("content_rules", [])
+        ),
+        max_shrink_share=root.optional_child("volume_guard", {})
+        .optional_child("max_shrink_share", DEFAULT_MAX_SHRINK_SHARE)
+        .number(minimum=0, maximum=1),
+        data_quality=_data_quality(root.optional_child("data_quality", {})),
+        hubspot=_hubspot_section(root.child("hubspot"))
+        if "hubspot" in root.data
+        else HubSpotMapping(),
+        **(
+            _salesforce_section(root.child("salesforce"))
+            if "salesforce" in root.data
+            else NO_SALESFORCE_SECTION
+        ),
+    )
+
+
+# A HubSpot portal's mapping has no Salesforce settings.
+NO_SALESFORCE_SECTION: dict[str, Any] = {
+    "instance_url": None,
+    "custom_fields": {},
+    "user_teams": {},
+    "lead_statuses": {},
+    "opportunity_stages": (),
+}
+
+
+def _salesforce_section(salesforce: _Reader) -> dict[str, Any]:
+    """The SourceMapping fields the `salesforce:` section gives."""
     stages = salesforce.child("opportunity_stages")
     opportunity_stages = tuple(
         OpportunityStage(
@@ -626,38 +705,25 @@ def load_source_mapping(path: Path) -> SourceMapping:
             "User.team_attribute is required: the User column that says who is sales and "
             "who is marketing"
         )
-    return SourceMapping(
-        path=path,
-        instance_url=salesforce.child("instance_url").https_url(),
-        custom_fields=custom_fields,
-        user_teams={
+    return {
+        "instance_url": salesforce.child("instance_url").https_url(),
+        "custom_fields": custom_fields,
+        "user_teams": {
             value: team.choice(USER_TEAMS) for value, team in salesforce.child("user_teams").items()
         },
-        lead_statuses={
+        "lead_statuses": {
             status: stage.choice(FUNNEL_STAGES)
             for status, stage in salesforce.child("lead_statuses").items()
         },
-        opportunity_stages=opportunity_stages,
-        signal_rules=tuple(
-            SignalRule(
-                signal=rule.child("signal").text(),
-                activity_type_id=rule.child("activity_type_id").whole_number(minimum=1),
-                primary_attribute_like=rule.child("primary_attribute_like").text(),
-                new_status=rule.optional_child("new_status", None).optional_text(),
-            )
-            for rule in root.optional_child("marketo", {})
-            .optional_child("signal_rules", [])
-            .entries()
-        ),
-        content_rules=_content_rules(
-            root.optional_child("marketo", {}).optional_child("content_rules", [])
-        ),
-        crm_signal_rules=_crm_signal_rules(salesforce.optional_child("signal_rules", {})),
-        org_currency=_org_currency(salesforce.optional_child("currency", {})),
-        max_shrink_share=root.optional_child("volume_guard", {})
-        .optional_child("max_shrink_share", DEFAULT_MAX_SHRINK_SHARE)
-        .number(minimum=0, maximum=1),
-        data_quality=_data_quality(root.optional_child("data_quality", {})),
+        "opportunity_stages": opportunity_stages,
+        "crm_signal_rules": _crm_signal_rules(salesforce.optional_child("signal_rules", {})),
+        "org_currency": _org_currency(salesforce.optional_child("currency", {})),
+    }
+
+
+def _hubspot_section(hubspot: _Reader) -> HubSpotMapping:
+    return read_hubspot_section(
+        hubspot, FUNNEL_STAGES, USER_TEAMS, _org_currency(hubspot.optional_child("currency", {}))
     )
 
 

@@ -12,8 +12,9 @@ from typing import Any
 
 import duckdb
 
-from orchestration.agreements.documents import AgreedDefinitions, SourceMapping
+from orchestration.agreements.documents import AgreedDefinitions, OrgCurrency, SourceMapping
 from orchestration.agreements.history import AgreementHistory
+from orchestration.agreements.hubspot_mapping import HubSpotMapping
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,70 @@ def source_mapping_tables(mapping: SourceMapping) -> list[ConfigTable]:
             "data_quality",
             {"max_opportunity_amount_eur": "DECIMAL(18, 2)"},
             [(mapping.data_quality.max_opportunity_amount_eur,)],
+        ),
+    ]
+
+
+def hubspot_mapping_tables(hubspot: HubSpotMapping) -> list[ConfigTable]:
+    """The `hubspot:` section; empty tables (and one row of nulls for the settings)
+    when the mapping has none."""
+    currency = hubspot.currency or OrgCurrency()
+    return [
+        ConfigTable(
+            "hubspot_settings",
+            {
+                "portal_url": "VARCHAR",
+                "disqualification_reason_property": "VARCHAR",
+                "org_currency": "VARCHAR",
+                "units_per_corporate_unit": "DECIMAL(18, 9)",
+            },
+            [
+                (
+                    hubspot.portal_url,
+                    hubspot.disqualification_reason_property,
+                    currency.currency,
+                    currency.units_per_corporate_unit,
+                )
+            ],
+        ),
+        ConfigTable(
+            "hubspot_owner_teams",
+            {"team_name": "VARCHAR", "team": "VARCHAR"},
+            list(hubspot.owner_teams.items()),
+        ),
+        ConfigTable(
+            "hubspot_lead_status_stages",
+            {"lead_status": "VARCHAR", "funnel_stage": "VARCHAR"},
+            list(hubspot.lead_statuses.items()),
+        ),
+        ConfigTable(
+            "hubspot_analytics_sources",
+            {"analytics_source": "VARCHAR", "lead_source": "VARCHAR"},
+            list(hubspot.analytics_sources.items()),
+        ),
+        ConfigTable(
+            "hubspot_signal_rules",
+            {
+                "signal": "VARCHAR",
+                "fact": "VARCHAR",
+                "form_id": "VARCHAR",
+                "form_name_like": "VARCHAR",
+                "url_like": "VARCHAR",
+                "event_type": "VARCHAR",
+                "lifecycle_stage": "VARCHAR",
+            },
+            [
+                (
+                    r.signal,
+                    r.fact,
+                    r.form_id,
+                    r.form_name_like,
+                    r.url_like,
+                    r.event_type,
+                    r.lifecycle_stage,
+                )
+                for r in hubspot.signal_rules
+            ],
         ),
     ]
 

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration.agreements.documents import load_source_mapping
 from orchestration.agreements.history import definition_files
 from orchestration.dbt.build_state import (
     last_build_fingerprint,
@@ -17,9 +18,10 @@ from orchestration.dbt.build_state import (
 from orchestration.dbt.project import revenue_dbt_project
 from orchestration.dbt.tethered import PARENT_PID_ENV
 from orchestration.dbt.translator import RevenueDbtTranslator
-from orchestration.ingest.privacy import KEY_ENV
+from orchestration.ingest.absent_systems import MissingSystemError, load_absent_systems
+from orchestration.ingest.privacy import KEY_ENV, privacy_rules
 from orchestration.resources import WarehouseResource
-from orchestration.run_tags import is_full_refresh
+from orchestration.run_tags import expects_shrink, is_full_refresh
 
 BUILD_DATABASE_ENV = "REVENUE_BUILD_DATABASE"
 # Secrets this process may hold that dbt has no use for: the pseudonym key, and the
@@ -84,6 +86,19 @@ def revenue_dbt_models(
     )
     with warehouse.connect() as connection:
         last_fingerprint = last_build_fingerprint(connection)
+        # dbt's sources of a CRM system the landing folder does not hold: empty tables.
+        try:
+            absent = load_absent_systems(
+                connection,
+                warehouse.paths.landing_dir,
+                privacy_rules(warehouse.paths.warehouse_dir),
+                load_source_mapping(warehouse.paths.source_mapping_file).max_shrink_share,
+                lambda asset_path: expects_shrink(context, asset_path),
+            )
+        except MissingSystemError as error:
+            raise dg.Failure(description=str(error)) from error
+    for note in absent:
+        context.log.info(note)
     full_refresh = needs_full_refresh(is_full_refresh(context), last_fingerprint, fingerprint)
     if full_refresh and not is_full_refresh(context):
         context.log.info(

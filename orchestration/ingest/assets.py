@@ -1,9 +1,17 @@
-"""One asset per export file: Salesforce objects and Marketo exports into the raw layer."""
+"""One asset per export file: Salesforce objects, Marketo and HubSpot exports into the
+raw layer."""
+
+from pathlib import Path
 
 import dagster as dg
 
-from orchestration.agreements.documents import SourceMapping, load_source_mapping
+from orchestration.agreements.documents import (
+    ConfigurationError,
+    SourceMapping,
+    load_source_mapping,
+)
 from orchestration.agreements.history import load_agreement_history
+from orchestration.ingest.absent_systems import absent_systems
 from orchestration.ingest.coverage import coverage_gaps, coverage_lines
 from orchestration.ingest.csv_loader import load_export
 from orchestration.ingest.csv_reading import export_files
@@ -17,6 +25,8 @@ from orchestration.run_tags import expects_shrink, is_full_refresh
 
 def org_fields(spec: ExportSpec, mapping: SourceMapping) -> OrgFields:
     """What the org's source mapping adds to this export's contract."""
+    if spec.source == "hubspot":
+        return OrgFields(aliases=dict(mapping.hubspot.properties_for(spec.object_name)))
     if spec.source != "salesforce":
         return OrgFields()
     return OrgFields(
@@ -29,7 +39,7 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
     @dg.asset(
         key=dg.AssetKey(spec.asset_key_path),
         group_name=f"{spec.source}_raw",
-        kinds={"csv", "duckdb"},
+        kinds={"jsonl" if spec.is_json_lines else "csv", "duckdb"},
         description=f"{spec.description} Loaded from `{spec.relative_path}`.",
         check_specs=export_check_specs(spec),
     )
@@ -40,6 +50,11 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
         mapping = load_source_mapping(paths.source_mapping_file)
         fields = org_fields(spec, mapping)
         files = export_files(paths.landing_dir, spec)
+        if files and spec.system not in mapping.systems:
+            raise ConfigurationError(
+                f"{mapping.path}: the landing folder holds {spec.system} exports "
+                f"({spec.relative_path}), but the mapping has no '{spec.system}' section"
+            )
         privacy = privacy_rules(paths.warehouse_dir)
         with warehouse.connect() as connection:
             result = load_export(connection, spec, files, fields, privacy, is_full_refresh(context))
@@ -90,3 +105,12 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
 
 
 export_assets = [build_export_asset(spec) for spec in EXPORTS]
+
+
+def export_assets_for(landing_dir: Path) -> list[dg.AssetsDefinition]:
+    """One asset per export of the CRM systems the landing folder holds: an org on
+    Salesforce has no HubSpot steps in its runs (absent_systems.py loads their tables
+    empty for dbt)."""
+    absent = absent_systems(landing_dir)
+    specs_and_assets = zip(EXPORTS, export_assets, strict=True)
+    return [asset for spec, asset in specs_and_assets if spec.system not in absent]

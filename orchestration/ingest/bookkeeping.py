@@ -48,6 +48,17 @@ class LoadResult:
         return not self.files
 
 
+@dataclass(frozen=True)
+class FilesRead:
+    """What reading an export's files into `read_rows` found."""
+
+    # Records the files hold: rows parsed, plus lines a runaway quoted field swallowed.
+    records: int
+    erased: int
+    absent: set[str]
+    problems: tuple[str, ...]
+
+
 def ensure_bookkeeping(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(f"create schema if not exists {QUARANTINE_SCHEMA}")
     connection.execute(

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 import duckdb
 
 from orchestration.ingest.bookkeeping import RECONCILIATION_TABLE, LoadResult
+from orchestration.ingest.contract import CRM_SYSTEMS
 from orchestration.ingest.exports import EXPORTS, NO_EFFECT, ExportSpec
+
+SYSTEM_NAMES = {"salesforce": "Salesforce (or Marketo)", "hubspot": "HubSpot"}
 
 
 @dataclass(frozen=True)
@@ -56,24 +59,59 @@ def coverage_lines(gaps: Iterable[Gap]) -> list[str]:
     ]
 
 
+def absent_system_note(system: str) -> str:
+    """What a landing folder without one CRM system's folder says, in one line for all
+    of that system's exports."""
+    return (
+        f"{system}/ missing: the landing folder holds no {SYSTEM_NAMES[system]} exports; "
+        "they load as empty tables"
+    )
+
+
 def recorded_coverage(connection: duckdb.DuckDBPyConnection) -> list[str]:
-    """The coverage lines of every export, as the last load of each recorded it."""
+    """The coverage lines of every export of the systems the landing folder holds, as
+    the last load of each recorded it."""
+    loads = _recorded_loads(connection)
+    absent = _absent_systems(loads)
+    return coverage_lines(
+        gap
+        for spec in EXPORTS
+        if (spec.source, spec.table) in loads and spec.system not in absent
+        for gap in coverage_gaps(spec, loads[(spec.source, spec.table)])
+    )
+
+
+def recorded_absent_systems(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """One line per CRM system whose folder the last loads found missing."""
+    return [absent_system_note(system) for system in _absent_systems(_recorded_loads(connection))]
+
+
+def _recorded_loads(connection: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], LoadResult]:
     exists = connection.execute(
         "select count(*) from duckdb_tables() "
         "where schema_name = 'raw_quarantine' and table_name = 'load_reconciliation'"
     ).fetchone()[0]
     if not exists:
-        return []
-    loads = {
+        return {}
+    return {
         (source, table): LoadResult(tuple(files), 0, 0, 0, 0, 0, tuple(absent))
         for source, table, files, absent in connection.execute(
             f"select source, table_name, files, coalesce(absent_columns, []) "
             f"from {RECONCILIATION_TABLE}"
         ).fetchall()
     }
-    return coverage_lines(
-        gap
-        for spec in EXPORTS
-        if (spec.source, spec.table) in loads
-        for gap in coverage_gaps(spec, loads[(spec.source, spec.table)])
-    )
+
+
+def _absent_systems(loads: dict[tuple[str, str], LoadResult]) -> list[str]:
+    """The CRM systems none of whose exports in their own folder had a file: a system's
+    required exports fail the load when its folder is there without them."""
+    return [
+        system
+        for system in CRM_SYSTEMS
+        if all(
+            loads[(spec.source, spec.table)].is_absent
+            for spec in EXPORTS
+            if spec.relative_path.startswith(f"{system}/") and (spec.source, spec.table) in loads
+        )
+        and any((spec.source, spec.table) in loads for spec in EXPORTS if spec.system == system)
+    ]

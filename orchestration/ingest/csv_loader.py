@@ -1,4 +1,5 @@
-"""Load an object's export files into the raw layer with DuckDB's CSV reader.
+"""Load an object's export files into the raw layer: CSV exports with DuckDB's CSV
+reader (csv_reading.py), JSON-lines exports line by line (jsonl_reading.py).
 
 Every row read is accounted for: it is loaded, quarantined (with file, row, column
 and reason), superseded by a newer version of the same record, or erased on request.
@@ -11,13 +12,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from orchestration.duckdb_sql import quote_identifier, quote_literal
 from orchestration.ingest.bookkeeping import (
+    FilesRead,
     LoadPlan,
     LoadResult,
     clear_bookkeeping,
@@ -35,6 +36,7 @@ from orchestration.ingest.csv_reading import (
     swallowed_records,
 )
 from orchestration.ingest.exports import ExportSpec, OrgFields
+from orchestration.ingest.jsonl_reading import read_json_lines
 from orchestration.ingest.load_errors import unloadable
 from orchestration.ingest.personal_data import protect_personal_data
 from orchestration.ingest.privacy import PrivacyRules
@@ -77,9 +79,12 @@ def load_export(
         return previous
 
     # Files are read into temporary tables before the transaction: a failed parallel
-    # read must not abort it, and the read is retried on one thread.
+    # read must not abort it, and the read is retried on one thread. A failed load
+    # leaves read_rows behind.
+    connection.execute("drop table if exists temp.read_rows")
     try:
-        read = _read_files(connection, spec, plan.files, org_fields, privacy)
+        reader = read_json_lines if spec.is_json_lines else _read_files
+        read = reader(connection, spec, plan.files, org_fields, privacy)
     except duckdb.Error as error:
         raise unloadable(connection, plan.files, error) from error
     connection.execute("begin transaction")
@@ -106,7 +111,7 @@ def load_export(
             rows_quarantined=rows_quarantined,
             rows_superseded=superseded_in_read + replaced_or_older + earlier.rows_superseded,
             rows_erased=read.erased + earlier.rows_erased,
-            absent_columns=tuple(sorted({*read.absent, *earlier.absent_columns})),
+            absent_columns=_absent_columns(spec, read.absent, earlier),
             problems=(*earlier.problems, *read.problems),
             conflicting_versions=conflicting + earlier.conflicting_versions,
         )
@@ -126,22 +131,20 @@ def load_export(
     return result
 
 
+def _absent_columns(spec: ExportSpec, read: set[str], earlier: LoadResult) -> tuple[str, ...]:
+    """Columns some file lacks, whose rows are null: a CSV file's header says so. A JSON
+    record leaves out null properties, so a JSON-lines export lacks a column only when
+    no file loaded has it."""
+    if spec.is_json_lines and earlier.files:
+        return tuple(sorted(read & set(earlier.absent_columns)))
+    return tuple(sorted({*read, *earlier.absent_columns}))
+
+
 def _roll_back(connection: duckdb.DuckDBPyConnection) -> None:
     """Undo the load's transaction; one a failure (a full disk) already ended needs
     nothing, and its error must not hide the failure's."""
     with contextlib.suppress(duckdb.Error):
         connection.execute("rollback")
-
-
-@dataclass(frozen=True)
-class FilesRead:
-    """What reading an export's files found."""
-
-    # Records the files hold: rows parsed, plus lines a runaway quoted field swallowed.
-    records: int
-    erased: int
-    absent: set[str]
-    problems: tuple[str, ...]
 
 
 def _read_files(
@@ -152,8 +155,6 @@ def _read_files(
     privacy: PrivacyRules,
 ) -> FilesRead:
     """All rows of `files`, as text, pseudonymised, without erased people, in `read_rows`."""
-    # A failed load leaves read_rows behind: it is created before the transaction.
-    connection.execute("drop table if exists temp.read_rows")
     absent = {field for field in spec.mapped_fields if field not in org_fields.aliases}
     if not files:
         _create_empty_read_rows(connection, spec, org_fields)
@@ -218,7 +219,7 @@ def _build_incoming(
     """
     read_columns = [c[0] for c in connection.execute("select * from read_rows limit 0").description]
     typed = ", ".join(
-        f"{cast_expression(name, column.type)} as {quote_identifier(name)}"
+        f"{cast_expression(name, column.type, spec.is_json_lines)} as {quote_identifier(name)}"
         for name, column in spec.columns.items()
     )
     extras = "".join(
@@ -275,7 +276,9 @@ def _conflicting_versions(
     if not spec.version_column:
         return 0
     key = quote_identifier(spec.key_column)
-    stamp = cast_expression(spec.version_column, spec.columns[spec.version_column].type)
+    stamp = cast_expression(
+        spec.version_column, spec.columns[spec.version_column].type, spec.is_json_lines
+    )
     content = ", ".join(quote_identifier(c) for c in read_columns if c not in BOOKKEEPING_COLUMNS)
     (conflicting,) = connection.execute(
         f"""
@@ -313,7 +316,7 @@ def _newest_first(spec: ExportSpec) -> str:
     if not spec.version_column:
         return ""
     kind = spec.columns[spec.version_column].type
-    return f"{cast_expression(spec.version_column, kind)} desc nulls last, "
+    return f"{cast_expression(spec.version_column, kind, spec.is_json_lines)} desc nulls last, "
 
 
 def _merge_incoming(connection: duckdb.DuckDBPyConnection, spec: ExportSpec, target: str) -> int:

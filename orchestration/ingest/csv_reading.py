@@ -22,14 +22,16 @@ from pathlib import Path
 import duckdb
 
 from orchestration.duckdb_sql import quote_identifier
-from orchestration.ingest.exports import ExportSpec, OrgFields
+from orchestration.ingest.contract import CRM_SYSTEMS, ExportSpec, OrgFields
 
 # Marks a field the reader padded because the row was short: an empty field reads as ''.
 PADDED = "\x01"
 OVERFLOW_COLUMN = "_overflow"
-# What the reader adds to each row besides the file's own columns.
+# Marks a line of a JSON-lines export that is not a JSON object (jsonl_reading.py).
+NOT_JSON_COLUMN = "_is_not_json"
+# What the readers add to each row besides the file's own columns.
 BOOKKEEPING_COLUMNS = frozenset(
-    {"_source_file", "_file_row", "_is_short", "_is_long", OVERFLOW_COLUMN}
+    {"_source_file", "_file_row", "_is_short", "_is_long", OVERFLOW_COLUMN, NOT_JSON_COLUMN}
 )
 DELIMITERS = (",", ";", "\t", "|")
 
@@ -39,12 +41,22 @@ class ExportFileError(ValueError):
 
 
 def export_files(landing_dir: Path, spec: ExportSpec) -> list[Path]:
-    """`salesforce/Lead.csv` plus any later exports in `salesforce/Lead/*.csv`, oldest
-    first; none for an optional export the org does not have."""
+    """`salesforce/Lead.csv` plus any later exports in `salesforce/Lead/*.csv` (for
+    HubSpot `hubspot/contacts.jsonl` and `hubspot/contacts/*.jsonl`), oldest first;
+    none for an optional export the org does not have, or for any export of a CRM
+    system whose folder the landing folder does not hold."""
     single = landing_dir / spec.relative_path
     folder = single.with_suffix("")
-    files = ([single] if single.is_file() else []) + sorted(folder.glob("*.csv"))
-    if not files and spec.required:
+    files = ([single] if single.is_file() else []) + sorted(folder.glob(f"*{single.suffix}"))
+    if files or not spec.required:
+        return files
+    present = [system for system in CRM_SYSTEMS if (landing_dir / system).is_dir()]
+    if not present:
+        raise ExportFileError(
+            f"{single}: export file not found (nor any in {folder}/): the landing folder "
+            f"{landing_dir} holds neither {' nor '.join(f'{s}/' for s in CRM_SYSTEMS)}"
+        )
+    if spec.system in present:
         raise ExportFileError(f"{single}: export file not found (nor any in {folder}/)")
     return files
 

@@ -7,90 +7,27 @@ nulls, and each says what it limits (`ExportSpec.without`, `Column.without`) so 
 run can tell the user what they got. A file that is present but broken still fails.
 
 Columns listed here are typed; any other column in a file is kept as text, so an
-org's extra fields reach the raw layer untouched.
+org's extra fields reach the raw layer untouched. Salesforce and Marketo are listed
+here, HubSpot in hubspot_exports.py; the classes are in contract.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+from orchestration.ingest.contract import (
+    NO_EFFECT,
+    Column,
+    ExportSpec,
+    OrgFields,
+    optional,
+    required,
+)
+from orchestration.ingest.hubspot_exports import HUBSPOT_EXPORTS
+
+__all__ = ["EXPORTS", "NO_EFFECT", "Column", "ExportSpec", "OrgFields"]
 
 SALESFORCE_DATETIME = "TIMESTAMPTZ"
-
-
-@dataclass(frozen=True)
-class Column:
-    type: str
-    # None: the export must have it. Otherwise what is limited when it is absent.
-    without: str | None = None
-
-    @property
-    def required(self) -> bool:
-        return self.without is None
-
-
-def required(kind: str) -> Column:
-    return Column(kind)
-
-
-def optional(kind: str, without: str) -> Column:
-    return Column(kind, without)
-
-
-@dataclass(frozen=True)
-class OrgFields:
-    """What an org's source mapping adds to an export's contract."""
-
-    # warehouse field -> the org's export column holding it (custom fields)
-    aliases: Mapping[str, str] = field(default_factory=dict)
-    # export columns the CRM signal rules read, kept together in one JSON object
-    signal_fields: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ExportSpec:
-    source: str
-    table: str
-    relative_path: str
-    columns: Mapping[str, Column]
-    description: str
-    # None: the export must be there. Otherwise what is limited when it is absent.
-    without: str | None = None
-    # The column that says how recent the export is; None for reference data that
-    # legitimately stays unchanged for months.
-    freshness_column: str | None = "SystemModstamp"
-    # Which of two rows with the same key is newer; None for records that never change.
-    version_column: str | None = "SystemModstamp"
-    # Columns holding the id of a person (lead, contact, Marketo person): an erased
-    # person's rows are found through them.
-    person_columns: tuple[str, ...] = ()
-    # Warehouse fields the org's mapping names a column for (custom fields); an
-    # optional one the mapping leaves out is null.
-    mapped_fields: Mapping[str, Column] = field(default_factory=dict)
-    # Where the loader keeps the columns CRM signal rules read, as a JSON object.
-    signal_fields_column: str | None = None
-
-    @property
-    def required(self) -> bool:
-        return self.without is None
-
-    @property
-    def asset_key_path(self) -> list[str]:
-        return [self.source, self.table]
-
-    @property
-    def object_name(self) -> str:
-        """The exported object, e.g. `Lead` for `salesforce/Lead.csv`."""
-        return self.relative_path.rsplit("/", 1)[-1].removesuffix(".csv")
-
-    @property
-    def key_column(self) -> str:
-        """The record key: the first column of the contract."""
-        return next(iter(self.columns))
-
-    @property
-    def column_types(self) -> dict[str, str]:
-        return {name: column.type for name, column in self.columns.items()}
 
 
 def _salesforce(
@@ -122,8 +59,6 @@ def _salesforce(
 
 _NEWEST_BY_FILE_ORDER = "of two versions of a record, the later file and row wins"
 _NONE_DELETED = "no record counts as deleted"
-# What an input no mart reads limits: not worth telling the user it is missing.
-NO_EFFECT = "nothing: no mart reads it"
 _UNUSED = NO_EFFECT
 _AUDIT = {
     "CreatedDate": optional(SALESFORCE_DATETIME, _UNUSED),
@@ -138,7 +73,7 @@ _NO_MARKETO = (
     "rules only, and content influence is empty"
 )
 
-EXPORTS: tuple[ExportSpec, ...] = (
+_SALESFORCE_AND_MARKETO: tuple[ExportSpec, ...] = (
     _salesforce(
         "User",
         "user",
@@ -392,3 +327,5 @@ EXPORTS: tuple[ExportSpec, ...] = (
         version_column=None,
     ),
 )
+
+EXPORTS: tuple[ExportSpec, ...] = (*_SALESFORCE_AND_MARKETO, *HUBSPOT_EXPORTS)

@@ -95,3 +95,122 @@ def _json_with_ip_pseudonyms(column: str) -> str:
             f"else {patched} end"
         )
     return f"case when json_valid({column}) then {patched} else {column} end"
+
+
+# Text shaped like an email or IPv4 address is personal whatever its key is called, so
+# an org's own properties (`private_email__c`) are caught too.
+EMAIL_SHAPE = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+IPV4_SHAPE = r"\d{1,3}(\.\d{1,3}){3}"
+# HubSpot's own contact data properties, by their names without separators: email,
+# work_email, hs_additional_emails; phone, mobilephone, hs_whatsapp_phone_number, …
+EMAIL_NAME = r"emails?$"
+PHONE_NAME = r"(phone|phonenumber|mobilenumber)$"
+# Free text (message bodies and headers, notes, transcripts) holds names and addresses
+# in no fixed place; no mart reads it, so it is not kept.
+FREE_TEXT_NAME = r"(^|_)(body|text|html|headers|notes|transcript|preview)(_|$)"
+
+
+def protect_personal_data_in_records(
+    connection: duckdb.DuckDBPyConnection,
+    record_column: str,
+    not_json_column: str,
+    privacy: PrivacyRules,
+) -> None:
+    """Pseudonymise personal values inside the JSON records of `read_rows`: the
+    record's own keys, its `properties` and a form submission's `values`; drop free
+    text and the property history (`propertiesWithHistory`: the history the warehouse
+    reads is taken out of it beforehand). Lines that are not JSON are left as they are:
+    they are quarantined, where only their shape is kept."""
+    record = f"{quote_identifier(record_column)}::json"
+    properties = f"json_extract({record}, '$.properties')"
+    values = f"json_extract({record}, '$.values[*]')"
+    steps = (
+        ("", f"json_merge_patch({record}, '{{\"propertiesWithHistory\": null}}')"),
+        ("", _with_personal_values_pseudonymised(record)),
+        (
+            f"and json_type({properties}) = 'OBJECT'",
+            # Replaced as a whole, so the free text left out does not survive the merge.
+            f"json_merge_patch(json_merge_patch({record}, '{{\"properties\": null}}'), "
+            f"json_object('properties', {_with_personal_values_pseudonymised(properties)}))",
+        ),
+        (
+            f"and json_type({record}, '$.values') = 'ARRAY'",
+            f"json_merge_patch({record}, json_object('values', to_json(list_transform("
+            f"{values}, lambda entry: {_entry_with_personal_value_pseudonymised('entry')}))))",
+        ),
+    )
+    for only, value in steps:
+        connection.execute(
+            f"update read_rows set {quote_identifier(record_column)} = ({value})::varchar "
+            f"where not {quote_identifier(not_json_column)} {only}",
+            pseudonym_parameters(privacy.key) if "$inner_pad" in value else None,
+        )
+
+
+def drop_rows_of_erased_contacts(
+    connection: duckdb.DuckDBPyConnection, column: str, privacy: PrivacyRules
+) -> int:
+    """Drop the rows associated with an erased person (a call with them, say): `column`
+    holds the associated records as a JSON list of `{"id": …}`. Returns how many."""
+    if not privacy.erased_person_ids:
+        return 0
+    condition = (
+        f"coalesce(list_has_any(json_extract_string({quote_identifier(column)}, '$[*].id'), "
+        "$ids), false)"
+    )
+    ids = {"ids": sorted(privacy.erased_person_ids)}
+    (erased,) = connection.execute(
+        f"select count(*) from read_rows where {condition}", ids
+    ).fetchone()
+    connection.execute(f"delete from read_rows where {condition}", ids)
+    return erased
+
+
+def _pseudonym_of(name: str, value: str) -> str:
+    """SQL: the pseudonym of the text `value` held under the key `name` when it is
+    personal (by the key's name or the value's shape), else null."""
+    key = f"regexp_replace(lower({name}), '[^0-9a-z]', '', 'g')"
+
+    def named(names: frozenset[str]) -> str:
+        return f"{key} in ({', '.join(quote_literal(n) for n in sorted(names))})"
+
+    return (
+        f"case when {named(EMAIL_COLUMNS)} or regexp_matches({key}, '{EMAIL_NAME}') "
+        f"or regexp_full_match({value}, '{EMAIL_SHAPE}') "
+        f"then {pseudonym_sql('email', value)} "
+        f"when {named(PHONE_COLUMNS)} or regexp_matches({key}, '{PHONE_NAME}') "
+        f"then {pseudonym_sql('phone', value)} "
+        f"when {named(IP_COLUMNS)} or regexp_full_match({value}, '{IPV4_SHAPE}') "
+        f"then {pseudonym_sql('ip', value)} end"
+    )
+
+
+def _with_personal_values_pseudonymised(json_object: str) -> str:
+    """SQL: the JSON object with each text value that is personal replaced by its
+    pseudonym and free text left out; other values (numbers, nested objects) as they
+    are."""
+    value = f"json_extract({json_object}, '$.\"' || replace(key, '\"', '\\\"') || '\"')"
+    text = f"json_extract_string({value}, '$')"
+    pseudonym = (
+        f"case when json_type({value}) = 'VARCHAR' then to_json({_pseudonym_of('key', text)}) end"
+    )
+    kept = (
+        f"list_filter(json_keys({json_object}), "
+        f"lambda key: not regexp_matches(key, '{FREE_TEXT_NAME}'))"
+    )
+    return (
+        f"to_json(map_from_entries(list_transform({kept}, lambda key: "
+        f"{{'key': key, 'value': coalesce({pseudonym}, {value})}})))"
+    )
+
+
+def _entry_with_personal_value_pseudonymised(entry: str) -> str:
+    """SQL: a form field `{"name": …, "value": …}` with its value pseudonymised when
+    personal."""
+    pseudonym = _pseudonym_of(
+        f"json_extract_string({entry}, '$.name')", f"json_extract_string({entry}, '$.value')"
+    )
+    return (
+        f"case when ({pseudonym}) is not null "
+        f"then json_merge_patch({entry}, json_object('value', {pseudonym})) else {entry} end"
+    )

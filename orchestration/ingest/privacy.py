@@ -29,7 +29,7 @@ KEY_FILE = ".pseudonym.key"
 ERASURES_FILE = "erasures.json"
 # Columns holding personal data, wherever they appear (normalised names). A Salesforce
 # Username is a login shaped like an email address; IP addresses identify people too.
-EMAIL_COLUMNS = frozenset({"email", "username"})
+EMAIL_COLUMNS = frozenset({"email", "username", "recipient"})
 PHONE_COLUMNS = frozenset({"phone", "mobilephone", "homephone", "otherphone", "fax"})
 IP_COLUMNS = frozenset({"ipaddress", "clientipaddress"})
 # JSON columns whose keys may hold an IP address: Marketo's activity attributes.

@@ -16,8 +16,8 @@ import datetime as dt
 import duckdb
 
 from orchestration.duckdb_sql import quote_identifier, quote_literal
-from orchestration.ingest.csv_reading import BOOKKEEPING_COLUMNS
-from orchestration.ingest.exports import ExportSpec
+from orchestration.ingest.contract import ExportSpec
+from orchestration.ingest.csv_reading import BOOKKEEPING_COLUMNS, NOT_JSON_COLUMN
 from orchestration.ingest.personal_data import personal_columns
 
 QUARANTINE_SCHEMA = "raw_quarantine"
@@ -46,10 +46,12 @@ def ensure_quarantine(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def cast_expression(column: str, duckdb_type: str) -> str:
-    """The typed value of a text column, null where the text does not parse."""
+def cast_expression(column: str, duckdb_type: str, plain_numbers: bool = False) -> str:
+    """The typed value of a text column, null where the text does not parse. Numbers in
+    CSV exports may be written the European way (`1.234,56`); `plain_numbers` (JSON)
+    are not, and `1.085` is one and a bit."""
     text = f"nullif({quote_identifier(column)}, '')"
-    if not duckdb_type.startswith(NUMERIC_TYPES):
+    if plain_numbers or not duckdb_type.startswith(NUMERIC_TYPES):
         return f"try_cast({text} as {duckdb_type})"
     parsed = f"try_cast(revenue_parse_number({text}) as {duckdb_type})"
     # revenue_parse_number's regular expressions are slow, and most numbers are plain
@@ -86,6 +88,14 @@ def define_number_parsing(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+# Rules on a row's shape, each checked where the reader flags it (CSV: the field count;
+# JSON lines: a line that is not a JSON object).
+SHAPE_RULES = (
+    ("TOO FEW FIELDS", "_is_short", "the row has fewer fields than the header"),
+    ("TOO MANY FIELDS", "_is_long", "the row has more fields than the header"),
+    ("NOT JSON", NOT_JSON_COLUMN, "the line is not a JSON object"),
+)
+
 # A key that looks like a record id (not, say, an address shifted into it) is kept.
 RECORD_ID = r"^[A-Za-z0-9_.-]{1,64}$"
 
@@ -111,7 +121,7 @@ def debuggable_record(spec: ExportSpec, columns: list[str]) -> str:
         elif name in pseudonymised:
             keep = "true"
         elif column is not None and column.type != "VARCHAR":
-            keep = f"{cast_expression(name, column.type)} is not null"
+            keep = f"{cast_expression(name, column.type, spec.is_json_lines)} is not null"
         else:
             keep = "false"
         kept.append(
@@ -127,32 +137,37 @@ def quarantine_broken_rows(
     list the rejected rows in the temp table `rejected_rows`."""
     scope = [spec.source, spec.table]
     key = spec.key_column
-    rules = [
-        ("TOO FEW FIELDS", "null", "_is_short", "'the row has fewer fields than the header'"),
-        ("TOO MANY FIELDS", "null", "_is_long", "'the row has more fields than the header'"),
-        (
-            "MISSING KEY",
-            quote_literal(key),
-            f"nullif({quote_identifier(key)}, '') is null",
-            quote_literal(f"required key {key} is empty"),
-        ),
-    ] + [
-        (
-            "CAST",
-            quote_literal(name),
-            f"nullif({quote_identifier(name)}, '') is not null "
-            f"and {cast_expression(name, column.type)} is null",
-            f"'value shaped ''' || {shape_of(quote_identifier(name))} || ''' is not a valid "
-            f"{column.type}'",
-        )
-        for name, column in spec.columns.items()
-        if column.type != "VARCHAR"
-    ]
-    columns = [
-        c[0]
-        for c in connection.execute("select * from read_rows limit 0").description
-        if c[0] not in BOOKKEEPING_COLUMNS
-    ]
+    read_columns = [c[0] for c in connection.execute("select * from read_rows limit 0").description]
+    # A line that is not JSON has no fields to check: it breaks that rule alone.
+    parsed = f" and not {NOT_JSON_COLUMN}" if NOT_JSON_COLUMN in read_columns else ""
+    rules = (
+        [
+            (error_type, "null", flag, quote_literal(reason))
+            for error_type, flag, reason in SHAPE_RULES
+            if flag in read_columns
+        ]
+        + [
+            (
+                "MISSING KEY",
+                quote_literal(key),
+                f"nullif({quote_identifier(key)}, '') is null{parsed}",
+                quote_literal(f"required key {key} is empty"),
+            ),
+        ]
+        + [
+            (
+                "CAST",
+                quote_literal(name),
+                f"nullif({quote_identifier(name)}, '') is not null "
+                f"and {cast_expression(name, column.type, spec.is_json_lines)} is null{parsed}",
+                f"'value shaped ''' || {shape_of(quote_identifier(name))} || ''' is not a valid "
+                f"{column.type}'",
+            )
+            for name, column in spec.columns.items()
+            if column.type not in ("VARCHAR", "JSON")
+        ]
+    )
+    columns = [c for c in read_columns if c not in BOOKKEEPING_COLUMNS]
     record = debuggable_record(spec, columns)
     checks = " union all ".join(
         f"""

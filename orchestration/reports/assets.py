@@ -53,7 +53,7 @@ def weekly_pipeline_review_report(
             connection,
             week_start,
             history.in_force_on(week_start).follow_up_window_hours,
-            mapping.instance_url,
+            mapping.record_link_base,
         )
     reports_dir = warehouse.paths.warehouse_dir / "reports"
     reports_dir.mkdir(parents=True, exist_ok=True)

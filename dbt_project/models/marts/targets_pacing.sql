@@ -79,35 +79,24 @@ daily as (
 
 ),
 
-month_to_date as (
+{%- set measures = [
+    'leads_created', 'sales_ready_leads', 'sales_ready_leads_converted',
+    'leads_picked_up_within_window', 'leads_won', 'marketing_pipeline_eur',
+] %}
+{% for period in ['month', 'quarter'] %}
 
-    select
-        day,
-        sum(leads_created) over month_so_far as leads_created,
-        sum(sales_ready_leads) over month_so_far as sales_ready_leads,
-        sum(sales_ready_leads_converted) over month_so_far as sales_ready_leads_converted,
-        sum(leads_picked_up_within_window) over month_so_far as leads_picked_up_within_window,
-        sum(leads_won) over month_so_far as leads_won,
-        sum(marketing_pipeline_eur) over month_so_far as marketing_pipeline_eur
-    from daily
-    window month_so_far as (partition by month_start order by day)
+    {{ period }}_to_date as (
 
-),
+        select
+            day,
+        {%- for measure in measures %}
+            sum({{ measure }}) over so_far as {{ measure }}{{ ',' if not loop.last }}
+        {%- endfor %}
+        from daily
+        window so_far as (partition by {{ period }}_start order by day)
 
-quarter_to_date as (
-
-    select
-        day,
-        sum(leads_created) over quarter_so_far as leads_created,
-        sum(sales_ready_leads) over quarter_so_far as sales_ready_leads,
-        sum(sales_ready_leads_converted) over quarter_so_far as sales_ready_leads_converted,
-        sum(leads_picked_up_within_window) over quarter_so_far as leads_picked_up_within_window,
-        sum(leads_won) over quarter_so_far as leads_won,
-        sum(marketing_pipeline_eur) over quarter_so_far as marketing_pipeline_eur
-    from daily
-    window quarter_so_far as (partition by quarter_start order by day)
-
-),
+    ),
+{% endfor %}
 
 day_targets as (
 
