@@ -16,6 +16,7 @@ from orchestration.agreements.applied import (
 )
 from orchestration.agreements.documents import ConfigurationError, load_agreed_definitions
 from orchestration.agreements.history import definition_files, load_agreement_history
+from orchestration.settings import DEFAULT_DEFINITIONS_DIR, warehouse_paths
 from tests.conftest import SHIPPED_DEFINITIONS, write_version
 
 NOW = dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC)
@@ -186,3 +187,42 @@ def test_withdrawing_an_applied_version_or_a_signature_fails(versions_dir, tmp_p
         AppliedVersionChanged, match=r"version 2026\.2 .*file 2026\.2\.yml\) is missing"
     ):
         verify_and_record(load_agreement_history(versions_dir), warehouse, NOW)
+
+
+def test_maturity_thresholds_default_and_are_validated(tmp_path):
+    def without_section(document):
+        del document["alignment_maturity"]
+
+    defaults = load_agreed_definitions(write_version(tmp_path, "a", "2026-01-01", without_section))
+    assert {(t.criterion, t.threshold) for t in defaults.maturity_thresholds} >= {
+        ("disqualification_reasons_given", 0.95),
+        ("feedback_loop_changes_source_mix", 0.05),
+    }
+
+    def unknown(document):
+        document["alignment_maturity"]["aligned"]["joint_offsites"] = 1
+
+    with pytest.raises(
+        ConfigurationError, match=r"at 'alignment_maturity\.aligned': unknown aligned criterion"
+    ):
+        load_agreed_definitions(write_version(tmp_path, "b", "2026-01-01", unknown))
+
+    def above_one(document):
+        document["alignment_maturity"]["integrated"]["shared_kpis_met"] = 1.5
+
+    with pytest.raises(
+        ConfigurationError,
+        match=r"at 'alignment_maturity\.integrated\.shared_kpis_met': must be at least 0",
+    ):
+        load_agreed_definitions(write_version(tmp_path, "c", "2026-01-01", above_one))
+
+
+def test_the_definitions_folder_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("REVENUE_DEFINITIONS_DIR", raising=False)
+    monkeypatch.delenv("REVENUE_DEFINITIONS_FILE", raising=False)
+    assert warehouse_paths().definitions_dir == DEFAULT_DEFINITIONS_DIR
+    # The variable from before versions had files of their own still names one file.
+    monkeypatch.setenv("REVENUE_DEFINITIONS_FILE", str(SHIPPED_DEFINITIONS))
+    assert warehouse_paths().definitions_dir == SHIPPED_DEFINITIONS
+    monkeypatch.setenv("REVENUE_DEFINITIONS_DIR", str(tmp_path))
+    assert warehouse_paths().definitions_dir == tmp_path

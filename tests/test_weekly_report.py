@@ -19,6 +19,7 @@ from orchestration.reports.charts import chart_svg, funnel_chart, review_charts
 from orchestration.reports.escaping import crm_record_url, json_for_script, markdown_text
 from orchestration.reports.html_page import render_html
 from orchestration.reports.markdown import render_markdown
+from orchestration.reports.review_log import rendered_reviews
 from orchestration.reports.run import monday_of, run_weekly_review
 from orchestration.reports.weekly_review import (
     ChannelReason,
@@ -359,3 +360,13 @@ def test_make_report_explains_a_bad_week_or_a_missing_bi_file(tmp_path, monkeypa
     monkeypatch.setattr("sys.argv", ["make report", "--week", "2026-10-19"])
     assert report_command.main() == 1
     assert "run `make run` first" in capsys.readouterr().err
+
+
+def test_the_review_log_lists_each_rendered_week_by_its_monday(tmp_path):
+    # 2026 has an ISO week 53, 2025 has not.
+    names = ("weekly-2026-W03.html", "weekly-2026-W03.md", "weekly-2026-W53.html")
+    for name in (*names, "weekly-2025-W53.html", "x.html"):
+        (tmp_path / name).write_text("")
+    weeks = [week for week, _ in rendered_reviews(tmp_path)]
+    assert weeks == [dt.date(2026, 1, 12), dt.date(2026, 12, 28)]
+    assert rendered_reviews(tmp_path / "never rendered") == []

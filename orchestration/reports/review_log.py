@@ -26,11 +26,21 @@ def rendered_reviews(reports_dir: Path) -> list[tuple[dt.date, dt.datetime]]:
         return []
     reviews = []
     for path in sorted(reports_dir.iterdir()):
-        if match := REVIEW_PAGE.fullmatch(path.name):
-            year, week = int(match[1]), int(match[2])
+        if (week_start := _monday_named(path.name)) is not None:
             written = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-            reviews.append((dt.date.fromisocalendar(year, week, 1), written))
+            reviews.append((week_start, written))
     return reviews
+
+
+def _monday_named(file_name: str) -> dt.date | None:
+    """The Monday of the ISO week a review page is named after; None for any other file
+    (a week 54 is no week)."""
+    if not (match := REVIEW_PAGE.fullmatch(file_name)):
+        return None
+    try:
+        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
 
 
 @dg.asset(
