@@ -63,4 +63,6 @@ def test_every_published_column_has_its_description(fixture_run):
     assert undocumented == []
     assert [name for name, _ in tables] == marts
     assert all(comment for _, comment in tables)
-    assert lead_id_comment == "Salesforce Lead Id."
+    assert lead_id_comment == (
+        "The lead's id in its CRM (a Salesforce Lead Id or a HubSpot contact id)."
+    )

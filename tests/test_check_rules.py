@@ -235,14 +235,15 @@ def test_plausible_amount_passes(amount, units_per_eur):
 def test_unmapped_lead_statuses_are_named_with_their_lead_count():
     counts = {"Open - Not Contacted": 4, "Qualified": 2, None: 1, "Nurture": 3}
     assert [
-        str(v) for v in unmapped_lead_statuses(counts, ["Open - Not Contacted", "Nurture"])
+        str(v)
+        for v in unmapped_lead_statuses(counts, ["Open - Not Contacted", "Nurture"], "salesforce")
     ] == [
         "status 'Qualified': 2 lead(s); not in salesforce.lead_statuses of the source mapping, "
         "so in no funnel stage",
         "no status: 1 lead(s); not in salesforce.lead_statuses of the source mapping, "
         "so in no funnel stage",
     ]
-    assert unmapped_lead_statuses({"Nurture": 3}, ["Nurture"]) == []
+    assert unmapped_lead_statuses({"Nurture": 3}, ["Nurture"], "salesforce") == []
 
 
 def data_quality(max_records: int, max_share: float) -> DataQuality:

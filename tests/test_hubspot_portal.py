@@ -73,7 +73,6 @@ import hmac
 from decimal import Decimal
 
 import duckdb
-import pytest
 
 from orchestration.erase import person_ids
 from orchestration.ingest.coverage import recorded_absent_systems, recorded_coverage
@@ -84,7 +83,7 @@ from tests.conftest import HUBSPOT_PORTAL
 D = dt.date
 T = dt.datetime
 UTC = dt.UTC
-NOT_YET = pytest.mark.xfail(reason="HubSpot not yet in the intermediate layer", strict=True)
+
 LANDING = HUBSPOT_PORTAL / "landing" / "hubspot"
 ADDRESSES = (
     "ann@acme.example",
@@ -143,7 +142,8 @@ def test_every_line_of_the_portal_is_accounted_for(hubspot_run):
         for e in hubspot_run.result.get_asset_check_evaluations()
         if not e.passed and e.check_name != "fresh_within_agreed_window"
     }
-    assert failed == set()
+    # January and February miss SLA targets (see the scorecard below): a warning.
+    assert failed == {("marts/shared_kpis_monthly", "sla_targets_met")}
 
 
 def test_broken_lines_are_quarantined_with_file_line_and_reason_only(hubspot_run):
@@ -341,7 +341,6 @@ def test_a_salesforce_org_hears_of_hubspot_in_one_line(sales_led_run):
     assert not any("hubspot" in line for line in lines[1:])
 
 
-@NOT_YET
 def test_weekly_pipeline_review_of_the_portal(hubspot_run):
     rows = hubspot_run.query(
         "select week_start, leads_in, picked_up_within_24h, qualified_opportunities, "
@@ -358,7 +357,6 @@ def test_weekly_pipeline_review_of_the_portal(hubspot_run):
     ]
 
 
-@NOT_YET
 def test_monthly_kpis_of_the_portal(hubspot_run):
     rows = hubspot_run.query(
         "select month, leads_created, sales_ready_leads, lead_to_opportunity_rate, "
@@ -371,7 +369,6 @@ def test_monthly_kpis_of_the_portal(hubspot_run):
     ]
 
 
-@NOT_YET
 def test_sla_scorecard_of_the_portal(hubspot_run):
     rows = hubspot_run.query(
         "select month, commitment, owner_team, target, actual, round(attainment, 4), "
@@ -412,7 +409,6 @@ def test_sla_scorecard_of_the_portal(hubspot_run):
     ]
 
 
-@NOT_YET
 def test_eur_pipeline_of_the_portal(hubspot_run):
     rows = hubspot_run.query(
         "select opportunity_id, amount, currency_iso_code, amount_eur, is_won, "
@@ -425,7 +421,6 @@ def test_eur_pipeline_of_the_portal(hubspot_run):
     ]
 
 
-@NOT_YET
 def test_each_contact_in_the_funnel(hubspot_run):
     rows = hubspot_run.query(
         "select lead_id, created_at, created_week, meets_definition, failed_criteria, "
@@ -450,7 +445,6 @@ def test_each_contact_in_the_funnel(hubspot_run):
     ]  # fmt: skip
 
 
-@NOT_YET
 def test_the_recycled_contact_went_back_to_marketing(hubspot_run):
     rows = hubspot_run.query(
         "select lead_id, owner_side, handoffs_to_sales, recycled_to_nurture, "

@@ -11,9 +11,12 @@
     coalesce({{ currency_column }}, org_currency.org_currency, reporting.corporate_currency)
 {%- endmacro %}
 
-{#- Join condition: the rate row in force for the amount's currency on `on_date`. -#}
-{% macro dated_rate_in_force(currency_column, on_date) -%}
-    {{ amount_currency(currency_column) }} = rates.currency_iso_code
+{#- Join condition: the rate row in force for the amount's currency on `on_date`,
+    among the rates of the system the amount comes from (each CRM's rates are per
+    unit of its own corporate currency). -#}
+{% macro dated_rate_in_force(currency_column, on_date, source_system) -%}
+    {{ source_system }} = rates.source_system
+    and {{ amount_currency(currency_column) }} = rates.currency_iso_code
     and {{ on_date }} >= rates.start_date
     and {{ on_date }} < rates.next_start_date
 {%- endmacro %}

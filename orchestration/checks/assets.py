@@ -246,18 +246,26 @@ opportunity_amounts_are_plausible = _opportunity_amount_check(
 )
 def lead_statuses_are_mapped(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     mapping = load_source_mapping(warehouse.paths.source_mapping_file)
+    mapped = {"salesforce": mapping.lead_statuses, "hubspot": mapping.hubspot.lead_statuses}
     with warehouse.connect(read_only=True) as connection:
-        counts = dict(
-            connection.execute(
-                "select lead_status, count(*) from marts.lead_funnel group by lead_status"
-            ).fetchall()
+        rows = connection.execute(
+            "select source_system, lead_status, count(*) from marts.lead_funnel "
+            "group by source_system, lead_status"
+        ).fetchall()
+    unmapped = [
+        violation
+        for system, statuses in mapped.items()
+        for violation in unmapped_lead_statuses(
+            {status: count for row_system, status, count in rows if row_system == system},
+            statuses,
+            system,
         )
-    unmapped = unmapped_lead_statuses(counts, mapping.lead_statuses)
+    ]
     return dg.AssetCheckResult(
         passed=not unmapped,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
-            "statuses_checked": len(counts),
+            "statuses_checked": len(rows),
             "unmapped": markdown_list(unmapped),
         },
     )

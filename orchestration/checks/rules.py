@@ -231,15 +231,16 @@ def eur_amount_violations(opportunities: Iterable[Row], max_amount_eur: float) -
 
 
 def unmapped_lead_statuses(
-    status_counts: Mapping[str | None, int], mapped_statuses: Iterable[str]
+    status_counts: Mapping[str | None, int], mapped_statuses: Iterable[str], system: str
 ) -> list[Violation]:
-    """Lead.Status values the source mapping does not map to a funnel stage, with the
-    number of leads holding each, the most frequent first."""
+    """Lead status values (Salesforce's Lead.Status, HubSpot's hs_lead_status) the
+    source mapping's `system` section does not map to a funnel stage, with the number
+    of leads holding each, the most frequent first."""
     mapped = set(mapped_statuses)
     return [
         Violation(
             "no status" if status is None else f"status {status!r}",
-            f"{count} lead(s); not in salesforce.lead_statuses of the source mapping, so "
+            f"{count} lead(s); not in {system}.lead_statuses of the source mapping, so "
             "in no funnel stage",
         )
         for status, count in sorted(

@@ -72,6 +72,7 @@ final as (
 
     select
         leads.lead_id,
+        leads.source_system,
         leads.company,
         leads.title,
         leads.number_of_employees,

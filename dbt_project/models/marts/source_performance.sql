@@ -12,28 +12,15 @@ lead_funnel as (
 
 ),
 
-opportunity_pipeline as (
-
-    select * from {{ ref('opportunity_pipeline') }}
-
-),
-
 campaign_costs as (
 
     select * from {{ ref('int_campaign_costs_converted_to_eur') }}
 
 ),
 
--- An opportunity merged from several leads counts once, for the lead credited with it.
 lead_pipeline as (
 
-    select
-        converted_from_lead_id as lead_id,
-        sum(amount_eur) as pipeline_eur,
-        sum(amount_eur) filter (where is_won) as won_eur
-    from opportunity_pipeline
-    where converted_from_lead_id is not null
-    group by converted_from_lead_id
+    select * from {{ ref('int_leads_credited_with_pipeline') }}
 
 ),
 

@@ -11,12 +11,6 @@ lead_funnel as (
 
 ),
 
-opportunity_pipeline as (
-
-    select * from {{ ref('opportunity_pipeline') }}
-
-),
-
 weeks as (
 
     select cast(week_start as date) as week_start
@@ -30,16 +24,9 @@ weeks as (
 
 ),
 
--- Several leads can be merged into one opportunity; its EUR counts once, for the
--- lead credited with it, so pipeline is never double counted.
 lead_pipeline as (
 
-    select
-        converted_from_lead_id as lead_id,
-        sum(amount_eur) as pipeline_eur
-    from opportunity_pipeline
-    where converted_from_lead_id is not null
-    group by converted_from_lead_id
+    select * from {{ ref('int_leads_credited_with_pipeline') }}
 
 ),
 

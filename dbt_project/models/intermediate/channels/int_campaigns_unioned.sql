@@ -1,4 +1,5 @@
--- Every marketing campaign, whichever system ran it, with its type and actual cost.
+-- Every marketing campaign, whichever system ran it, with its type and actual cost
+-- (a HubSpot campaign's spend; HubSpot campaigns have no type).
 {{ config(materialized='view') }}
 
 with
@@ -6,6 +7,12 @@ with
 salesforce_campaigns as (
 
     select * from {{ ref('stg_salesforce__campaigns') }}
+
+),
+
+hubspot_campaigns as (
+
+    select * from {{ ref('stg_hubspot__campaigns') }}
 
 ),
 
@@ -20,6 +27,16 @@ final as (
         actual_cost,
         currency_iso_code
     from salesforce_campaigns
+    union all
+    select
+        campaign_id,
+        'hubspot' as source_system,
+        campaign_name,
+        campaign_type,
+        start_date,
+        spend_amount as actual_cost,
+        currency_iso_code
+    from hubspot_campaigns
 
 )
 

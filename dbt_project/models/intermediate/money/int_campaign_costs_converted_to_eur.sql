@@ -58,7 +58,9 @@ rated as (
             'coalesce(campaigns.start_date, (select max(latest.in_force_from) from versions as latest))'
         ) }}
     left join rates
-        on {{ dated_rate_in_force('campaigns.currency_iso_code', 'campaigns.start_date') }}
+        on {{ dated_rate_in_force(
+            'campaigns.currency_iso_code', 'campaigns.start_date', 'campaigns.source_system'
+        ) }}
 
 ),
 

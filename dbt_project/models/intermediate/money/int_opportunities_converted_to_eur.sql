@@ -48,7 +48,11 @@ rated as (
     cross join reporting
     cross join org_currency
     left join rates
-        on {{ dated_rate_in_force('opportunities.currency_iso_code', 'opportunities.close_date') }}
+        on {{ dated_rate_in_force(
+            'opportunities.currency_iso_code',
+            'opportunities.close_date',
+            'opportunities.source_system'
+        ) }}
 
 ),
 

@@ -73,7 +73,9 @@ states as (
         on opportunity_history.stage_name = stages.stage_name
     left join rates
         on {{ dated_rate_in_force(
-            'opportunities.currency_iso_code', 'opportunity_history.close_date'
+            'opportunities.currency_iso_code',
+            'opportunity_history.close_date',
+            'opportunities.source_system'
         ) }}
 
 ),

@@ -1,6 +1,7 @@
--- Every tracked change of a lead's status or owner, whichever CRM recorded it, with
--- the funnel stage a status change left and entered (macros/funnel_stage_of.sql).
--- Empty for an org without field history.
+-- Every tracked change of a lead's status or owner, whichever CRM recorded it
+-- (Salesforce's LeadHistory, HubSpot's property history of hs_lead_status and
+-- hubspot_owner_id), with the funnel stage a status change left and entered. Empty
+-- for an org without field history.
 {{ config(materialized='view') }}
 
 with
@@ -8,6 +9,12 @@ with
 salesforce_history as (
 
     select * from {{ ref('stg_salesforce__lead_history') }}
+
+),
+
+hubspot_history as (
+
+    select * from {{ ref('stg_hubspot__contact_status_changes') }}
 
 ),
 
@@ -29,6 +36,23 @@ final as (
         end as new_funnel_stage,
         changed_at
     from salesforce_history
+    union all
+    select
+        contact_id || ':' || changed_field || ':' || epoch_ms(changed_at) as lead_history_id,
+        contact_id as lead_id,
+        changed_field,
+        old_value,
+        new_value,
+        case
+            when changed_field = 'Status'
+                then {{ funnel_stage_of('hubspot_history.old_value', 'hubspot') }}
+        end as old_funnel_stage,
+        case
+            when changed_field = 'Status'
+                then {{ funnel_stage_of('hubspot_history.new_value', 'hubspot') }}
+        end as new_funnel_stage,
+        changed_at
+    from hubspot_history
 
 )
 

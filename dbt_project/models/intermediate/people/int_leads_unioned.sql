@@ -1,7 +1,8 @@
 -- Every lead, whichever CRM holds it, in one shape: the people the funnel is about.
--- A lead's funnel stage follows its status by the one status rule
--- (macros/funnel_stage_of.sql). A view: the per-lead models read only the leads they
--- rebuild.
+-- A Salesforce lead, or a HubSpot contact (its size from its primary company; its
+-- opportunity the first deal it is the first contact of). A lead's funnel stage
+-- follows its status by the one status rule (macros/funnel_stage_of.sql). A view: the
+-- per-lead models read only the leads they rebuild.
 {{ config(materialized='view') }}
 
 with
@@ -9,6 +10,35 @@ with
 salesforce_leads as (
 
     select * from {{ ref('stg_salesforce__leads') }}
+
+),
+
+hubspot_contacts as (
+
+    select * from {{ ref('stg_hubspot__contacts') }}
+
+),
+
+hubspot_companies as (
+
+    select * from {{ ref('stg_hubspot__companies') }}
+
+),
+
+hubspot_deals as (
+
+    select * from {{ ref('stg_hubspot__deals') }}
+
+),
+
+hubspot_first_deals as (
+
+    select
+        primary_contact_id as contact_id,
+        arg_min(deal_id, (created_at, deal_id)) as deal_id
+    from hubspot_deals
+    where primary_contact_id is not null
+    group by primary_contact_id
 
 ),
 
@@ -34,6 +64,31 @@ final as (
         modified_at,
         loaded_at
     from salesforce_leads
+    union all
+    select
+        hubspot_contacts.contact_id as lead_id,
+        'hubspot' as source_system,
+        hubspot_contacts.email,
+        hubspot_contacts.company_name as company,
+        hubspot_contacts.job_title as title,
+        hubspot_companies.number_of_employees,
+        {{ hubspot_lead_source('hubspot_contacts.analytics_source') }} as lead_source,
+        hubspot_contacts.lead_status,
+        {{ funnel_stage_of('hubspot_contacts.lead_status', 'hubspot') }} as funnel_stage,
+        hubspot_contacts.owner_id,
+        hubspot_first_deals.deal_id is not null as is_converted,
+        hubspot_first_deals.deal_id as converted_opportunity_id,
+        null as converted_contact_id,
+        hubspot_contacts.disqualification_reason,
+        null as crm_signal_fields,
+        hubspot_contacts.created_at,
+        hubspot_contacts.modified_at,
+        hubspot_contacts.loaded_at
+    from hubspot_contacts
+    left join hubspot_companies
+        on hubspot_contacts.primary_company_id = hubspot_companies.company_id
+    left join hubspot_first_deals
+        on hubspot_contacts.contact_id = hubspot_first_deals.contact_id
 
 )
 

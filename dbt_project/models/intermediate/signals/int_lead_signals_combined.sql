@@ -1,10 +1,13 @@
 -- Every funnel signal credited to a lead, whichever system recorded it: Marketo
--- activities (through the person's link to a lead) and CRM facts (campaign responses,
--- lead fields, lead sources). The lead definition and MQL/SQL read signals only here.
+-- activities (through the person's link to a lead), Salesforce facts (campaign
+-- responses, lead fields, lead sources) and HubSpot facts (forms, page views, email
+-- clicks, booked meetings, lifecycle stage dates). The lead definition and MQL/SQL
+-- read signals only here.
 --
 -- A view: the Marketo part is the bulk of the warehouse's rows, and the per-lead
--- models read only the leads they rebuild. CRM signals are rebuilt with every build,
--- so their processed_at is this build's start and their leads are recomputed.
+-- models read only the leads they rebuild. CRM signals (Salesforce's, HubSpot's) are
+-- rebuilt with every build, so their processed_at is this build's start and their
+-- leads are recomputed.
 {{ config(materialized='view') }}
 
 with
@@ -19,6 +22,12 @@ marketo_signals as (
 crm_signals as (
 
     select * from {{ ref('int_crm_facts_classified_as_signals') }}
+
+),
+
+hubspot_signals as (
+
+    select * from {{ ref('int_hubspot_facts_classified_as_signals') }}
 
 ),
 
@@ -41,6 +50,15 @@ final as (
         'salesforce' as signal_source,
         {{ this_build_started() }} as processed_at
     from crm_signals
+    union all
+    select
+        signal_id,
+        lead_id,
+        signal,
+        signal_at,
+        'hubspot' as signal_source,
+        {{ this_build_started() }} as processed_at
+    from hubspot_signals
 
 )
 

@@ -83,7 +83,7 @@ crm_signal_leads as (
 
     select distinct lead_id
     from signals
-    where signal_source = 'salesforce'
+    where signal_source <> 'marketo'
 
 ),
 
