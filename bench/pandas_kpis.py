@@ -2,10 +2,10 @@
 
 Reads the landing CSVs (each full export plus any later ones in `<Object>/*.csv`), keeps
 the newest version of every record, drops rows whose typed values do not parse (the
-warehouse quarantines those) and soft-deleted ones, and applies
-config/agreed_definitions.yml and config/source_mapping.yml directly. Emails are matched
-lower-cased and trimmed; the warehouse matches keyed hashes of the same normalised
-address, which links the same people.
+warehouse quarantines those) and soft-deleted ones, and applies one version of the
+agreed definitions (config/agreed_definitions/<version>.yml) and config/source_mapping.yml
+directly. Emails are matched lower-cased and trimmed; the warehouse matches keyed
+hashes of the same normalised address, which links the same people.
 
 The result holds only what the benchmark cross-checks against the marts: leads and
 sales-ready leads per month (`lead_funnel`), leads in / picked up / opportunities / not

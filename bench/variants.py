@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orchestration.settings import DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE
+from orchestration.settings import DEFAULT_DEFINITIONS_DIR, DEFAULT_SOURCE_MAPPING_FILE
 
 if TYPE_CHECKING:
     from orchestration.resources import WarehouseResource
@@ -30,7 +30,7 @@ def warehouse(arguments: Arguments) -> WarehouseResource:
     return WarehouseResource(
         landing_dir=str(arguments["landing_dir"]),
         warehouse_dir=str(arguments["warehouse_dir"]),
-        definitions_file=str(DEFAULT_DEFINITIONS_FILE),
+        definitions_dir=str(DEFAULT_DEFINITIONS_DIR),
         source_mapping_file=str(DEFAULT_SOURCE_MAPPING_FILE),
         memory_limit=str(arguments["memory_limit"]),
         threads=int(arguments["threads"]),
@@ -43,9 +43,10 @@ def load_raw(arguments: Arguments) -> dict:
 
     from orchestration.agreements.assets import agreed_definitions, source_mapping
     from orchestration.ingest.assets import export_assets
+    from orchestration.reports.review_log import weekly_reviews_rendered
 
     result = dg.materialize(
-        [*export_assets, agreed_definitions, source_mapping],
+        [*export_assets, agreed_definitions, source_mapping, weekly_reviews_rendered],
         resources={"warehouse": warehouse(arguments)},
         raise_on_error=False,
     )
@@ -101,8 +102,11 @@ def nightly(arguments: Arguments) -> dict:
 
 def pandas_kpis(arguments: Arguments) -> dict:
     from bench.pandas_kpis import core_kpis, load_rules
+    from orchestration.agreements.history import load_agreement_history
 
-    rules = load_rules(DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE)
+    # One version judges every lead: the shipped agreement has only one.
+    latest = load_agreement_history(DEFAULT_DEFINITIONS_DIR).latest
+    rules = load_rules(latest.path, DEFAULT_SOURCE_MAPPING_FILE)
     return {"success": True, "kpis": core_kpis(Path(str(arguments["landing_dir"])), rules)}
 
 

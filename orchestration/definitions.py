@@ -10,6 +10,7 @@ from orchestration.dbt.project import DBT_EXECUTABLE, revenue_dbt_project
 from orchestration.ingest.assets import export_assets_for
 from orchestration.publish.assets import analytics_duckdb
 from orchestration.reports.assets import weekly_pipeline_review_report
+from orchestration.reports.review_log import weekly_reviews_rendered
 from orchestration.resources import WarehouseResource
 from orchestration.run_console import PROGRESS_LOGGER, progress_logger
 from orchestration.schedules import (
@@ -28,6 +29,7 @@ def build_definitions(warehouse: WarehouseResource) -> dg.Definitions:
             *export_assets_for(warehouse.paths.landing_dir),
             agreed_definitions,
             source_mapping,
+            weekly_reviews_rendered,
             revenue_dbt_models,
             analytics_duckdb,
             weekly_pipeline_review_report,

@@ -17,7 +17,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     landing_dir: str
     warehouse_dir: str
-    definitions_file: str
+    definitions_dir: str
     source_mapping_file: str
     memory_limit: str = "4GB"
     threads: int = 2
@@ -28,7 +28,7 @@ class WarehouseResource(dg.ConfigurableResource):
         return cls(
             landing_dir=str(paths.landing_dir),
             warehouse_dir=str(paths.warehouse_dir),
-            definitions_file=str(paths.definitions_file),
+            definitions_dir=str(paths.definitions_dir),
             source_mapping_file=str(paths.source_mapping_file),
         )
 
@@ -37,7 +37,7 @@ class WarehouseResource(dg.ConfigurableResource):
         return WarehousePaths(
             landing_dir=Path(self.landing_dir),
             warehouse_dir=Path(self.warehouse_dir),
-            definitions_file=Path(self.definitions_file),
+            definitions_dir=Path(self.definitions_dir),
             source_mapping_file=Path(self.source_mapping_file),
         )
 

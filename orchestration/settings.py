@@ -13,7 +13,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LANDING_DIR = PROJECT_ROOT / "seeds" / "sample"
 DEFAULT_WAREHOUSE_DIR = PROJECT_ROOT / "data"
-DEFAULT_DEFINITIONS_FILE = PROJECT_ROOT / "config" / "agreed_definitions.yml"
+# One file per signed version (and per draft); see orchestration/agreements/history.py.
+DEFAULT_DEFINITIONS_DIR = PROJECT_ROOT / "config" / "agreed_definitions"
 DEFAULT_SOURCE_MAPPING_FILE = PROJECT_ROOT / "config" / "source_mapping.yml"
 
 
@@ -21,7 +22,9 @@ DEFAULT_SOURCE_MAPPING_FILE = PROJECT_ROOT / "config" / "source_mapping.yml"
 class WarehousePaths:
     landing_dir: Path
     warehouse_dir: Path
-    definitions_file: Path
+    # The versions of the agreed definitions: a directory of them, or one file (a
+    # history of one version).
+    definitions_dir: Path
     source_mapping_file: Path
 
     @property
@@ -51,7 +54,12 @@ def warehouse_paths() -> WarehousePaths:
     return WarehousePaths(
         landing_dir=_path_from_env("REVENUE_LANDING_DIR", DEFAULT_LANDING_DIR),
         warehouse_dir=_path_from_env("REVENUE_WAREHOUSE_DIR", DEFAULT_WAREHOUSE_DIR),
-        definitions_file=_path_from_env("REVENUE_DEFINITIONS_FILE", DEFAULT_DEFINITIONS_FILE),
+        # REVENUE_DEFINITIONS_FILE, from before versions had files of their own, still
+        # names a one-version history.
+        definitions_dir=_path_from_env(
+            "REVENUE_DEFINITIONS_DIR",
+            _path_from_env("REVENUE_DEFINITIONS_FILE", DEFAULT_DEFINITIONS_DIR),
+        ),
         source_mapping_file=_path_from_env(
             "REVENUE_SOURCE_MAPPING_FILE", DEFAULT_SOURCE_MAPPING_FILE
         ),

@@ -6,10 +6,11 @@ directory is materialised once and every KPI test reads the published result.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +18,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+import yaml
 
 from orchestration.definitions import build_definitions
 from orchestration.nightly import run_nightly_refresh
 from orchestration.resources import WarehouseResource
 from orchestration.settings import (
-    DEFAULT_DEFINITIONS_FILE,
+    DEFAULT_DEFINITIONS_DIR,
     DEFAULT_LANDING_DIR,
     DEFAULT_SOURCE_MAPPING_FILE,
     PROJECT_ROOT,
@@ -33,6 +35,8 @@ SALES_LED_ORG = Path(__file__).parent / "fixtures" / "sales_led_org"
 HUBSPOT_PORTAL = Path(__file__).parent / "fixtures" / "hubspot_portal"
 PROJECT_DBT_DIR = PROJECT_ROOT / "dbt_project"
 MARTS_DIR = PROJECT_DBT_DIR / "models" / "marts"
+# The one version the project ships.
+SHIPPED_DEFINITIONS = DEFAULT_DEFINITIONS_DIR / "2026.1.yml"
 
 
 @dataclass
@@ -52,11 +56,39 @@ class WarehouseRun:
         }
 
 
+def write_version(
+    directory: Path,
+    version: str,
+    effective_date: str,
+    edit: Callable[[dict], None] = lambda document: None,
+    signed_by: tuple[str, ...] = ("marketing", "sales"),
+) -> Path:
+    """A version file in `directory`: the shipped rules under another version number and
+    effective date, changed by `edit`, signed on its effective date by `signed_by`."""
+    document = yaml.safe_load(SHIPPED_DEFINITIONS.read_text())
+    document["version"] = version
+    document["effective_date"] = dt.date.fromisoformat(effective_date)
+    document["sign_off"] = [
+        {
+            "team": team,
+            "name": f"{team} lead",
+            "role": "Head",
+            "signed_on": dt.date.fromisoformat(effective_date),
+        }
+        for team in signed_by
+    ]
+    edit(document)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{version}.yml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path
+
+
 def make_warehouse(landing_dir: Path, warehouse_dir: Path, **overrides: str) -> WarehouseResource:
     return WarehouseResource(
         landing_dir=str(landing_dir),
         warehouse_dir=str(warehouse_dir),
-        definitions_file=overrides.get("definitions_file", str(DEFAULT_DEFINITIONS_FILE)),
+        definitions_dir=overrides.get("definitions_dir", str(DEFAULT_DEFINITIONS_DIR)),
         source_mapping_file=overrides.get("source_mapping_file", str(DEFAULT_SOURCE_MAPPING_FILE)),
     )
 

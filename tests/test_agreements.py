@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -20,12 +21,14 @@ from orchestration.agreements.documents import (
     load_source_mapping,
     unproduced_signals,
 )
+from orchestration.agreements.history import load_agreement_history
 from orchestration.agreements.tables import agreed_definition_tables, source_mapping_tables
-from orchestration.settings import DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE
+from orchestration.settings import DEFAULT_DEFINITIONS_DIR, DEFAULT_SOURCE_MAPPING_FILE
+from tests.conftest import SHIPPED_DEFINITIONS
 
 
 def edited_definitions(tmp_path: Path, edit) -> Path:
-    document = yaml.safe_load(DEFAULT_DEFINITIONS_FILE.read_text())
+    document = yaml.safe_load(SHIPPED_DEFINITIONS.read_text())
     edit(document)
     path = tmp_path / "agreed_definitions.yml"
     path.write_text(yaml.safe_dump(document))
@@ -33,7 +36,7 @@ def edited_definitions(tmp_path: Path, edit) -> Path:
 
 
 def test_shipped_definitions_hold_the_agreed_numbers():
-    definitions = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+    definitions = load_agreed_definitions(SHIPPED_DEFINITIONS)
     assert definitions.min_employees == 10
     assert definitions.follow_up_window_hours == 24
     assert definitions.time_zone == "Europe/Amsterdam"
@@ -67,7 +70,7 @@ def test_shipped_definitions_hold_the_agreed_numbers():
     ],
 )
 def test_budget_authority_title_rule(title, expected):
-    assert load_agreed_definitions(DEFAULT_DEFINITIONS_FILE).is_budget_authority(title) is expected
+    assert load_agreed_definitions(SHIPPED_DEFINITIONS).is_budget_authority(title) is expected
 
 
 def test_missing_key_names_file_and_key_path(tmp_path):
@@ -159,7 +162,7 @@ def alias_bomb(levels: int = 9, width: int = 9) -> list[str]:
 
 
 def test_yaml_alias_bomb_is_refused_naming_file_and_line(tmp_path):
-    document = yaml.safe_load(DEFAULT_DEFINITIONS_FILE.read_text())
+    document = yaml.safe_load(SHIPPED_DEFINITIONS.read_text())
     document.pop("disqualification_reasons")
     bomb = alias_bomb()
     path = tmp_path / "agreed_definitions.yml"
@@ -217,14 +220,24 @@ def test_every_measured_commitment_needs_a_target(tmp_path):
 
 def test_definition_tables_carry_version_and_channel_mapping():
     tables = {
-        t.name: t
-        for t in agreed_definition_tables(load_agreed_definitions(DEFAULT_DEFINITIONS_FILE))
+        t.name: t for t in agreed_definition_tables(load_agreement_history(DEFAULT_DEFINITIONS_DIR))
     }
-    assert tables["definition_version"].rows[0][0] == "2026.1"
-    lead_sources = dict(tables["channel_lead_sources"].rows)
+    # The one shipped version is in force for every day: no start, no end.
+    assert tables["definition_versions"].rows[0][:5] == (
+        "2026.1",
+        dt.date(2026, 1, 1),
+        False,
+        None,
+        None,
+    )
+    assert tables["reporting"].rows == [("Europe/Amsterdam", "EUR")]
+    lead_sources = {source: channel for _, source, channel in tables["channel_lead_sources"].rows}
     assert lead_sources["Marktplaats"] == lead_sources["AutoTrack"] == "classifieds"
-    assert ("sales_outbound", False) in tables["channels"].rows
-    assert ("product_page_view", 3) in [(s, n) for _, s, n in tables["lifecycle_stage_rules"].rows]
+    assert ("2026.1", "sales_outbound", False) in tables["channels"].rows
+    assert ("2026.1", "mql", "product_page_view", 3) in tables["lifecycle_stage_rules"].rows
+    assert ("2026.1", "aligned", "weekly_review_every_week", 1.0) in (
+        tables["maturity_thresholds"].rows
+    )
 
 
 def test_source_mapping_handles_standard_lead_statuses():
@@ -299,7 +312,7 @@ def test_opportunity_stage_listed_twice_is_rejected(tmp_path):
 
 
 def test_sales_cycle_is_a_whole_number_of_days(tmp_path):
-    assert load_agreed_definitions(DEFAULT_DEFINITIONS_FILE).sales_cycle_days == 90
+    assert load_agreed_definitions(SHIPPED_DEFINITIONS).sales_cycle_days == 90
     path = edited_definitions(tmp_path, lambda d: d["sales_cycle"].update(days=0))
     with pytest.raises(ConfigurationError, match=r"at 'sales_cycle\.days': must be at least 1"):
         load_agreed_definitions(path)
@@ -353,7 +366,7 @@ def test_crm_signal_rules_are_read_for_a_salesforce_only_org(tmp_path):
     assert rules.lead_fields == (LeadFieldRule("demo_request", "Demo__c", "true"),)
     assert rules.lead_sources == (LeadSourceRule("information_request", "Web Form"),)
     assert mapping.signal_rules == () and mapping.lead_signal_fields == ("Demo__c",)
-    definitions = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+    definitions = load_agreed_definitions(SHIPPED_DEFINITIONS)
     # The default definitions count product-page views, pricing questions and more,
     # which these rules never produce: the run warns about each.
     assert unproduced_signals(definitions, mapping) == [
@@ -385,13 +398,13 @@ def test_a_campaign_response_rule_must_name_the_campaign(tmp_path):
 )
 def test_an_org_currency_must_convert_to_the_corporate_currency(tmp_path, currency, problem):
     mapping = load_source_mapping(mapping_with(tmp_path, {"currency": currency}))
-    definitions = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+    definitions = load_agreed_definitions(SHIPPED_DEFINITIONS)
     with pytest.raises(ConfigurationError, match=rf"at 'salesforce\.currency': .*{problem}"):
         mapping.check_currency_against(definitions)
 
 
 def test_an_org_currency_with_its_rate_or_the_corporate_one_is_fine(tmp_path):
-    definitions = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+    definitions = load_agreed_definitions(SHIPPED_DEFINITIONS)
     for currency in (
         {"org_currency": "USD", "units_per_corporate_unit": 1.08},
         {"org_currency": "EUR"},

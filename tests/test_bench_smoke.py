@@ -7,8 +7,8 @@ import json
 from bench.direct_sql import model_order, model_statements
 from bench.pandas_kpis import core_kpis, load_rules
 from bench.report import Measurement, Ratio, compare_kpis, render_results, results_json
-from orchestration.settings import DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE
-from tests.conftest import FIXTURE_LANDING
+from orchestration.settings import DEFAULT_SOURCE_MAPPING_FILE
+from tests.conftest import FIXTURE_LANDING, SHIPPED_DEFINITIONS
 
 
 def model(name: str, materialized: str, *parents: str) -> dict:
@@ -50,7 +50,7 @@ def test_statements_keep_materialisations_and_skip_ephemeral_models():
 
 
 def test_pandas_kpis_match_the_hand_derived_fixture_numbers():
-    rules = load_rules(DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE)
+    rules = load_rules(SHIPPED_DEFINITIONS, DEFAULT_SOURCE_MAPPING_FILE)
     kpis = core_kpis(FIXTURE_LANDING, rules)
     # tests/test_kpis_on_fixture.py: January 5 leads / 2 sales-ready, February 2 / 2,
     # March 1 / 0 (the quarantined and the deleted lead are not counted)

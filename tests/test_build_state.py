@@ -6,12 +6,14 @@ import copy
 
 import duckdb
 
+from orchestration.agreements.history import definition_files
 from orchestration.dbt.build_state import (
     build_fingerprint,
     last_build_fingerprint,
     needs_full_refresh,
     record_build,
 )
+from tests.conftest import write_version
 
 
 def manifest() -> dict:
@@ -77,3 +79,11 @@ def test_last_recorded_build_wins():
     record_build(connection, "f1", full_refresh=True)
     record_build(connection, "f2", full_refresh=False)
     assert last_build_fingerprint(connection) == "f2"
+
+
+def test_a_new_version_file_of_the_agreement_makes_a_full_refresh(tmp_path):
+    # A draft feeds definition_impact: adding one must rebuild the models too.
+    write_version(tmp_path, "2026.1", "2026-01-01")
+    base = build_fingerprint(manifest(), definition_files(tmp_path))
+    write_version(tmp_path, "2026.2", "2026-04-01", signed_by=("sales",))
+    assert build_fingerprint(manifest(), definition_files(tmp_path)) != base

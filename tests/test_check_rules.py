@@ -8,11 +8,13 @@ from decimal import Decimal
 import dagster as dg
 import pytest
 
-from orchestration.agreements.documents import DataQuality, load_agreed_definitions
+from orchestration.agreements.documents import DataQuality
+from orchestration.agreements.history import load_agreement_history
 from orchestration.checks.assets import bad_record_result, funnel_timestamps_are_ordered
 from orchestration.checks.rules import (
     Violation,
     converted_opportunity_violations,
+    definition_version_violations,
     disqualification_reason_violations,
     eur_amount_violations,
     follow_up_breaches,
@@ -20,16 +22,17 @@ from orchestration.checks.rules import (
     implausible_amount_violations,
     last_complete_month,
     matured_month,
+    month_target,
     monthly_target_results,
     sales_ready_violations,
     sla_results,
     unmapped_lead_statuses,
 )
-from orchestration.settings import DEFAULT_DEFINITIONS_FILE
-from tests.conftest import make_warehouse
+from tests.conftest import SHIPPED_DEFINITIONS, make_warehouse, write_version
 
-DEFINITIONS = load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
-ZONE = DEFINITIONS.time_zone
+# The shipped single file: a history of one version, 2026.1.
+HISTORY = load_agreement_history(SHIPPED_DEFINITIONS)
+ZONE = HISTORY.time_zone
 CREATED = dt.datetime(2026, 3, 10, 9, 0)
 
 
@@ -54,26 +57,29 @@ def lead(**overrides):
 
 
 def test_good_lead_passes_every_rule():
-    assert sales_ready_violations([lead()], DEFINITIONS) == []
+    assert sales_ready_violations([lead()], HISTORY) == []
     assert funnel_order_violations([lead()], ZONE) == []
-    assert disqualification_reason_violations([lead()], DEFINITIONS) == []
+    assert disqualification_reason_violations([lead()], HISTORY) == []
     assert converted_opportunity_violations([lead()], {"0061"}) == []
 
 
 @pytest.mark.parametrize(
     ("broken", "problem"),
     [
-        ({"number_of_employees": 9}, "9 employees, agreed minimum 10"),
+        ({"number_of_employees": 9}, "9 employees, minimum 10 in 2026.1"),
         ({"number_of_employees": None}, "None employees"),
         ({"title": "Office Assistant"}, "not a budget-authority role"),
         ({"title": "Assistant to the CFO"}, "not a budget-authority role"),
         ({"title": None}, "not a budget-authority role"),
-        ({"active_intent_signal": "email_click"}, "not an agreed active-intent signal"),
-        ({"active_intent_at": CREATED + dt.timedelta(days=31)}, "from creation, agreed 30 days"),
+        ({"active_intent_signal": "email_click"}, "not an active-intent signal in 2026.1"),
+        (
+            {"active_intent_at": CREATED + dt.timedelta(days=31)},
+            "from creation, beyond the 30 days of 2026.1",
+        ),
     ],
 )
 def test_sales_ready_lead_breaking_a_criterion_fails(broken, problem):
-    (violation,) = sales_ready_violations([lead(**broken)], DEFINITIONS)
+    (violation,) = sales_ready_violations([lead(**broken)], HISTORY)
     assert problem in violation.problem
 
 
@@ -83,29 +89,29 @@ def test_intent_window_is_measured_in_utc_across_daylight_saving():
     created = dt.datetime(2026, 3, 20, 12, 0)
     signal_at = created + dt.timedelta(days=30, minutes=30)
     assert (
-        sales_ready_violations([lead(created_at=created, active_intent_at=signal_at)], DEFINITIONS)
+        sales_ready_violations([lead(created_at=created, active_intent_at=signal_at)], HISTORY)
         == []
     )
 
 
 def test_lead_not_sales_ready_is_not_held_to_the_criteria():
-    assert sales_ready_violations([lead(meets_definition=False, title=None)], DEFINITIONS) == []
+    assert sales_ready_violations([lead(meets_definition=False, title=None)], HISTORY) == []
 
 
 @pytest.mark.parametrize(
     ("reason", "message"),
     [
         (None, "disqualified without a reason"),
-        ("Other", "reason 'Other' is not on the agreed list"),
+        ("Other", "reason 'Other' is not on the agreed list of 2026.1"),
     ],
 )
 def test_disqualified_lead_needs_an_agreed_reason(reason, message):
     broken = lead(is_disqualified=True, disqualification_reason=reason)
-    (violation,) = disqualification_reason_violations([broken], DEFINITIONS)
+    (violation,) = disqualification_reason_violations([broken], HISTORY)
     assert violation.problem == message
     assert (
         disqualification_reason_violations(
-            [lead(is_disqualified=True, disqualification_reason="No budget")], DEFINITIONS
+            [lead(is_disqualified=True, disqualification_reason="No budget")], HISTORY
         )
         == []
     )
@@ -281,7 +287,7 @@ def test_monthly_targets_against_the_agreed_sla():
         "marketing_pipeline_eur": Decimal("100000.00"),
         "lead_to_won_rate": 0.12,
     }
-    met = {r.commitment: r.met for r in monthly_target_results(month, DEFINITIONS)}
+    met = {r.commitment: r.met for r in monthly_target_results(month, HISTORY)}
     assert met == {
         "sales_ready_leads": True,
         "sales_ready_to_opportunity_rate": False,
@@ -294,7 +300,7 @@ def test_monthly_targets_against_the_agreed_sla():
 def test_the_floor_is_judged_on_the_latest_cohort_past_the_sales_cycle():
     # Sales cycle 90 days (the shipped definitions). Data up to 15 May: March's leads
     # have had 90 days only from 29 June, January's from 1 May (31 Jan + 90 days).
-    assert DEFINITIONS.sales_cycle_days == 90
+    assert HISTORY.latest.sales_cycle_days == 90
     months = [
         {
             "month": dt.date(2026, m, 1),
@@ -308,14 +314,14 @@ def test_the_floor_is_judged_on_the_latest_cohort_past_the_sales_cycle():
     ]
     judged = {
         result.commitment: (month, result.met)
-        for month, result in sla_results(months, DEFINITIONS, dt.date(2026, 5, 15))
+        for month, result in sla_results(months, HISTORY, dt.date(2026, 5, 15))
     }
     assert judged["lead_to_won_rate_floor"] == (dt.date(2026, 1, 1), True)
     assert judged["sales_ready_leads"] == (dt.date(2026, 4, 1), True)
     # On 30 April January's leads have had 89 days: no cohort is judged yet.
-    early = sla_results(months, DEFINITIONS, dt.date(2026, 4, 30))
+    early = sla_results(months, HISTORY, dt.date(2026, 4, 30))
     assert "lead_to_won_rate_floor" not in {result.commitment for _, result in early}
-    assert matured_month(months, dt.date(2026, 5, 1), 90) == months[0]
+    assert matured_month(months, dt.date(2026, 5, 1), HISTORY) == months[0]
 
 
 def test_last_complete_month_skips_the_running_month():
@@ -332,12 +338,12 @@ def test_follow_up_breaches_name_owner_and_week():
         "leads_never_touched": 1,
         "leads_disqualified_below_min_attempts": 1,
     }
-    assert [str(v) for v in follow_up_breaches([week], 3)] == [
+    assert [str(v) for v in follow_up_breaches([week], HISTORY)] == [
         "Sid Dev (week of 2026-01-12): 1 lead(s) never touched",
         "Sid Dev (week of 2026-01-12): 1 lead(s) disqualified after fewer than 3 attempts",
     ]
     clean = week | {"leads_never_touched": 0, "leads_disqualified_below_min_attempts": 0}
-    assert follow_up_breaches([clean], 3) == []
+    assert follow_up_breaches([clean], HISTORY) == []
 
 
 def test_funnel_order_check_fetches_only_suspects_and_counts_every_lead(tmp_path):
@@ -362,3 +368,83 @@ def test_funnel_order_check_fetches_only_suspects_and_counts_every_lead(tmp_path
     assert result.metadata["violations"].value == 2
     examples = result.metadata["examples"].value
     assert "sql_before_created" in examples and "touch_before_created" in examples
+
+
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory):
+    """2026.1 as shipped until 1 April; 2026.2 from then: 50 employees, only "No
+    budget" as a reason, 40 sales-ready leads a month and a 30-day sales cycle. A
+    draft, 2026.3, would ask 500 employees."""
+    directory = tmp_path_factory.mktemp("versions")
+    write_version(directory, "2026.1", "2026-01-01")
+
+    def stricter(document):
+        document["lead_definition"]["min_employees"] = 50
+        document["disqualification_reasons"] = ["No budget"]
+        document["sla_targets"]["sales_ready_leads"]["target"] = 40
+        document["sales_cycle"]["days"] = 30
+
+    write_version(directory, "2026.2", "2026-04-01", stricter)
+    write_version(
+        directory,
+        "2026.3",
+        "2026-06-01",
+        lambda d: d["lead_definition"].update(min_employees=500),
+        signed_by=("marketing",),
+    )
+    return load_agreement_history(directory)
+
+
+def test_each_lead_is_checked_under_the_version_of_its_creation_day(two_versions):
+    # 25 employees: enough for 2026.1 (10) on 31 March, not for 2026.2 (50) on 1 April.
+    before = lead(created_at=dt.datetime(2026, 3, 31, 23, 30), number_of_employees=25)
+    after = lead(lead_id="00Q2", created_at=dt.datetime(2026, 4, 1, 0, 30), number_of_employees=25)
+    assert sales_ready_violations([before], two_versions) == []
+    (violation,) = sales_ready_violations([after], two_versions)
+    assert violation == Violation("00Q2", "25 employees, minimum 50 in 2026.2")
+    # "Wrong timing" was agreed in 2026.1 and dropped in 2026.2; the draft judges nothing.
+    timing = {"is_disqualified": True, "disqualification_reason": "Wrong timing"}
+    assert disqualification_reason_violations([before | timing], two_versions) == []
+    (dropped,) = disqualification_reason_violations([after | timing], two_versions)
+    assert dropped.problem == "reason 'Wrong timing' is not on the agreed list of 2026.2"
+    july = dt.datetime(2026, 7, 1, 9, 0)
+    late = lead(created_at=july, active_intent_at=july, number_of_employees=60)
+    assert sales_ready_violations([late], two_versions) == []
+
+
+def test_a_lead_published_under_another_version_is_named(two_versions):
+    leads = [
+        {
+            "lead_id": "a",
+            "created_at": dt.datetime(2026, 3, 31, 23, 59),
+            "definition_version": "2026.1",
+        },
+        {
+            "lead_id": "b",
+            "created_at": dt.datetime(2026, 4, 1, 0, 0),
+            "definition_version": "2026.1",
+        },
+        {
+            "lead_id": "c",
+            "created_at": dt.datetime(2026, 6, 2, 0, 0),
+            "definition_version": "2026.3",
+        },
+    ]
+    assert definition_version_violations(leads, two_versions) == [
+        Violation("b", "judged under '2026.1', but 2026.2 was in force on 2026-04-01"),
+        Violation("c", "judged under '2026.3', but 2026.2 was in force on 2026-06-02"),
+    ]
+
+
+def test_a_month_is_held_to_the_targets_of_the_days_each_version_was_in_force(two_versions):
+    assert month_target(two_versions, "sales_ready_leads", dt.date(2026, 3, 1)) == 50
+    assert month_target(two_versions, "sales_ready_leads", dt.date(2026, 4, 1)) == 40
+    # The draft's targets never count.
+    assert month_target(two_versions, "sales_ready_leads", dt.date(2026, 6, 1)) == 40
+
+
+def test_the_floor_waits_for_the_sales_cycle_in_force_at_the_month_end(two_versions):
+    months = [{"month": dt.date(2026, m, 1)} for m in (3, 4)]
+    # March (2026.1, 90 days) matures on 29 June; April (2026.2, 30 days) on 30 May.
+    assert matured_month(months, dt.date(2026, 5, 30), two_versions) == months[1]
+    assert matured_month(months, dt.date(2026, 5, 29), two_versions) is None

@@ -31,6 +31,7 @@ def test_definition_checks_block_publishing(asset_graph):
         "sales_ready_leads_meet_every_criterion",
         "disqualified_leads_have_agreed_reason",
         "funnel_timestamps_are_ordered",
+        "leads_judged_by_version_in_force",
         "converted_leads_have_opportunity",
         "amounts_have_eur_value",
         "opportunity_amounts_are_plausible",

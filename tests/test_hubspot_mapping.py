@@ -16,8 +16,8 @@ from orchestration.agreements.documents import (
 from orchestration.agreements.hubspot_mapping import HubSpotSignalRule
 from orchestration.agreements.tables import hubspot_mapping_tables
 from orchestration.ingest.assets import export_assets
-from orchestration.settings import DEFAULT_DEFINITIONS_FILE, DEFAULT_SOURCE_MAPPING_FILE
-from tests.conftest import FIXTURE_LANDING, HUBSPOT_PORTAL, make_warehouse
+from orchestration.settings import DEFAULT_SOURCE_MAPPING_FILE
+from tests.conftest import FIXTURE_LANDING, HUBSPOT_PORTAL, SHIPPED_DEFINITIONS, make_warehouse
 
 PORTAL_MAPPING = HUBSPOT_PORTAL / "source_mapping.yml"
 
@@ -107,7 +107,7 @@ def test_mistakes_in_the_hubspot_section_name_file_and_key(tmp_path, change, pro
     path = edited(tmp_path, change)
     with pytest.raises(ConfigurationError, match=problem) as failure:
         load_source_mapping(path).check_currency_against(
-            load_agreed_definitions(DEFAULT_DEFINITIONS_FILE)
+            load_agreed_definitions(SHIPPED_DEFINITIONS)
         )
     assert str(path) in str(failure.value)
 

@@ -10,8 +10,13 @@ import dagster as dg
 import pytest
 import yaml
 
-from orchestration.settings import DEFAULT_DEFINITIONS_FILE
-from tests.conftest import FIXTURE_LANDING, copy_landing, make_warehouse, run_warehouse
+from tests.conftest import (
+    FIXTURE_LANDING,
+    SHIPPED_DEFINITIONS,
+    copy_landing,
+    make_warehouse,
+    run_warehouse,
+)
 
 MONTHLY_SALES_READY = (
     "select month, sales_ready_leads, definition_version from shared_kpis_monthly order by 1"
@@ -19,7 +24,7 @@ MONTHLY_SALES_READY = (
 
 
 def stricter_definitions(path: Path) -> Path:
-    document = yaml.safe_load(DEFAULT_DEFINITIONS_FILE.read_text())
+    document = yaml.safe_load(SHIPPED_DEFINITIONS.read_text())
     document["version"] = "2026.2-strict"
     document["lead_definition"]["min_employees"] = 100
     path.write_text(yaml.safe_dump(document))
@@ -46,7 +51,7 @@ def strict_then_broken(tmp_path_factory):
     root = tmp_path_factory.mktemp("publishing")
     landing = copy_landing(FIXTURE_LANDING, root / "landing")
     warehouse = make_warehouse(
-        landing, root / "warehouse", definitions_file=str(stricter_definitions(root / "defs.yml"))
+        landing, root / "warehouse", definitions_dir=str(stricter_definitions(root / "defs.yml"))
     )
     strict = run_warehouse(warehouse)
     published = strict.query(MONTHLY_SALES_READY)

@@ -44,7 +44,7 @@ def test_a_failed_run_ends_with_the_cause_naming_file_and_column(tmp_path):
     )
     assert run.returncode == 1
     # Progress: finished steps with their count and elapsed time.
-    assert "] 1/28 " in run.stderr and "salesforce__user done" in run.stderr
+    assert "] 1/30 " in run.stderr and "salesforce__user done" in run.stderr
     assert "salesforce__lead FAILED" in run.stderr
     # The cause names the file and the column, and no stack trace reaches the console.
     assert (

@@ -3,6 +3,7 @@ right week; on the fixture it shows numbers derived by hand."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -12,11 +13,13 @@ import pytest
 
 from orchestration.definitions import build_definitions
 from orchestration.reports import run as report_command
+from orchestration.reports import wording
 from orchestration.reports.actions import suggested_actions
 from orchestration.reports.charts import chart_svg, funnel_chart, review_charts
 from orchestration.reports.escaping import crm_record_url, json_for_script, markdown_text
 from orchestration.reports.html_page import render_html
 from orchestration.reports.markdown import render_markdown
+from orchestration.reports.review_log import rendered_reviews
 from orchestration.reports.run import monday_of, run_weekly_review
 from orchestration.reports.weekly_review import (
     ChannelReason,
@@ -26,6 +29,7 @@ from orchestration.reports.weekly_review import (
     FollowUpLead,
     FunnelStep,
     OpenDeal,
+    PendingDraft,
     PipelineWeek,
     ReasonLine,
     StageMedian,
@@ -188,6 +192,7 @@ def hostile_review() -> WeeklyReview:
         movement=DOMAIN_WEEK.movement,
         stage_medians=[StageMedian("opportunity", HOSTILE, 3.0, 2)],
         overdue_deals=[OpenDeal("006/../x", HOSTILE, HOSTILE, 100.0, None)],
+        pending_drafts=[PendingDraft(HOSTILE, dt.date(2026, 4, 1), dt.date(2026, 3, 1), 1, 2)],
     )
 
 
@@ -224,6 +229,24 @@ def test_html_keeps_crm_text_as_text():
     # In the chart data the tags are unicode escapes that JSON.parse reads back as text.
     data = html.split('id="chart-specs">')[1].split("</script>")[0]
     assert "<" not in data and "\\u003cscript\\u003e" in data
+
+
+def test_a_pending_draft_is_one_line_saying_what_it_would_change():
+    draft = PendingDraft("2026.2", dt.date(2026, 4, 1), dt.date(2026, 3, 1), 31.0, 48.0)
+    review = dataclasses.replace(DOMAIN_WEEK, pending_drafts=[draft])
+    line = (
+        "Draft 2026.2 of the agreed definitions (from 01 April 2026) is not signed by both "
+        "teams yet: under it, March 2026 would have had 31 sales-ready leads instead of 48."
+    )
+    # In Markdown the parentheses are escaped, like any text the review shows.
+    in_markdown = line.replace("(", "\\(").replace(")", "\\)")
+    assert f"\n{in_markdown}\n" in render_markdown(review)
+    assert f'<p class="pending-draft">{line}</p>' in render_html(review)
+    same = dataclasses.replace(
+        draft, sales_ready_leads_under_draft=1.0, sales_ready_leads_published=1.0
+    )
+    assert wording.draft_effect(same).endswith("would have had the same 1 sales-ready lead.")
+    assert "Draft" not in render_markdown(DOMAIN_WEEK)
 
 
 def test_escaping_helpers():
@@ -337,3 +360,13 @@ def test_make_report_explains_a_bad_week_or_a_missing_bi_file(tmp_path, monkeypa
     monkeypatch.setattr("sys.argv", ["make report", "--week", "2026-10-19"])
     assert report_command.main() == 1
     assert "run `make run` first" in capsys.readouterr().err
+
+
+def test_the_review_log_lists_each_rendered_week_by_its_monday(tmp_path):
+    # 2026 has an ISO week 53, 2025 has not.
+    names = ("weekly-2026-W03.html", "weekly-2026-W03.md", "weekly-2026-W53.html")
+    for name in (*names, "weekly-2025-W53.html", "x.html"):
+        (tmp_path / name).write_text("")
+    weeks = [week for week, _ in rendered_reviews(tmp_path)]
+    assert weeks == [dt.date(2026, 1, 12), dt.date(2026, 12, 28)]
+    assert rendered_reviews(tmp_path / "never rendered") == []

@@ -1,14 +1,14 @@
 {#- The one rule for turning an amount into the corporate currency, as Salesforce
     advanced currency management does: the rate of the amount's currency whose period
     covers the given date (int_conversion_rates_unioned). The corporate currency itself
-    needs no rate. Expects the rates imported as `rates`, the agreed definition as
-    `definition` and the org currency of the source mapping as `org_currency`. -#}
+    needs no rate. Expects the rates imported as `rates`, the reporting settings as
+    `reporting` and the org currency of the source mapping as `org_currency`. -#}
 
 {#- The currency an amount is in: its own, or for exports without a currency column
     (single-currency orgs, or an object exported without it) the org's currency, by
     default the corporate currency. -#}
 {% macro amount_currency(currency_column) -%}
-    coalesce({{ currency_column }}, org_currency.org_currency, definition.corporate_currency)
+    coalesce({{ currency_column }}, org_currency.org_currency, reporting.corporate_currency)
 {%- endmacro %}
 
 {#- Join condition: the rate row in force for the amount's currency on `on_date`,
@@ -26,7 +26,7 @@
 {% macro units_per_corporate_unit(currency_column) -%}
     cast(
         case
-            when {{ amount_currency(currency_column) }} = definition.corporate_currency then 1
+            when {{ amount_currency(currency_column) }} = reporting.corporate_currency then 1
             else rates.units_per_eur
         end as decimal(18, 9)
     )

@@ -62,12 +62,24 @@
 
 {#- The day a cohort commitment (what became of a month's leads: the lead -> won
     floor) can first be judged for the month starting `month_start`: when the month's
-    last lead has had the agreed sales cycle to close. Null for the other commitments,
-    which are judged as soon as the month ends. Expects the agreed definition joined in
-    as `definition`. -#}
-{% macro sla_cohort_matures_on(commitment_column, month_start) -%}
+    last lead has had the agreed sales cycle (`sales_cycle_days`, of the version in
+    force on the month's last day) to close. Null for the other commitments, which
+    are judged as soon as the month ends. -#}
+{% macro sla_cohort_matures_on(commitment_column, month_start, sales_cycle_days) -%}
     case
         when {{ commitment_column }} = 'lead_to_won_rate_floor'
-            then last_day({{ month_start }}) + definition.sales_cycle_days
+            then last_day({{ month_start }}) + {{ sales_cycle_days }}
     end
+{%- endmacro %}
+
+{#- A target over the days from `first_day` to `last_day`, out of `days`: each
+    version's `target` (an expression over `targets`, joined to `versions`) weighted by
+    the days of that span it was in force, so a version taking effect mid-period sets
+    the target for its days only. Sums over the versions in force during the span. -#}
+{% macro sla_target_over_days(target, first_day, last_day, days) -%}
+    sum(
+        {{ target }} * (
+            cast({{ days_in_force('versions', first_day, last_day) }} as double) / {{ days }}
+        )
+    )
 {%- endmacro %}

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from orchestration.agreements.fingerprints import rule_digests
 from orchestration.agreements.hubspot_mapping import HubSpotMapping, read_hubspot_section
 from orchestration.agreements.patterns import Matcher, any_of, dialect_problem
 from orchestration.agreements.plain_yaml import load_plain_yaml
@@ -36,6 +37,22 @@ RATE_COMMITMENTS = frozenset(
     {"sales_ready_to_opportunity_rate", "picked_up_within_window_share", "lead_to_won_rate_floor"}
 )
 LIFECYCLE_STAGES = ("mql", "sql")
+# The teams whose signatures put a version in force.
+SIGNING_TEAMS = ("marketing", "sales")
+# The evidence alignment_maturity weighs at each stage, with the default threshold of
+# each: shares between 0 and 1 (the source-mix shift in share points, 0.05 = 5 points).
+MATURITY_CRITERIA = {
+    "aligned": {
+        "disqualification_reasons_given": 0.95,
+        "leads_picked_up_in_time": 0.80,
+        "weekly_review_every_week": 1.0,
+    },
+    "integrated": {
+        "shared_kpis_met": 1.0,
+        "both_teams_commitments_met": 0.80,
+        "feedback_loop_changes_source_mix": 0.05,
+    },
+}
 DEFAULT_MAX_SHRINK_SHARE = 0.2
 OPPORTUNITY_OUTCOMES = ("open", "won", "lost")
 
@@ -184,7 +201,15 @@ class SignOff:
     team: str
     name: str
     role: str
-    signed_on: dt.date
+    # None: named as a signer, not signed yet.
+    signed_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class MaturityThreshold:
+    stage: str
+    criterion: str
+    threshold: float
 
 
 @dataclass(frozen=True)
@@ -212,6 +237,7 @@ class SlaTarget:
 
 @dataclass(frozen=True)
 class AgreedDefinitions:
+    path: Path
     version: str
     effective_date: dt.date
     sign_off: tuple[SignOff, ...]
@@ -230,6 +256,17 @@ class AgreedDefinitions:
     sla_targets: tuple[SlaTarget, ...]
     sales_cycle_days: int
     freshness_max_age_hours: float
+    maturity_thresholds: tuple[MaturityThreshold, ...]
+    # Digest per key of the signed rules (fingerprints.rule_digests): what must not
+    # change once the version has been applied.
+    rule_digests: Mapping[str, str]
+
+    @property
+    def is_signed(self) -> bool:
+        """Both teams signed it (the loader refuses a signature after the effective
+        date), so it is in force from its effective date; otherwise it is a draft."""
+        signed = {s.team for s in self.sign_off if s.signed_on is not None}
+        return signed.issuperset(SIGNING_TEAMS)
 
     def sla_target(self, commitment: str) -> SlaTarget:
         return next(t for t in self.sla_targets if t.commitment == commitment)
@@ -295,18 +332,12 @@ def load_agreed_definitions(path: Path) -> AgreedDefinitions:
     reasons = root.child("disqualification_reasons").texts()
     _reject_duplicates(root.child("disqualification_reasons"), "reason", list(reasons))
 
+    effective_date = root.child("effective_date").date()
     return AgreedDefinitions(
+        path=path,
         version=root.child("version").text(),
-        effective_date=root.child("effective_date").date(),
-        sign_off=tuple(
-            SignOff(
-                team=entry.child("team").text(),
-                name=entry.child("name").text(),
-                role=entry.child("role").text(),
-                signed_on=entry.child("signed_on").date(),
-            )
-            for entry in root.child("sign_off").entries()
-        ),
+        effective_date=effective_date,
+        sign_off=_sign_off(root.child("sign_off"), effective_date),
         time_zone=time_zone,
         currency=reporting.child("currency").text(),
         min_employees=lead.child("min_employees").whole_number(),
@@ -324,7 +355,56 @@ def load_agreed_definitions(path: Path) -> AgreedDefinitions:
         sla_targets=_sla_targets(root.child("sla_targets")),
         sales_cycle_days=root.child("sales_cycle").child("days").whole_number(minimum=1),
         freshness_max_age_hours=root.child("freshness").child("max_age_hours").number(minimum=1),
+        maturity_thresholds=_maturity_thresholds(root.optional_child("alignment_maturity", {})),
+        rule_digests=rule_digests(
+            {key: value for key, value in root.data.items() if key not in UNFINGERPRINTED_KEYS}
+        ),
     )
+
+
+# The version's name and its signatures are not rules: the name is how a version is
+# known, and a signature added to a draft is how it comes into force.
+UNFINGERPRINTED_KEYS = frozenset({"version", "sign_off"})
+
+
+def _sign_off(reader: _Reader, effective_date: dt.date) -> tuple[SignOff, ...]:
+    """Who signed, and when. A version applies only from a day both teams had signed
+    it by: a later signature would change days already reported under another one."""
+    sign_off = []
+    for entry in reader.entries():
+        signed_on = entry.optional_child("signed_on", None)
+        signature = SignOff(
+            team=entry.child("team").text(),
+            name=entry.child("name").text(),
+            role=entry.child("role").text(),
+            signed_on=None if signed_on.data is None else signed_on.date(),
+        )
+        if signature.signed_on is not None and signature.signed_on > effective_date:
+            raise signed_on.fail(
+                f"signed on {signature.signed_on}, after the effective_date {effective_date}; "
+                "a version applies only from a day both teams had signed it by, so move "
+                "effective_date to the last signature's day or later"
+            )
+        sign_off.append(signature)
+    return tuple(sign_off)
+
+
+def _maturity_thresholds(reader: _Reader) -> tuple[MaturityThreshold, ...]:
+    """The thresholds of alignment_maturity: the defaults, overridden per criterion."""
+    _reject_unknown_keys(reader, "stage", MATURITY_CRITERIA)
+    thresholds = []
+    for stage, defaults in MATURITY_CRITERIA.items():
+        stage_reader = reader.optional_child(stage, {})
+        _reject_unknown_keys(stage_reader, f"{stage} criterion", defaults)
+        thresholds += [
+            MaturityThreshold(
+                stage,
+                criterion,
+                stage_reader.optional_child(criterion, default).number(maximum=1),
+            )
+            for criterion, default in defaults.items()
+        ]
+    return tuple(thresholds)
 
 
 def _sla_targets(reader: _Reader) -> tuple[SlaTarget, ...]:
@@ -348,6 +428,15 @@ def _sla_targets(reader: _Reader) -> tuple[SlaTarget, ...]:
             f"{', '.join(SLA_COMMITMENTS)}"
         )
     return targets
+
+
+def _reject_unknown_keys(reader: _Reader, what: str, known: Mapping[str, Any]) -> None:
+    if reader.data is None:
+        return
+    if not isinstance(reader.data, Mapping):
+        raise reader.fail("expected a mapping")
+    if unknown := sorted(str(key) for key in set(reader.data) - set(known)):
+        raise reader.fail(f"unknown {what}(s) {', '.join(unknown)}; expected {', '.join(known)}")
 
 
 def _reject_duplicates(reader: _Reader, what: str, values: list[str]) -> None:

@@ -1,7 +1,7 @@
 """Relational form of the configuration documents, so dbt models join on them.
 
-Each document is replaced as a whole on every materialisation: a change to the file
-shows up in every model that reads it on the next run.
+Each document is replaced as a whole on every materialisation: a change to the files
+shows up in every model that reads them on the next run.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 from orchestration.agreements.documents import AgreedDefinitions, OrgCurrency, SourceMapping
+from orchestration.agreements.history import AgreementHistory
 from orchestration.agreements.hubspot_mapping import HubSpotMapping
 
 
@@ -23,89 +24,141 @@ class ConfigTable:
     rows: Sequence[tuple[Any, ...]]
 
 
-def agreed_definition_tables(definitions: AgreedDefinitions) -> list[ConfigTable]:
-    sign_off = "; ".join(
-        f"{s.team}: {s.name} ({s.role}) on {s.signed_on.isoformat()}" for s in definitions.sign_off
-    )
+def agreed_definition_tables(history: AgreementHistory) -> list[ConfigTable]:
+    """Every version's rules, each row keyed by its version, drafts included: models
+    judge each lead under the version in force at its creation, and definition_impact
+    under every version."""
+    versions = history.versions
     return [
         ConfigTable(
-            "definition_version",
+            "reporting",
+            {"reporting_time_zone": "VARCHAR", "corporate_currency": "VARCHAR"},
+            [(history.time_zone, history.currency)],
+        ),
+        ConfigTable(
+            "definition_versions",
             {
                 "definition_version": "VARCHAR",
                 "effective_date": "DATE",
+                "is_draft": "BOOLEAN",
+                "in_force_from": "DATE",
+                "in_force_until": "DATE",
                 "signed_off_by": "VARCHAR",
-                "reporting_time_zone": "VARCHAR",
-                "corporate_currency": "VARCHAR",
                 "min_employees": "INTEGER",
                 "intent_window_days": "INTEGER",
                 "follow_up_window_hours": "DOUBLE",
                 "min_contact_attempts": "INTEGER",
                 "sales_cycle_days": "INTEGER",
-                "freshness_max_age_hours": "DOUBLE",
             },
             [
                 (
-                    definitions.version,
-                    definitions.effective_date,
-                    sign_off,
-                    definitions.time_zone,
-                    definitions.currency,
-                    definitions.min_employees,
-                    definitions.intent_window_days,
-                    definitions.follow_up_window_hours,
-                    definitions.min_contact_attempts,
-                    definitions.sales_cycle_days,
-                    definitions.freshness_max_age_hours,
+                    v.version,
+                    v.effective_date,
+                    not v.is_signed,
+                    *history.in_force_window(v),
+                    _signed_off_by(v),
+                    v.min_employees,
+                    v.intent_window_days,
+                    v.follow_up_window_hours,
+                    v.min_contact_attempts,
+                    v.sales_cycle_days,
                 )
+                for v in versions
             ],
         ),
         ConfigTable(
             "budget_authority_title_patterns",
-            {"pattern": "VARCHAR", "is_exclusion": "BOOLEAN"},
-            [(p, False) for p in definitions.budget_title_include]
-            + [(p, True) for p in definitions.budget_title_exclude],
+            {"definition_version": "VARCHAR", "pattern": "VARCHAR", "is_exclusion": "BOOLEAN"},
+            [(v.version, p, False) for v in versions for p in v.budget_title_include]
+            + [(v.version, p, True) for v in versions for p in v.budget_title_exclude],
         ),
         ConfigTable(
             "active_intent_signals",
-            {"signal": "VARCHAR"},
-            [(signal,) for signal in definitions.intent_signals],
+            {"definition_version": "VARCHAR", "signal": "VARCHAR"},
+            [(v.version, signal) for v in versions for signal in v.intent_signals],
         ),
         ConfigTable(
             "lifecycle_stage_rules",
-            {"lifecycle_stage": "VARCHAR", "signal": "VARCHAR", "min_count": "INTEGER"},
-            [(r.stage, r.signal, r.min_count) for r in definitions.stage_rules],
+            {
+                "definition_version": "VARCHAR",
+                "lifecycle_stage": "VARCHAR",
+                "signal": "VARCHAR",
+                "min_count": "INTEGER",
+            },
+            [(v.version, r.stage, r.signal, r.min_count) for v in versions for r in v.stage_rules],
         ),
         ConfigTable(
             "disqualification_reasons",
-            {"reason": "VARCHAR"},
-            [(reason,) for reason in definitions.disqualification_reasons],
+            {"definition_version": "VARCHAR", "reason": "VARCHAR"},
+            [(v.version, reason) for v in versions for reason in v.disqualification_reasons],
         ),
         ConfigTable(
             "channels",
-            {"channel": "VARCHAR", "is_marketing_sourced": "BOOLEAN"},
-            [(c.name, c.marketing_sourced) for c in definitions.channels],
+            {
+                "definition_version": "VARCHAR",
+                "channel": "VARCHAR",
+                "is_marketing_sourced": "BOOLEAN",
+            },
+            [(v.version, c.name, c.marketing_sourced) for v in versions for c in v.channels],
         ),
         ConfigTable(
             "channel_lead_sources",
-            {"lead_source": "VARCHAR", "channel": "VARCHAR"},
-            [(source, c.name) for c in definitions.channels for source in c.lead_sources],
+            {"definition_version": "VARCHAR", "lead_source": "VARCHAR", "channel": "VARCHAR"},
+            [
+                (v.version, source, c.name)
+                for v in versions
+                for c in v.channels
+                for source in c.lead_sources
+            ],
         ),
         ConfigTable(
             "channel_campaign_types",
-            {"campaign_type": "VARCHAR", "channel": "VARCHAR"},
-            [(kind, c.name) for c in definitions.channels for kind in c.campaign_types],
+            {"definition_version": "VARCHAR", "campaign_type": "VARCHAR", "channel": "VARCHAR"},
+            [
+                (v.version, kind, c.name)
+                for v in versions
+                for c in v.channels
+                for kind in c.campaign_types
+            ],
         ),
         ConfigTable(
             "sla_targets",
             {
+                "definition_version": "VARCHAR",
                 "commitment": "VARCHAR",
                 "owner_team": "VARCHAR",
                 "target": "DOUBLE",
                 "description": "VARCHAR",
             },
-            [(t.commitment, t.owner, t.target, t.description) for t in definitions.sla_targets],
+            [
+                (v.version, t.commitment, t.owner, t.target, t.description)
+                for v in versions
+                for t in v.sla_targets
+            ],
+        ),
+        ConfigTable(
+            "maturity_thresholds",
+            {
+                "definition_version": "VARCHAR",
+                "stage": "VARCHAR",
+                "criterion": "VARCHAR",
+                "threshold": "DOUBLE",
+            },
+            [
+                (v.version, t.stage, t.criterion, t.threshold)
+                for v in versions
+                for t in v.maturity_thresholds
+            ],
         ),
     ]
+
+
+def _signed_off_by(version: AgreedDefinitions) -> str:
+    return "; ".join(
+        f"{s.team}: {s.name} ({s.role}) "
+        + (f"on {s.signed_on.isoformat()}" if s.signed_on else "not signed yet")
+        for s in version.sign_off
+    )
 
 
 def source_mapping_tables(mapping: SourceMapping) -> list[ConfigTable]:

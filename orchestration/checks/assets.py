@@ -17,15 +17,12 @@ import dagster as dg
 import duckdb
 from dagster_dbt import get_asset_key_for_model
 
-from orchestration.agreements.documents import (
-    AgreedDefinitions,
-    DataQuality,
-    load_agreed_definitions,
-    load_source_mapping,
-)
+from orchestration.agreements.documents import DataQuality, load_source_mapping
+from orchestration.agreements.history import AgreementHistory, load_agreement_history
 from orchestration.checks.rules import (
     Violation,
     converted_opportunity_violations,
+    definition_version_violations,
     disqualification_reason_violations,
     eur_amount_violations,
     follow_up_breaches,
@@ -44,8 +41,10 @@ SHARED_KPIS_MONTHLY = get_asset_key_for_model([revenue_dbt_models], "shared_kpis
 SHOWN_VIOLATIONS = 20
 
 
-def fetch_rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    cursor = connection.execute(sql)
+def fetch_rows(
+    connection: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    cursor = connection.execute(sql, parameters or {})
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -87,7 +86,7 @@ def _lead_funnel_check(
     description: str,
     columns: str,
     about: str,
-    rule: Callable[[list[dict[str, Any]], AgreedDefinitions], list[Violation]],
+    rule: Callable[[list[dict[str, Any]], AgreementHistory], list[Violation]],
     suspects: str = "true",
 ) -> dg.AssetChecksDefinition:
     """A check of `rule` on the lead funnel rows `about` selects. `suspects` narrows
@@ -95,7 +94,7 @@ def _lead_funnel_check(
 
     @dg.asset_check(asset=LEAD_FUNNEL, name=name, description=description, blocking=True)
     def check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        definitions = load_agreed_definitions(warehouse.paths.definitions_file)
+        history = load_agreement_history(warehouse.paths.definitions_dir)
         with warehouse.connect(read_only=True) as connection:
             (checked,) = connection.execute(
                 f"select count(*) from marts.lead_funnel where {about}"
@@ -104,7 +103,7 @@ def _lead_funnel_check(
                 connection,
                 f"select {columns} from marts.lead_funnel where ({about}) and ({suspects})",
             )
-        return violation_result(rule(leads, definitions), checked)
+        return violation_result(rule(leads, history), checked)
 
     return check
 
@@ -112,7 +111,8 @@ def _lead_funnel_check(
 sales_ready_leads_meet_definition = _lead_funnel_check(
     "sales_ready_leads_meet_every_criterion",
     "Every sales-ready lead has enough employees, a budget-authority title and an "
-    "agreed intent signal within the window, re-evaluated from the YAML.",
+    "agreed intent signal within the window, under the version in force at its "
+    "creation, re-evaluated from the YAML.",
     "lead_id, meets_definition, number_of_employees, title, active_intent_signal, "
     "active_intent_at, created_at",
     "meets_definition",
@@ -120,8 +120,9 @@ sales_ready_leads_meet_definition = _lead_funnel_check(
 )
 disqualified_leads_have_agreed_reason = _lead_funnel_check(
     "disqualified_leads_have_agreed_reason",
-    "Every disqualified lead carries a reason from the agreed list.",
-    "lead_id, is_disqualified, disqualification_reason",
+    "Every disqualified lead carries a reason from the agreed list of the version in "
+    "force at its creation.",
+    "lead_id, created_at, is_disqualified, disqualification_reason",
     "is_disqualified",
     disqualification_reason_violations,
 )
@@ -130,13 +131,46 @@ funnel_timestamps_are_ordered = _lead_funnel_check(
     "Created <= MQL <= SQL, and no sales touch before the lead existed.",
     "lead_id, created_at, mql_at, sql_at, first_sales_touch_at",
     "true",
-    lambda leads, definitions: funnel_order_violations(leads, definitions.time_zone),
+    lambda leads, history: funnel_order_violations(leads, history.time_zone),
     # A wall-clock reading that is not earlier is never surely earlier (rules.surely_before).
     suspects="""
         mql_at < created_at or sql_at < mql_at or sql_at < created_at
         or first_sales_touch_at < created_at
     """,
 )
+
+
+@dg.asset_check(
+    asset=LEAD_FUNNEL,
+    blocking=True,
+    description=(
+        "Every lead is judged under the version of the agreed definitions in force on "
+        "its creation day, as the YAML files say: a new version changes the future, "
+        "not the past."
+    ),
+)
+def leads_judged_by_version_in_force(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    history = load_agreement_history(warehouse.paths.definitions_dir)
+    # Fetch only the leads outside their version's days: a superset of the violations.
+    parameters: dict[str, Any] = {}
+    inside = []
+    for n, version in enumerate(history.signed):
+        parameters[f"v{n}"] = version.version
+        parameters[f"v{n}_from"], parameters[f"v{n}_until"] = history.in_force_window(version)
+        inside.append(
+            f"(definition_version = $v{n}"
+            f" and (cast($v{n}_from as date) is null or cast(created_at as date) >= $v{n}_from)"
+            f" and (cast($v{n}_until as date) is null or cast(created_at as date) < $v{n}_until))"
+        )
+    with warehouse.connect(read_only=True) as connection:
+        (checked,) = connection.execute("select count(*) from marts.lead_funnel").fetchone()
+        leads = fetch_rows(
+            connection,
+            "select lead_id, created_at, definition_version from marts.lead_funnel "
+            f"where not coalesce({' or '.join(inside)}, false)",
+            parameters,
+        )
+    return violation_result(definition_version_violations(leads, history), checked)
 
 
 @dg.asset_check(
@@ -239,16 +273,19 @@ def lead_statuses_are_mapped(warehouse: WarehouseResource) -> dg.AssetCheckResul
 
 @dg.asset_check(
     asset=SHARED_KPIS_MONTHLY,
-    description="The last complete month against every SLA target in the agreed definitions.",
+    description=(
+        "The last complete month against every SLA target of the agreed definitions in "
+        "force in that month."
+    ),
 )
 def sla_targets_met(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    definitions = load_agreed_definitions(warehouse.paths.definitions_file)
+    history = load_agreement_history(warehouse.paths.definitions_dir)
     with warehouse.connect(read_only=True) as connection:
         months = fetch_rows(connection, "select * from marts.shared_kpis_monthly")
         (as_of,) = connection.execute(
             "select max(created_at)::date from marts.lead_funnel"
         ).fetchone()
-    judged = sla_results(months, definitions, as_of) if as_of else []
+    judged = sla_results(months, history, as_of) if as_of else []
     if not judged:
         return dg.AssetCheckResult(passed=True, metadata={"note": "no complete month yet"})
     missed = [result for _, result in judged if not result.met]
@@ -278,7 +315,7 @@ FOLLOW_UP_DISCIPLINE = get_asset_key_for_model([revenue_dbt_models], "follow_up_
     ),
 )
 def follow_up_agreement_kept(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    definitions = load_agreed_definitions(warehouse.paths.definitions_file)
+    history = load_agreement_history(warehouse.paths.definitions_dir)
     with warehouse.connect(read_only=True) as connection:
         weeks = fetch_rows(
             connection,
@@ -289,7 +326,7 @@ def follow_up_agreement_kept(warehouse: WarehouseResource) -> dg.AssetCheckResul
             )
             """,
         )
-    breaches = follow_up_breaches(weeks, definitions.min_contact_attempts)
+    breaches = follow_up_breaches(weeks, history)
     return dg.AssetCheckResult(
         passed=not breaches,
         severity=dg.AssetCheckSeverity.WARN,
@@ -304,6 +341,7 @@ definition_checks = [
     sales_ready_leads_meet_definition,
     disqualified_leads_have_agreed_reason,
     funnel_timestamps_are_ordered,
+    leads_judged_by_version_in_force,
     converted_leads_have_opportunity,
     amounts_have_eur_value,
     opportunity_amounts_are_plausible,

@@ -2,7 +2,8 @@
 
 Deliberately not a translation of the dbt SQL: each rule reads the published columns
 and the signed YAML and says which rows break the agreement, so a bug in a model
-cannot hide behind the same bug in its check.
+cannot hide behind the same bug in its check. Each lead is judged by the version the
+YAML puts in force on its creation day, not by the version the mart says it used.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from orchestration.agreements.documents import AgreedDefinitions
+from orchestration.agreements.documents import SLA_COMMITMENTS
+from orchestration.agreements.history import AgreementHistory
 
 Row = Mapping[str, Any]
 
@@ -75,44 +77,75 @@ def surely_farther_apart(
     return shortest_distance(first, second, time_zone) > limit
 
 
-def sales_ready_violations(leads: Iterable[Row], definitions: AgreedDefinitions) -> list[Violation]:
-    """Every lead published as sales-ready satisfies every criterion of the definition."""
-    window = dt.timedelta(days=definitions.intent_window_days)
+def sales_ready_violations(leads: Iterable[Row], history: AgreementHistory) -> list[Violation]:
+    """Every lead published as sales-ready satisfies every criterion of the definition
+    in force when it was created."""
     violations = []
     for lead in leads:
         if not lead["meets_definition"]:
             continue
+        definitions = history.in_force_on(lead["created_at"].date())
+        version = definitions.version
+        window = dt.timedelta(days=definitions.intent_window_days)
         problems = []
         employees = lead["number_of_employees"]
         if employees is None or employees < definitions.min_employees:
-            problems.append(f"{employees} employees, agreed minimum {definitions.min_employees}")
+            problems.append(
+                f"{employees} employees, minimum {definitions.min_employees} in {version}"
+            )
         if not definitions.is_budget_authority(lead["title"]):
-            problems.append(f"title {lead['title']!r} is not a budget-authority role")
+            problems.append(f"title {lead['title']!r} is not a budget-authority role in {version}")
         signal, signal_at = lead["active_intent_signal"], lead["active_intent_at"]
         if signal not in definitions.intent_signals or signal_at is None:
-            problems.append(f"{signal!r} is not an agreed active-intent signal")
+            problems.append(f"{signal!r} is not an active-intent signal in {version}")
         elif surely_farther_apart(signal_at, lead["created_at"], window, definitions.time_zone):
             distance = shortest_distance(signal_at, lead["created_at"], definitions.time_zone)
-            problems.append(f"intent signal {distance} from creation, agreed {window}")
+            problems.append(
+                f"intent signal {distance} from creation, beyond the {window.days} days of "
+                f"{version}"
+            )
         violations.extend(Violation(lead["lead_id"], problem) for problem in problems)
     return violations
 
 
 def disqualification_reason_violations(
-    leads: Iterable[Row], definitions: AgreedDefinitions
+    leads: Iterable[Row], history: AgreementHistory
 ) -> list[Violation]:
-    """Every lead sales disqualified carries one of the agreed reasons."""
-    agreed = set(definitions.disqualification_reasons)
-    return [
-        Violation(
-            lead["lead_id"],
-            "disqualified without a reason"
-            if lead["disqualification_reason"] is None
-            else f"reason {lead['disqualification_reason']!r} is not on the agreed list",
-        )
-        for lead in leads
-        if lead["is_disqualified"] and lead["disqualification_reason"] not in agreed
-    ]
+    """Every lead sales disqualified carries one of the reasons agreed when it was created."""
+    violations = []
+    for lead in leads:
+        if not lead["is_disqualified"]:
+            continue
+        definitions = history.in_force_on(lead["created_at"].date())
+        reason = lead["disqualification_reason"]
+        if reason is None:
+            violations.append(Violation(lead["lead_id"], "disqualified without a reason"))
+        elif reason not in definitions.disqualification_reasons:
+            violations.append(
+                Violation(
+                    lead["lead_id"],
+                    f"reason {reason!r} is not on the agreed list of {definitions.version}",
+                )
+            )
+    return violations
+
+
+def definition_version_violations(
+    leads: Iterable[Row], history: AgreementHistory
+) -> list[Violation]:
+    """Every lead is published under the version in force on its creation day."""
+    violations = []
+    for lead in leads:
+        expected = history.in_force_on(lead["created_at"].date()).version
+        if lead["definition_version"] != expected:
+            violations.append(
+                Violation(
+                    lead["lead_id"],
+                    f"judged under {lead['definition_version']!r}, but {expected} was in "
+                    f"force on {lead['created_at'].date()}",
+                )
+            )
+    return violations
 
 
 FUNNEL_ORDER = ("created_at", "mql_at", "sql_at")
@@ -238,14 +271,23 @@ ACTUAL_COLUMNS = {
 }
 
 
-def monthly_target_results(month: Row, definitions: AgreedDefinitions) -> list[TargetResult]:
-    """One month of `shared_kpis_monthly` against every SLA target."""
+def month_target(history: AgreementHistory, commitment: str, month: dt.date) -> float:
+    """A month's target: each day holds the target of the version in force that day, so
+    a version taking effect mid-month sets the target for the days from then on."""
+    days = [month + dt.timedelta(days=n) for n in range((_next_month(month) - month).days)]
+    return sum(history.in_force_on(day).sla_target(commitment).target for day in days) / len(days)
+
+
+def monthly_target_results(month: Row, history: AgreementHistory) -> list[TargetResult]:
+    """One month of `shared_kpis_monthly` against every SLA target in force in it."""
     results = []
-    for target in definitions.sla_targets:
-        actual = month[ACTUAL_COLUMNS[target.commitment]]
+    for commitment in SLA_COMMITMENTS:
+        actual = month[ACTUAL_COLUMNS[commitment]]
         results.append(
             TargetResult(
-                target.commitment, target.target, None if actual is None else float(actual)
+                commitment,
+                month_target(history, commitment, month["month"]),
+                None if actual is None else float(actual),
             )
         )
     return results
@@ -262,14 +304,20 @@ def last_complete_month(months: Iterable[Row]) -> Row | None:
 COHORT_COMMITMENTS = frozenset({"lead_to_won_rate_floor"})
 
 
-def matured_month(months: Iterable[Row], as_of: dt.date, cycle_days: int) -> Row | None:
-    """The latest month whose every lead has had `cycle_days` by `as_of`."""
+def matured_month(months: Iterable[Row], as_of: dt.date, history: AgreementHistory) -> Row | None:
+    """The latest month whose every lead has had the agreed sales cycle by `as_of`: the
+    cycle of the version in force on the month's last day, that of its youngest leads."""
     matured = [
         row
         for row in months
-        if _next_month(row["month"]) + dt.timedelta(days=cycle_days - 1) <= as_of
+        if _next_month(row["month"]) + dt.timedelta(days=_cycle_days(history, row["month"]) - 1)
+        <= as_of
     ]
     return max(matured, key=lambda row: row["month"], default=None)
+
+
+def _cycle_days(history: AgreementHistory, month: dt.date) -> int:
+    return history.in_force_on(_next_month(month) - dt.timedelta(days=1)).sales_cycle_days
 
 
 def _next_month(month: dt.date) -> dt.date:
@@ -277,12 +325,12 @@ def _next_month(month: dt.date) -> dt.date:
 
 
 def sla_results(
-    months: list[Row], definitions: AgreedDefinitions, as_of: dt.date
+    months: list[Row], history: AgreementHistory, as_of: dt.date
 ) -> list[tuple[dt.date, TargetResult]]:
     """Each commitment judged on its month: the last complete one, and for the cohort
     commitments the latest month matured past the sales cycle (none: not judged yet)."""
     complete = last_complete_month(months)
-    matured = matured_month(months, as_of, definitions.sales_cycle_days)
+    matured = matured_month(months, as_of, history)
     judged = []
     for month in (complete, matured):
         if month is None:
@@ -290,13 +338,13 @@ def sla_results(
         cohort = month is matured
         judged += [
             (month["month"], result)
-            for result in monthly_target_results(month, definitions)
+            for result in monthly_target_results(month, history)
             if (result.commitment in COHORT_COMMITMENTS) == cohort
         ]
     return judged
 
 
-def follow_up_breaches(weeks: Iterable[Row], min_attempts: int) -> list[Violation]:
+def follow_up_breaches(weeks: Iterable[Row], history: AgreementHistory) -> list[Violation]:
     """Owners who let leads gather dust or disqualified leads after too few attempts."""
     breaches = []
     for week in weeks:
@@ -306,6 +354,7 @@ def follow_up_breaches(weeks: Iterable[Row], min_attempts: int) -> list[Violatio
                 Violation(owner, f"{week['leads_never_touched']} lead(s) never touched")
             )
         if week["leads_disqualified_below_min_attempts"]:
+            min_attempts = history.in_force_on(week["week_start"]).min_contact_attempts
             breaches.append(
                 Violation(
                     owner,

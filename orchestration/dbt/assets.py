@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.agreements.documents import load_source_mapping
+from orchestration.agreements.history import definition_files
 from orchestration.dbt.build_state import (
     last_build_fingerprint,
     manifest_fingerprint,
@@ -81,7 +82,7 @@ def revenue_dbt_models(
     os.environ.update(dbt_environment(warehouse))
     fingerprint = manifest_fingerprint(
         revenue_dbt_project.manifest_path,
-        [warehouse.paths.definitions_file, warehouse.paths.source_mapping_file],
+        [*definition_files(warehouse.paths.definitions_dir), warehouse.paths.source_mapping_file],
     )
     with warehouse.connect() as connection:
         last_fingerprint = last_build_fingerprint(connection)

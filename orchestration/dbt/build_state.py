@@ -20,7 +20,8 @@ BUILD_STATE_TABLE = "warehouse_state.dbt_builds"
 
 
 def build_fingerprint(manifest: Mapping[str, Any], agreement_files: Iterable[Path]) -> str:
-    """Digest of every model's and macro's code in the project and the agreement files."""
+    """Digest of every model's and macro's code in the project and the agreement files
+    (every version file of the agreed definitions, drafts included, and the mapping)."""
     project = manifest["metadata"].get("project_name")
     digest = hashlib.sha256()
     for unique_id, node in sorted(manifest["nodes"].items()):

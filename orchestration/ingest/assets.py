@@ -8,9 +8,9 @@ import dagster as dg
 from orchestration.agreements.documents import (
     ConfigurationError,
     SourceMapping,
-    load_agreed_definitions,
     load_source_mapping,
 )
+from orchestration.agreements.history import load_agreement_history
 from orchestration.ingest.absent_systems import absent_systems
 from orchestration.ingest.coverage import coverage_gaps, coverage_lines
 from orchestration.ingest.csv_loader import load_export
@@ -61,7 +61,7 @@ def build_export_asset(spec: ExportSpec) -> dg.AssetsDefinition:
             check_results = export_check_results(
                 connection,
                 spec,
-                load_agreed_definitions(paths.definitions_file),
+                load_agreement_history(paths.definitions_dir).latest,
                 result,
                 mapping.max_shrink_share,
                 expects_shrink(context, spec.asset_key_path),

@@ -6,7 +6,8 @@ import zoneinfo
 import dagster as dg
 import duckdb
 
-from orchestration.agreements.documents import load_agreed_definitions, load_source_mapping
+from orchestration.agreements.documents import load_source_mapping
+from orchestration.agreements.history import load_agreement_history
 from orchestration.publish.assets import analytics_duckdb
 from orchestration.reports.charts import chart_svg, funnel_chart
 from orchestration.reports.html_page import render_html
@@ -39,9 +40,9 @@ class WeeklyReviewConfig(dg.Config):
 def weekly_pipeline_review_report(
     context: dg.AssetExecutionContext, config: WeeklyReviewConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    definitions = load_agreed_definitions(warehouse.paths.definitions_file)
+    history = load_agreement_history(warehouse.paths.definitions_dir)
     mapping = load_source_mapping(warehouse.paths.source_mapping_file)
-    today = dt.datetime.now(zoneinfo.ZoneInfo(definitions.time_zone)).date()
+    today = dt.datetime.now(zoneinfo.ZoneInfo(history.time_zone)).date()
     with duckdb.connect(str(warehouse.paths.analytics_database), read_only=True) as connection:
         week_start = (
             dt.date.fromisoformat(config.week_start)
@@ -49,7 +50,10 @@ def weekly_pipeline_review_report(
             else report_week(today, latest_complete_week(connection))
         )
         review = load_weekly_review(
-            connection, week_start, definitions.follow_up_window_hours, mapping.record_link_base
+            connection,
+            week_start,
+            history.in_force_on(week_start).follow_up_window_hours,
+            mapping.record_link_base,
         )
     reports_dir = warehouse.paths.warehouse_dir / "reports"
     reports_dir.mkdir(parents=True, exist_ok=True)

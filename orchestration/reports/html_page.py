@@ -41,6 +41,7 @@ def _environment() -> jinja2.Environment:
     environment.globals.update(
         commitment_value=wording.commitment_value,
         crm_record_url=crm_record_url,
+        draft_effect=wording.draft_effect,
         follow_up_problem=wording.follow_up_problem,
         step_labels=wording.FUNNEL_STEP_LABELS,
         movement_labels=wording.MOVEMENT_LABELS,

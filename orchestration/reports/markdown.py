@@ -15,6 +15,7 @@ from orchestration.reports.wording import (
     commitment_label,
     commitment_value,
     days,
+    draft_effect,
     euros,
     follow_up_problem,
     hours,
@@ -55,6 +56,7 @@ def _header(review: WeeklyReview, chart_file: str | None) -> str:
         "",
         f"Definitions version {md(review.definition_version)}. Cohort: leads created "
         f"this week, followed to where they are now.{as_of}",
+        *(f"\n{md(draft_effect(draft))}" for draft in review.pending_drafts),
         "",
         "## This week's leads",
         "",

@@ -19,6 +19,7 @@ from orchestration.reports.weekly_review import (
     FollowUpLead,
     FunnelStep,
     OpenDeal,
+    PendingDraft,
     PipelineWeek,
     ReasonLine,
     StageMedian,
@@ -47,7 +48,7 @@ def load_weekly_review(
     channel_months = (first_trend_week.replace(day=1), week_end.replace(day=1))
     return WeeklyReview(
         week_start=week_start,
-        definition_version=_definition_version(connection),
+        definition_version=_definition_version(connection, week_start),
         follow_up_window_hours=follow_up_window_hours,
         numbers=_week_numbers(connection, week_start),
         reasons=_reasons(connection, week_start),
@@ -66,14 +67,32 @@ def load_weekly_review(
         movement=_movement(connection, first_trend_week, week_start),
         stage_medians=_stage_medians(connection, first_trend_week, week_end),
         overdue_deals=_overdue_deals(connection, week_start),
+        pending_drafts=_pending_drafts(connection, month),
     )
 
 
-def _definition_version(connection: duckdb.DuckDBPyConnection) -> str:
-    (version,) = connection.execute(
-        "select any_value(definition_version) from weekly_pipeline_review"
+def _definition_version(connection: duckdb.DuckDBPyConnection, week_start: dt.date) -> str:
+    row = connection.execute(
+        "select definition_version from weekly_pipeline_review where week_start = ?",
+        [week_start],
     ).fetchone()
-    return version or "unknown"
+    return (row and row[0]) or "unknown"
+
+
+def _pending_drafts(connection: duckdb.DuckDBPyConnection, month: dt.date) -> list[PendingDraft]:
+    """Each draft's effect on the sales-ready leads of the review's month (or the
+    latest month before it with data)."""
+    rows = connection.execute(
+        """
+        select definition_version, effective_date, month, kpi_value, published_value
+        from definition_impact
+        where is_draft and kpi = 'sales_ready_leads' and month <= $month
+        qualify row_number() over (partition by definition_version order by month desc) = 1
+        order by effective_date, definition_version
+        """,
+        {"month": month},
+    ).fetchall()
+    return [PendingDraft(*row) for row in rows]
 
 
 def _week_numbers(connection: duckdb.DuckDBPyConnection, week_start: dt.date) -> WeekNumbers:

@@ -134,6 +134,18 @@ class OpenDeal:
 
 
 @dataclass(frozen=True)
+class PendingDraft:
+    """A version of the agreed definitions not signed by both teams yet, and what it
+    would make of a month's sales-ready leads (definition_impact)."""
+
+    version: str
+    effective_date: dt.date
+    month: dt.date
+    sales_ready_leads_under_draft: float | None
+    sales_ready_leads_published: float | None
+
+
+@dataclass(frozen=True)
 class WeeklyReview:
     week_start: dt.date
     definition_version: str
@@ -157,6 +169,7 @@ class WeeklyReview:
     movement: list[PipelineWeek] = field(default_factory=list)
     stage_medians: list[StageMedian] = field(default_factory=list)
     overdue_deals: list[OpenDeal] = field(default_factory=list)
+    pending_drafts: list[PendingDraft] = field(default_factory=list)
 
     @property
     def week_label(self) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from orchestration.agreements.documents import RATE_COMMITMENTS
 
 if TYPE_CHECKING:
-    from orchestration.reports.weekly_review import FollowUpLead
+    from orchestration.reports.weekly_review import FollowUpLead, PendingDraft
 
 COMMITMENT_LABELS = {
     "sales_ready_leads": "Sales-ready leads delivered",
@@ -113,3 +113,22 @@ def follow_up_problem(lead: FollowUpLead, window_hours: float) -> str:
     if lead.hours_to_first_touch is None:
         return "not touched yet"
     return f"first touched after more than {window_hours:g} h"
+
+
+def draft_effect(draft: PendingDraft) -> str:
+    """A pending draft and what it would change, in one sentence for the meeting."""
+    published, under_draft = draft.sales_ready_leads_published, draft.sales_ready_leads_under_draft
+    effect = (
+        f"the same {_sales_ready_leads(published)}"
+        if under_draft == published
+        else f"{_sales_ready_leads(under_draft)} instead of {count(published)}"
+    )
+    return (
+        f"Draft {draft.version} of the agreed definitions (from "
+        f"{draft.effective_date:%d %B %Y}) is not signed by both teams yet: under it, "
+        f"{draft.month:%B %Y} would have had {effect}."
+    )
+
+
+def _sales_ready_leads(number: float | None) -> str:
+    return f"{count(number)} sales-ready lead{'' if number == 1 else 's'}"

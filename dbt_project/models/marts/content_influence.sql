@@ -23,18 +23,13 @@ opportunity_pipeline as (
 
 ),
 
-definition as (
-
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
-
-),
-
 touched_leads as (
 
     select
         lead_content.content_type,
         lead_content.content_asset,
         lead_content.lead_id,
+        cast(lead_funnel.created_at as date) as created_day,
         lead_funnel.meets_definition,
         lead_funnel.is_converted
         and lead_content.first_consumed_at <= lead_funnel.opportunity_created_at
@@ -68,7 +63,9 @@ lead_counts as (
         content_type,
         content_asset,
         count(distinct lead_id) as leads_touched,
-        count(distinct lead_id) filter (where meets_definition) as sales_ready_leads
+        count(distinct lead_id) filter (where meets_definition) as sales_ready_leads,
+        min(created_day) as first_created_day,
+        max(created_day) as last_created_day
     from touched_leads
     group by content_type, content_asset
 
@@ -97,9 +94,10 @@ final as (
         coalesce(opportunity_totals.opportunities, 0) as opportunities,
         cast(coalesce(opportunity_totals.pipeline_eur, 0) as decimal(18, 2)) as pipeline_eur,
         cast(coalesce(opportunity_totals.won_eur, 0) as decimal(18, 2)) as won_eur,
-        definition.definition_version
+        {{ definition_versions_during(
+            'lead_counts.first_created_day', 'lead_counts.last_created_day'
+        ) }} as definition_version
     from lead_counts
-    cross join definition
     left join opportunity_totals
         on
             lead_counts.content_type = opportunity_totals.content_type

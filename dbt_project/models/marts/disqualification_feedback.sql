@@ -11,12 +11,6 @@ lead_funnel as (
 
 ),
 
-definition as (
-
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
-
-),
-
 -- lead_funnel.is_not_qualified: a converted lead is never a drop-out.
 leads as (
 
@@ -106,9 +100,10 @@ final as (
             coalesce(previous_reasons.leads_with_reason, 0)
             / nullif(previous_totals.leads_disqualified, 0) as double
         ) as share_change,
-        definition.definition_version
+        {{ definition_versions_during(
+            'shares.month', 'last_day(shares.month)'
+        ) }} as definition_version
     from shares
-    cross join definition
     left join group_totals as previous_totals
         on
             shares.month - interval 1 month = previous_totals.month

@@ -16,12 +16,6 @@ users as (
 
 ),
 
-definition as (
-
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
-
-),
-
 sales_leads as (
 
     select
@@ -72,9 +66,10 @@ final as (
             as avg_attempts_before_disqualification,
         owner_weeks.leads_never_touched,
         owner_weeks.leads_disqualified_below_min_attempts,
-        definition.definition_version
+        {{ definition_versions_during(
+            'owner_weeks.week_start', 'owner_weeks.week_start + 6'
+        ) }} as definition_version
     from owner_weeks
-    cross join definition
     left join users
         on owner_weeks.owner_id = users.user_id
 

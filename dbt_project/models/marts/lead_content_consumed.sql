@@ -10,9 +10,9 @@ lead_content as (
 
 ),
 
-definition as (
+reporting as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('stg_agreed_definitions__reporting') }}
 
 ),
 
@@ -27,9 +27,12 @@ final as (
         lead_content.touches,
         cast(lead_content.webinar_minutes_attended as double) as webinar_minutes_attended,
         lead_content.webinar_status,
-        definition.definition_version
+        {{ definition_versions_during(
+            'cast(' ~ to_reporting_time('lead_content.first_consumed_at') ~ ' as date)',
+            'cast(' ~ to_reporting_time('lead_content.last_consumed_at') ~ ' as date)'
+        ) }} as definition_version
     from lead_content
-    cross join definition
+    cross join reporting
 
 )
 

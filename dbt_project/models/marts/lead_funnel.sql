@@ -6,9 +6,15 @@ leads as (
 
 ),
 
-definition as (
+reporting as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('stg_agreed_definitions__reporting') }}
+
+),
+
+versions as (
+
+    select * from {{ ref('stg_agreed_definitions__definition_versions') }}
 
 ),
 
@@ -18,21 +24,12 @@ users as (
 
 ),
 
-channels as (
+-- Each lead under the version in force on its creation day: a new version changes
+-- the leads that come after it, never the ones already judged.
+judged as (
 
-    select * from {{ ref('int_leads_attributed_to_channels') }}
-
-),
-
-scores as (
-
-    select * from {{ ref('int_leads_scored_against_definition') }}
-
-),
-
-stages as (
-
-    select * from {{ ref('int_lead_stages_reached') }}
+    select * from {{ ref('int_leads_judged_under_each_version') }}
+    where is_in_force
 
 ),
 
@@ -80,10 +77,10 @@ final as (
         leads.title,
         leads.number_of_employees,
         leads.lead_source,
-        channels.source_channel,
-        channels.is_marketing_sourced,
-        channels.campaign_id,
-        channels.campaign_name,
+        judged.source_channel,
+        judged.is_marketing_sourced,
+        judged.campaign_id,
+        judged.campaign_name,
         leads.owner_id,
         users.team as owner_team,
         leads.lead_status,
@@ -91,27 +88,21 @@ final as (
         {{ to_reporting_time('leads.created_at') }} as created_at,
         cast(date_trunc('month', {{ to_reporting_time('leads.created_at') }}) as date)
             as created_month,
-        {{ to_reporting_time('stages.mql_at') }} as mql_at,
-        {{ to_reporting_time('stages.sql_at') }} as sql_at,
+        {{ to_reporting_time('judged.mql_at') }} as mql_at,
+        {{ to_reporting_time('judged.sql_at') }} as sql_at,
         {{ to_reporting_time('touches.first_sales_touch_at') }} as first_sales_touch_at,
         round(
             (epoch(touches.first_sales_touch_at) - epoch(leads.created_at)) / 3600.0, 2
         ) as hours_to_first_sales_touch,
-        coalesce(
-            touches.first_sales_touch_at
-            <= leads.created_at + to_milliseconds(
-                cast(definition.follow_up_window_hours * 3600000 as bigint)
-            ),
-            false
-        ) as is_picked_up_within_window,
+        judged.is_picked_up_within_window,
         coalesce(touches.sales_touches, 0) as sales_touches,
-        scores.meets_definition,
-        scores.meets_employee_criterion,
-        scores.meets_budget_authority_criterion,
-        scores.meets_active_intent_criterion,
-        scores.failed_criteria,
-        scores.active_intent_signal,
-        {{ to_reporting_time('scores.active_intent_at') }} as active_intent_at,
+        judged.meets_definition,
+        judged.meets_employee_criterion,
+        judged.meets_budget_authority_criterion,
+        judged.meets_active_intent_criterion,
+        judged.failed_criteria,
+        judged.active_intent_signal,
+        {{ to_reporting_time('judged.active_intent_at') }} as active_intent_at,
         leads.funnel_stage = 'disqualified' as is_disqualified,
         outcomes.is_not_qualified,
         leads.disqualification_reason,
@@ -127,20 +118,18 @@ final as (
         end as contact_attempts_before_disqualification,
         coalesce(
             outcomes.is_not_qualified
-            and attempts.contact_attempts_before_disqualification < definition.min_contact_attempts,
+            and attempts.contact_attempts_before_disqualification < versions.min_contact_attempts,
             false
         ) as is_disqualified_below_min_attempts,
-        definition.definition_version
+        judged.definition_version
     from leads
-    cross join definition
+    cross join reporting
+    inner join judged
+        on leads.lead_id = judged.lead_id
+    inner join versions
+        on judged.definition_version = versions.definition_version
     left join users
         on leads.owner_id = users.user_id
-    left join channels
-        on leads.lead_id = channels.lead_id
-    left join scores
-        on leads.lead_id = scores.lead_id
-    left join stages
-        on leads.lead_id = stages.lead_id
     left join touches
         on leads.lead_id = touches.lead_id
     left join opportunities

@@ -28,9 +28,9 @@ users as (
 
 ),
 
-definition as (
+reporting as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('stg_agreed_definitions__reporting') }}
 
 ),
 
@@ -117,7 +117,8 @@ ownership as (
             else 0
         end as recycled_to_nurture,
         handoffs.last_handoff_at,
-        field_history.is_tracked as is_from_field_history
+        field_history.is_tracked as is_from_field_history,
+        lead_funnel.definition_version
     from lead_funnel
     cross join field_history
     left join handoffs
@@ -140,9 +141,9 @@ final as (
         ownership.recycled_to_nurture > 0 as is_recycled,
         {{ to_reporting_time('ownership.last_handoff_at') }} as last_handoff_at,
         ownership.is_from_field_history,
-        definition.definition_version
+        ownership.definition_version
     from ownership
-    cross join definition
+    cross join reporting
 
 )
 

@@ -1,5 +1,7 @@
 -- One row per opportunity: its amount in EUR (int_opportunities_converted_to_eur) and
--- where it came from (int_opportunities_attributed_to_channels).
+-- where it came from (int_opportunities_attributed_to_channels), under the version of
+-- the agreed definitions in force on the day it was created (reporting time zone),
+-- the day its pipeline counts in the shared KPIs.
 with
 
 opportunities as (
@@ -20,9 +22,15 @@ channels as (
 
 ),
 
-definition as (
+reporting as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('stg_agreed_definitions__reporting') }}
+
+),
+
+versions as (
+
+    select * from {{ ref('stg_agreed_definitions__definition_versions') }}
 
 ),
 
@@ -51,13 +59,19 @@ final as (
         channels.converted_from_lead_id,
         channels.source_channel,
         channels.is_marketing_sourced,
-        definition.definition_version
+        versions.definition_version
     from opportunities
-    cross join definition
+    cross join reporting
+    inner join versions
+        on {{ is_in_force_on(
+            'versions', 'cast(' ~ to_reporting_time('opportunities.created_at') ~ ' as date)'
+        ) }}
     inner join amounts
         on opportunities.opportunity_id = amounts.opportunity_id
     inner join channels
-        on opportunities.opportunity_id = channels.opportunity_id
+        on
+            opportunities.opportunity_id = channels.opportunity_id
+            and versions.definition_version = channels.definition_version
 
 )
 

@@ -24,12 +24,6 @@ calendar as (
 
 ),
 
-definition as (
-
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
-
-),
-
 weeks as (
 
     select distinct week_start from calendar
@@ -118,9 +112,10 @@ final as (
         coalesce(open_at_week_end.open_opportunities, 0) as open_opportunities_at_week_end,
         cast(coalesce(open_at_week_end.open_pipeline_eur, 0) as decimal(18, 2))
             as open_pipeline_eur_at_week_end,
-        definition.definition_version
+        {{ definition_versions_during(
+            'weeks.week_start', 'weeks.week_start + 6'
+        ) }} as definition_version
     from weeks
-    cross join definition
     left join moves
         on weeks.week_start = moves.week_start
     left join open_at_week_end

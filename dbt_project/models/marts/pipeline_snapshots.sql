@@ -23,9 +23,9 @@ opportunities as (
 
 ),
 
-definition as (
+reporting as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('stg_agreed_definitions__reporting') }}
 
 ),
 
@@ -35,10 +35,10 @@ weeks as (
     select distinct
         calendar.week_start,
         calendar.week_start + 6 as week_end,
-        timezone(definition.reporting_time_zone, cast(calendar.week_start + 7 as timestamp))
+        timezone(reporting.reporting_time_zone, cast(calendar.week_start + 7 as timestamp))
             as week_end_utc
     from calendar
-    cross join definition
+    cross join reporting
 
 ),
 
@@ -83,9 +83,11 @@ final as (
         states_at_week_end.amount_eur,
         states_at_week_end.close_date,
         states_at_week_end.close_date <= states_at_week_end.week_end as is_past_close_date,
-        definition.definition_version
+        {{ definition_versions_during(
+            'states_at_week_end.week_start', 'states_at_week_end.week_end'
+        ) }} as definition_version
     from states_at_week_end
-    cross join definition
+    cross join reporting
     inner join opportunities
         on states_at_week_end.opportunity_id = opportunities.opportunity_id
 

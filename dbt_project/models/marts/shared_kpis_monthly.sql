@@ -15,12 +15,6 @@ opportunity_pipeline as (
 
 ),
 
-definition as (
-
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
-
-),
-
 month_bounds as (
 
     select
@@ -80,9 +74,10 @@ final as (
         coalesce(lead_months.leads_picked_up_within_window, 0)
             as leads_picked_up_within_window,
         coalesce(lead_months.leads_won, 0) as leads_won,
-        definition.definition_version
+        {{ definition_versions_during(
+            'months.month', 'last_day(months.month)'
+        ) }} as definition_version
     from months
-    cross join definition
     left join lead_months
         on months.month = lead_months.month
     left join pipeline_months

@@ -4,6 +4,10 @@
 -- month is still running, so it is flagged rather than judged early. The lead -> won
 -- floor judges what became of the month's leads, so it waits until they have had the
 -- agreed sales cycle to close (by the newest data): until then it is 'maturing'.
+-- Each day of a month holds the targets of the version in force that day, so a month
+-- is held to its days' targets pro rata: a version taking effect mid-month sets the
+-- target for the days from then on. The owner and the sales cycle are those of the
+-- version in force on the month's last day.
 with
 
 kpis as (
@@ -18,15 +22,15 @@ targets as (
 
 ),
 
-calendar as (
+versions as (
 
-    select * from {{ ref('int_reporting_days_spanned') }}
+    select * from {{ ref('stg_agreed_definitions__definition_versions') }}
 
 ),
 
-definition as (
+calendar as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('int_reporting_days_spanned') }}
 
 ),
 
@@ -36,19 +40,62 @@ as_of as (
 
 ),
 
-actuals as (
+-- The month's target: each version's target weighted by the days of the month it
+-- judged (macros/sla_commitments.sql).
+month_targets as (
 
     select
         kpis.month,
         targets.commitment,
-        targets.owner_team,
-        cast(targets.target as double) as target,
-        {{ sla_actual('targets.commitment', 'kpis') }} as actual,
-        {{ sla_cohort_matures_on('targets.commitment', 'kpis.month') }} as matures_on,
-        kpis.month = max(kpis.month) over () as is_latest_month
+        {{ sla_target_over_days(
+            'targets.target',
+            'kpis.month',
+            'last_day(kpis.month)',
+            'dayofmonth(last_day(kpis.month))'
+        ) }} as target
     from kpis
-    cross join targets
-    cross join definition
+    inner join versions
+        on {{ is_in_force_during('versions', 'kpis.month', 'last_day(kpis.month)') }}
+    inner join targets
+        on versions.definition_version = targets.definition_version
+    group by kpis.month, targets.commitment
+
+),
+
+closing_versions as (
+
+    select
+        kpis.month,
+        versions.definition_version,
+        versions.sales_cycle_days
+    from kpis
+    inner join versions
+        on {{ is_in_force_on('versions', 'last_day(kpis.month)') }}
+
+),
+
+actuals as (
+
+    select
+        kpis.month,
+        month_targets.commitment,
+        closing_targets.owner_team,
+        month_targets.target,
+        {{ sla_actual('month_targets.commitment', 'kpis') }} as actual,
+        {{ sla_cohort_matures_on(
+            'month_targets.commitment', 'kpis.month', 'closing_versions.sales_cycle_days'
+        ) }} as matures_on,
+        kpis.month = max(kpis.month) over () as is_latest_month,
+        kpis.definition_version
+    from kpis
+    inner join month_targets
+        on kpis.month = month_targets.month
+    inner join closing_versions
+        on kpis.month = closing_versions.month
+    inner join targets as closing_targets
+        on
+            closing_versions.definition_version = closing_targets.definition_version
+            and month_targets.commitment = closing_targets.commitment
 
 ),
 
@@ -68,10 +115,9 @@ final as (
         end as status,
         not actuals.is_latest_month as is_month_complete,
         actuals.matures_on,
-        definition.definition_version
+        actuals.definition_version
     from actuals
     cross join as_of
-    cross join definition
 
 )
 

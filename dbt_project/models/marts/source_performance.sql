@@ -18,12 +18,6 @@ campaign_costs as (
 
 ),
 
-definition as (
-
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
-
-),
-
 lead_pipeline as (
 
     select * from {{ ref('int_leads_credited_with_pipeline') }}
@@ -111,9 +105,10 @@ final as (
         cast(joined.sales_ready_leads / nullif(joined.leads, 0) as double) as sales_ready_rate,
         cast(joined.opportunities / nullif(joined.leads, 0) as double)
             as lead_to_opportunity_rate,
-        definition.definition_version
+        {{ definition_versions_during(
+            'joined.month', 'last_day(joined.month)'
+        ) }} as definition_version
     from joined
-    cross join definition
 
 )
 

@@ -24,9 +24,9 @@ opportunity_changes as (
 
 ),
 
-definition as (
+reporting as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('stg_agreed_definitions__reporting') }}
 
 ),
 
@@ -137,9 +137,12 @@ final as (
             round((epoch(timed.exited_at) - epoch(timed.entered_at)) / 86400.0, 2) as double
         ) as days_in_stage,
         timed.exited_at is null as is_current,
-        definition.definition_version
+        {{ definition_versions_during(
+            'cast(' ~ to_reporting_time('timed.entered_at') ~ ' as date)',
+            'cast(' ~ to_reporting_time('coalesce(timed.exited_at, timed.entered_at)') ~ ' as date)'
+        ) }} as definition_version
     from timed
-    cross join definition
+    cross join reporting
 
 )
 

@@ -5,7 +5,10 @@
 -- quarter's target is three months' target. Leads count on the day they came in,
 -- pipeline on the day its opportunity was created. The lead -> won floor judges what
 -- became of a month's leads, which takes the agreed sales cycle, so while a month is
--- running it shows as maturing rather than on pace or behind.
+-- running it shows as maturing rather than on pace or behind. Each day holds the
+-- targets of the version of the agreed definitions in force that day: a version taking
+-- effect mid-month sets the target for the days from then on, and the targets so far
+-- are weighted by the days each version judged.
 with
 
 lead_funnel as (
@@ -32,9 +35,9 @@ targets as (
 
 ),
 
-definition as (
+versions as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('stg_agreed_definitions__definition_versions') }}
 
 ),
 
@@ -95,25 +98,91 @@ daily as (
     ),
 {% endfor %}
 
+day_targets as (
+
+    select
+        daily.day,
+        targets.commitment,
+        targets.owner_team,
+        targets.target
+    from daily
+    inner join versions
+        on {{ is_in_force_on('versions', 'daily.day') }}
+    inner join targets
+        on versions.definition_version = targets.definition_version
+
+),
+
+-- An amount is pro-rated over all the period's days, a rate is weighted over the
+-- days so far (macros/sla_commitments.sql).
+pro_rated_targets as (
+
+    select
+        daily.day,
+        targets.commitment,
+        {{ sla_target_over_days(
+            'targets.target', 'daily.month_start', 'daily.day', 'daily.days_in_month'
+        ) }} as month_amount_target,
+        {{ sla_target_over_days(
+            'targets.target', 'daily.month_start', 'daily.day', 'daily.day_of_month'
+        ) }} as month_rate_target,
+        {{ sla_target_over_days(
+            '3 * targets.target', 'daily.quarter_start', 'daily.day', 'daily.days_in_quarter'
+        ) }} as quarter_amount_target,
+        {{ sla_target_over_days(
+            'targets.target', 'daily.quarter_start', 'daily.day', 'daily.day_of_quarter'
+        ) }} as quarter_rate_target
+    from daily
+    inner join versions
+        on {{ is_in_force_during('versions', 'daily.quarter_start', 'daily.day') }}
+    inner join targets
+        on versions.definition_version = targets.definition_version
+    group by daily.day, targets.commitment
+
+),
+
+-- The sales cycle a month's leads are judged on: the version's in force on its last day.
+closing_versions as (
+
+    select distinct
+        daily.month_start,
+        versions.sales_cycle_days
+    from daily
+    inner join versions
+        on {{ is_in_force_on('versions', 'last_day(daily.month_start)') }}
+
+),
+
 measured as (
 
     select
         daily.day,
         daily.month_start,
         daily.quarter_start,
-        targets.commitment,
-        targets.owner_team,
-        cast(targets.target as double) as monthly_target,
-        {{ sla_is_rate('targets.commitment') }} as is_rate,
+        day_targets.commitment,
+        day_targets.owner_team,
+        cast(day_targets.target as double) as monthly_target,
+        {{ sla_is_rate('day_targets.commitment') }} as is_rate,
+        pro_rated_targets.month_amount_target,
+        pro_rated_targets.month_rate_target,
+        pro_rated_targets.quarter_amount_target,
+        pro_rated_targets.quarter_rate_target,
         cast(daily.day_of_month as double) / daily.days_in_month as share_of_month,
         cast(daily.day_of_quarter as double) / daily.days_in_quarter as share_of_quarter,
-        {{ sla_actual('targets.commitment', 'month_to_date') }} as month_to_date_actual,
-        {{ sla_actual('targets.commitment', 'quarter_to_date') }} as quarter_to_date_actual,
-        {{ sla_cohort_matures_on('targets.commitment', 'daily.month_start') }}
-            as cohort_matures_on
+        {{ sla_actual('day_targets.commitment', 'month_to_date') }} as month_to_date_actual,
+        {{ sla_actual('day_targets.commitment', 'quarter_to_date') }} as quarter_to_date_actual,
+        {{ sla_cohort_matures_on(
+            'day_targets.commitment', 'daily.month_start', 'closing_versions.sales_cycle_days'
+        ) }} as cohort_matures_on
     from daily
-    cross join targets
-    cross join definition
+    inner join day_targets
+        on daily.day = day_targets.day
+    inner join pro_rated_targets
+        on
+            day_targets.day = pro_rated_targets.day
+            and day_targets.commitment = pro_rated_targets.commitment
+    inner join closing_versions
+        on daily.month_start = closing_versions.month_start
     inner join month_to_date
         on daily.day = month_to_date.day
     inner join quarter_to_date
@@ -125,14 +194,13 @@ paced as (
 
     select
         *,
-        case when is_rate then monthly_target else monthly_target * share_of_month end
+        case when is_rate then month_rate_target else month_amount_target end
             as month_to_date_target,
         case
             when is_rate then month_to_date_actual else month_to_date_actual / share_of_month
         end as month_end_projection,
-        case
-            when is_rate then monthly_target else 3 * monthly_target * share_of_quarter
-        end as quarter_to_date_target,
+        case when is_rate then quarter_rate_target else quarter_amount_target end
+            as quarter_to_date_target,
         case
             when is_rate then quarter_to_date_actual
             else quarter_to_date_actual / share_of_quarter
@@ -161,9 +229,8 @@ final as (
             when paced.month_to_date_actual >= paced.month_to_date_target then 'on_pace'
             else 'behind'
         end as pace_status,
-        definition.definition_version
+        {{ definition_versions_during('paced.day', 'paced.day') }} as definition_version
     from paced
-    cross join definition
 
 )
 

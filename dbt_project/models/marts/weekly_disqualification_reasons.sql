@@ -1,7 +1,8 @@
 -- Where the week's leads drop out: the reasons sales gave for "not qualified", per
--- ISO week of lead creation. Every week of the review is crossed with every agreed
--- reason (plus any other reason found, and 'no reason given'), so a reason that
--- vanishes shows as a drop to zero instead of a missing row.
+-- ISO week of lead creation. Every week of the review is crossed with every reason a
+-- signed version of the agreed definitions lists (plus any other reason found, and
+-- 'no reason given'), so a reason that vanishes shows as a drop to zero instead of a
+-- missing row.
 with
 
 lead_funnel as (
@@ -22,9 +23,9 @@ agreed_reasons as (
 
 ),
 
-definition as (
+versions as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('stg_agreed_definitions__definition_versions') }}
 
 ),
 
@@ -41,7 +42,11 @@ not_qualified_leads as (
 
 reasons as (
 
-    select reason from agreed_reasons
+    select agreed_reasons.reason
+    from agreed_reasons
+    inner join versions
+        on agreed_reasons.definition_version = versions.definition_version
+    where not versions.is_draft
     union
     select 'no reason given' as reason
     union
@@ -87,9 +92,10 @@ final as (
             as previous_week_leads,
         grid.leads - lag(grid.leads) over (partition by grid.reason order by grid.week_start)
             as change_vs_previous_week,
-        definition.definition_version
+        {{ definition_versions_during(
+            'grid.week_start', 'grid.week_start + 6'
+        ) }} as definition_version
     from grid
-    cross join definition
 
 )
 

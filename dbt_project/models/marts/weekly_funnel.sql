@@ -19,12 +19,6 @@ weekly_review as (
 
 ),
 
-definition as (
-
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
-
-),
-
 lead_steps as (
 
     select
@@ -134,9 +128,10 @@ final as (
                     as double
                 )
         end as previous_4_weeks_conversion,
-        definition.definition_version
+        {{ definition_versions_during(
+            'with_previous_weeks.week_start', 'with_previous_weeks.week_start + 6'
+        ) }} as definition_version
     from with_previous_weeks
-    cross join definition
 
 )
 

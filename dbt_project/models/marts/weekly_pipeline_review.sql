@@ -11,12 +11,6 @@ lead_funnel as (
 
 ),
 
-definition as (
-
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
-
-),
-
 weeks as (
 
     select cast(week_start as date) as week_start
@@ -77,9 +71,10 @@ final as (
             lead_weeks.not_qualified / nullif(lead_weeks.leads_in, 0) as double
         ) as not_qualified_rate,
         coalesce(lead_weeks.sales_ready_leads, 0) as sales_ready_leads,
-        definition.definition_version
+        {{ definition_versions_during(
+            'weeks.week_start', 'weeks.week_start + 6'
+        ) }} as definition_version
     from weeks
-    cross join definition
     left join lead_weeks
         on weeks.week_start = lead_weeks.week_start
 

@@ -16,9 +16,9 @@ opportunity_history as (
 
 ),
 
-definition as (
+reporting as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('stg_agreed_definitions__reporting') }}
 
 ),
 
@@ -26,11 +26,11 @@ activity_days as (
 
     select cast({{ to_reporting_time('leads.created_at') }} as date) as activity_day
     from leads
-    cross join definition
+    cross join reporting
     union all
     select cast({{ to_reporting_time('opportunity_history.created_at') }} as date) as activity_day
     from opportunity_history
-    cross join definition
+    cross join reporting
 
 ),
 

@@ -1,6 +1,7 @@
 -- A lead's channel, by the one channel rule (macros/attributed_channel.sql): its lead
 -- source, else the type of its first campaign; leads that match neither are
--- 'unattributed' and never count as marketing-sourced.
+-- 'unattributed' and never count as marketing-sourced. One row per lead and version
+-- of the agreed definitions (drafts included), under that version's channel mapping.
 with
 
 leads as (
@@ -18,6 +19,12 @@ campaign_members as (
 campaigns as (
 
     select * from {{ ref('int_campaigns_unioned') }}
+
+),
+
+versions as (
+
+    select * from {{ ref('stg_agreed_definitions__definition_versions') }}
 
 ),
 
@@ -39,12 +46,15 @@ attributed as (
 
     select
         leads.lead_id,
+        versions.definition_version,
         first_campaigns.campaign_id,
         campaigns.campaign_name,
         campaigns.campaign_type,
-        {{ attributed_channel('leads.lead_source', 'campaigns.campaign_type') }}
-            as source_channel
+        {{ attributed_channel(
+            'leads.lead_source', 'campaigns.campaign_type', 'versions.definition_version'
+        ) }} as source_channel
     from leads
+    cross join versions
     left join first_campaigns
         on leads.lead_id = first_campaigns.lead_id
     left join campaigns
@@ -56,7 +66,8 @@ final as (
 
     select
         *,
-        {{ is_marketing_channel('attributed.source_channel') }} as is_marketing_sourced
+        {{ is_marketing_channel('attributed.source_channel', 'attributed.definition_version') }}
+            as is_marketing_sourced
     from attributed
 
 )

@@ -2,7 +2,8 @@
 -- channel, so marketing gets credit for the pipeline its leads became; Salesforce can
 -- merge several leads into one opportunity, and the first one created sourced it.
 -- Other opportunities follow the one channel rule on their own lead source, then
--- their campaign's type (macros/attributed_channel.sql).
+-- their campaign's type (macros/attributed_channel.sql). One row per opportunity and
+-- version of the agreed definitions (drafts included), under that version's mapping.
 with
 
 opportunities as (
@@ -29,10 +30,17 @@ campaigns as (
 
 ),
 
+versions as (
+
+    select * from {{ ref('stg_agreed_definitions__definition_versions') }}
+
+),
+
 source_leads as (
 
     select
         leads.converted_opportunity_id as opportunity_id,
+        lead_channels.definition_version,
         leads.lead_id,
         lead_channels.source_channel,
         lead_channels.is_marketing_sourced
@@ -41,7 +49,7 @@ source_leads as (
         on leads.lead_id = lead_channels.lead_id
     where leads.converted_opportunity_id is not null
     qualify row_number() over (
-        partition by leads.converted_opportunity_id
+        partition by leads.converted_opportunity_id, lead_channels.definition_version
         order by leads.created_at, leads.lead_id
     ) = 1
 
@@ -51,9 +59,12 @@ own_channels as (
 
     select
         opportunities.opportunity_id,
-        {{ attributed_channel('opportunities.lead_source', 'campaigns.campaign_type') }}
-            as source_channel
+        versions.definition_version,
+        {{ attributed_channel(
+            'opportunities.lead_source', 'campaigns.campaign_type', 'versions.definition_version'
+        ) }} as source_channel
     from opportunities
+    cross join versions
     left join campaigns
         on opportunities.campaign_id = campaigns.campaign_id
 
@@ -63,15 +74,20 @@ final as (
 
     select
         own_channels.opportunity_id,
+        own_channels.definition_version,
         source_leads.lead_id as converted_from_lead_id,
         coalesce(source_leads.source_channel, own_channels.source_channel) as source_channel,
         coalesce(
             source_leads.is_marketing_sourced,
-            {{ is_marketing_channel('own_channels.source_channel') }}
+            {{ is_marketing_channel(
+                'own_channels.source_channel', 'own_channels.definition_version'
+            ) }}
         ) as is_marketing_sourced
     from own_channels
     left join source_leads
-        on own_channels.opportunity_id = source_leads.opportunity_id
+        on
+            own_channels.opportunity_id = source_leads.opportunity_id
+            and own_channels.definition_version = source_leads.definition_version
 
 )
 

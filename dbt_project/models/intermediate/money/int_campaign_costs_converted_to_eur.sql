@@ -1,6 +1,8 @@
 -- Campaign spend in EUR, converted with the same dated-rate rule as opportunity
 -- amounts, at the rate in force on the campaign's StartDate: the spend is booked in
--- the month the campaign starts. A cost with no rate in force stays null in EUR.
+-- the month the campaign starts, under the channel its type has in the version of the
+-- agreed definitions in force that day (a campaign without a StartDate: the latest
+-- signed version). A cost with no rate in force stays null in EUR.
 with
 
 campaigns as (
@@ -21,9 +23,15 @@ org_currency as (
 
 ),
 
-definition as (
+reporting as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('stg_agreed_definitions__reporting') }}
+
+),
+
+versions as (
+
+    select * from {{ ref('stg_agreed_definitions__definition_versions') }}
 
 ),
 
@@ -34,14 +42,21 @@ rated as (
         campaigns.campaign_name,
         campaigns.campaign_type,
         -- A campaign has no lead source: its type gives its channel.
-        {{ attributed_channel('null', 'campaigns.campaign_type') }} as source_channel,
+        {{ attributed_channel(
+            'null', 'campaigns.campaign_type', 'versions.definition_version'
+        ) }} as source_channel,
         campaigns.start_date,
         campaigns.actual_cost,
         {{ amount_currency('campaigns.currency_iso_code') }} as currency_iso_code,
         {{ units_per_corporate_unit('campaigns.currency_iso_code') }} as units_per_eur
     from campaigns
-    cross join definition
+    cross join reporting
     cross join org_currency
+    inner join versions
+        on {{ is_in_force_on(
+            'versions',
+            'coalesce(campaigns.start_date, (select max(latest.in_force_from) from versions as latest))'
+        ) }}
     left join rates
         on {{ dated_rate_in_force(
             'campaigns.currency_iso_code', 'campaigns.start_date', 'campaigns.source_system'

@@ -25,9 +25,9 @@ org_currency as (
 
 ),
 
-definition as (
+reporting as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('stg_agreed_definitions__reporting') }}
 
 ),
 
@@ -45,7 +45,7 @@ rated as (
         {{ amount_currency('opportunities.currency_iso_code') }} as currency_iso_code,
         {{ units_per_corporate_unit('opportunities.currency_iso_code') }} as units_per_eur
     from opportunities
-    cross join definition
+    cross join reporting
     cross join org_currency
     left join rates
         on {{ dated_rate_in_force(

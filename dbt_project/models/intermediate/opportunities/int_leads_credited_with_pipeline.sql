@@ -16,9 +16,14 @@ amounts as (
 
 ),
 
+-- One row per opportunity and version of the agreed definitions there; the lead
+-- credited with an opportunity is the same under every version.
 channels as (
 
-    select * from {{ ref('int_opportunities_attributed_to_channels') }}
+    select distinct
+        opportunity_id,
+        converted_from_lead_id
+    from {{ ref('int_opportunities_attributed_to_channels') }}
 
 ),
 

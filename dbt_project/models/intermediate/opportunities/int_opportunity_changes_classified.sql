@@ -37,9 +37,9 @@ org_currency as (
 
 ),
 
-definition as (
+reporting as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('stg_agreed_definitions__reporting') }}
 
 ),
 
@@ -65,7 +65,7 @@ states as (
         ) as amount_eur,
         opportunity_history.close_date
     from opportunity_history
-    cross join definition
+    cross join reporting
     cross join org_currency
     inner join opportunities
         on opportunity_history.opportunity_id = opportunities.opportunity_id

@@ -1,5 +1,8 @@
--- Scores every lead against the agreed lead definition, criterion by criterion, so
--- sales can see why a lead is not sales-ready instead of only that it is not.
+-- Scores every lead against the lead definition of every version of the agreed
+-- definitions, criterion by criterion, so sales can see why a lead is not sales-ready
+-- instead of only that it is not. One row per lead and version, drafts included:
+-- lead_funnel keeps the version in force at the lead's creation, definition_impact
+-- compares them all.
 with
 
 leads as (
@@ -8,9 +11,9 @@ leads as (
 
 ),
 
-definition as (
+versions as (
 
-    select * from {{ ref('stg_agreed_definitions__definition_version') }}
+    select * from {{ ref('stg_agreed_definitions__definition_versions') }}
 
 ),
 
@@ -32,8 +35,9 @@ signals as (
 
 ),
 
--- Titles repeat across leads: matching each distinct title once keeps the number of
--- regular-expression evaluations small however many leads there are.
+-- Titles repeat across leads and patterns across versions: matching each distinct
+-- title against each distinct pattern once keeps the number of regular-expression
+-- evaluations small however many leads and versions there are.
 distinct_titles as (
 
     select distinct title
@@ -42,16 +46,35 @@ distinct_titles as (
 
 ),
 
-title_matches as (
+distinct_patterns as (
+
+    select distinct pattern
+    from title_patterns
+
+),
+
+pattern_matches as (
 
     select
         distinct_titles.title,
+        distinct_patterns.pattern
+    from distinct_titles
+    inner join distinct_patterns
+        on regexp_matches(distinct_titles.title, distinct_patterns.pattern, 'i')
+
+),
+
+title_matches as (
+
+    select
+        pattern_matches.title,
+        title_patterns.definition_version,
         bool_or(not title_patterns.is_exclusion) as matches_budget_role,
         bool_or(title_patterns.is_exclusion) as matches_excluded_role
-    from distinct_titles
+    from pattern_matches
     inner join title_patterns
-        on regexp_matches(distinct_titles.title, title_patterns.pattern, 'i')
-    group by distinct_titles.title
+        on pattern_matches.pattern = title_patterns.pattern
+    group by pattern_matches.title, title_patterns.definition_version
 
 ),
 
@@ -60,20 +83,22 @@ intent_evidence as (
 
     select
         leads.lead_id,
+        versions.definition_version,
         signals.signal as active_intent_signal,
         signals.signal_at as active_intent_at
-    from leads
-    cross join definition
-    inner join signals
-        on leads.lead_id = signals.lead_id
+    from signals
     inner join intent_signals
         on signals.signal = intent_signals.signal
+    inner join versions
+        on intent_signals.definition_version = versions.definition_version
+    inner join leads
+        on signals.lead_id = leads.lead_id
     where
         signals.signal_at
-        between leads.created_at - to_days(definition.intent_window_days)
-        and leads.created_at + to_days(definition.intent_window_days)
+        between leads.created_at - to_days(versions.intent_window_days)
+        and leads.created_at + to_days(versions.intent_window_days)
     qualify row_number() over (
-        partition by leads.lead_id
+        partition by leads.lead_id, versions.definition_version
         order by abs(epoch(signals.signal_at) - epoch(leads.created_at)), signals.signal_id
     ) = 1
 
@@ -83,7 +108,8 @@ criteria as (
 
     select
         leads.lead_id,
-        coalesce(leads.number_of_employees >= definition.min_employees, false)
+        versions.definition_version,
+        coalesce(leads.number_of_employees >= versions.min_employees, false)
             as meets_employee_criterion,
         coalesce(
             title_matches.matches_budget_role and not title_matches.matches_excluded_role,
@@ -93,11 +119,15 @@ criteria as (
         intent_evidence.active_intent_signal,
         intent_evidence.active_intent_at
     from leads
-    cross join definition
+    cross join versions
     left join title_matches
-        on leads.title = title_matches.title
+        on
+            leads.title = title_matches.title
+            and versions.definition_version = title_matches.definition_version
     left join intent_evidence
-        on leads.lead_id = intent_evidence.lead_id
+        on
+            leads.lead_id = intent_evidence.lead_id
+            and versions.definition_version = intent_evidence.definition_version
 
 ),
 
@@ -105,6 +135,7 @@ final as (
 
     select
         lead_id,
+        definition_version,
         meets_employee_criterion
         and meets_budget_authority_criterion
         and meets_active_intent_criterion as meets_definition,

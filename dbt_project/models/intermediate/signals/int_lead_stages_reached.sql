@@ -1,6 +1,8 @@
 -- A lead reaches a lifecycle stage the moment any rule of that stage is met: the
 -- `min_count`-th occurrence of the rule's signal. A lead cannot be qualified before
--- it exists, so signals from before its creation count from its creation.
+-- it exists, so signals from before its creation count from its creation. One row per
+-- lead and version of the agreed definitions (drafts included), each under that
+-- version's rules.
 --
 -- Incremental by lead: a build recomputes the leads with new or re-credited signals
 -- and the leads loaded or deleted since the last build (macros/incremental.sql). CRM
@@ -10,7 +12,7 @@
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
-        unique_key='lead_id',
+        unique_key=['lead_id', 'definition_version'],
         pre_hook="{{ delete_rows_of_leads_to_rebuild(
             'int_lead_signals_combined', lead_records=true, rows_to_revisit='has_crm_signals'
         ) }}",
@@ -49,6 +51,12 @@ stage_rules as (
 
 ),
 
+versions as (
+
+    select * from {{ ref('stg_agreed_definitions__definition_versions') }}
+
+),
+
 leads as (
 
     select * from {{ ref('int_leads_unioned') }}
@@ -83,6 +91,7 @@ rules_met as (
 
     select
         numbered_signals.lead_id,
+        stage_rules.definition_version,
         stage_rules.lifecycle_stage,
         min(numbered_signals.signal_at) as rule_met_at
     from numbered_signals
@@ -90,7 +99,8 @@ rules_met as (
         on
             numbered_signals.signal = stage_rules.signal
             and numbered_signals.occurrence = stage_rules.min_count
-    group by numbered_signals.lead_id, stage_rules.lifecycle_stage
+    group by
+        numbered_signals.lead_id, stage_rules.definition_version, stage_rules.lifecycle_stage
 
 ),
 
@@ -99,6 +109,7 @@ stages_from_creation as (
     -- greatest() skips nulls, so guard it: no rule met means no stage reached.
     select
         leads.lead_id,
+        versions.definition_version,
         case
             when mql_rule.rule_met_at is not null
                 then greatest(leads.created_at, mql_rule.rule_met_at)
@@ -108,10 +119,17 @@ stages_from_creation as (
                 then greatest(leads.created_at, sql_rule.rule_met_at)
         end as sql_at
     from leads
+    cross join versions
     left join rules_met as mql_rule
-        on leads.lead_id = mql_rule.lead_id and mql_rule.lifecycle_stage = 'mql'
+        on
+            leads.lead_id = mql_rule.lead_id
+            and versions.definition_version = mql_rule.definition_version
+            and mql_rule.lifecycle_stage = 'mql'
     left join rules_met as sql_rule
-        on leads.lead_id = sql_rule.lead_id and sql_rule.lifecycle_stage = 'sql'
+        on
+            leads.lead_id = sql_rule.lead_id
+            and versions.definition_version = sql_rule.definition_version
+            and sql_rule.lifecycle_stage = 'sql'
 
 ),
 
@@ -119,6 +137,7 @@ final as (
 
     select
         stages_from_creation.lead_id,
+        stages_from_creation.definition_version,
         -- Reaching SQL passes through MQL, even without a separate MQL signal;
         -- least() skips nulls, which is what makes that work.
         least(stages_from_creation.mql_rule_met_at, stages_from_creation.sql_at) as mql_at,

@@ -8,7 +8,9 @@ source as (
 
 renamed as (
 
-    select signal
+    select
+        definition_version,
+        signal
     from source
 
 )

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        definition_version,
         pattern,
         is_exclusion
     from source

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        definition_version,
         campaign_type,
         channel
     from source

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        definition_version,
         lead_source,
         channel
     from source

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        definition_version,
         channel,
         is_marketing_sourced
     from source

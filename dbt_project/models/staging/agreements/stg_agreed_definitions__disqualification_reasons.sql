@@ -8,7 +8,9 @@ source as (
 
 renamed as (
 
-    select reason
+    select
+        definition_version,
+        reason
     from source
 
 )

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        definition_version,
         lifecycle_stage,
         signal,
         min_count

@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        definition_version,
         commitment,
         owner_team,
         target,

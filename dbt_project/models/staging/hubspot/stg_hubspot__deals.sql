@@ -36,7 +36,7 @@ primary_companies as (
 
 definition as (
 
-    select * from {{ source('agreed_definitions', 'definition_version') }}
+    select * from {{ source('agreed_definitions', 'reporting') }}
 
 ),
 

@@ -16,7 +16,7 @@ source as (
 
 definition as (
 
-    select * from {{ source('agreed_definitions', 'definition_version') }}
+    select * from {{ source('agreed_definitions', 'reporting') }}
 
 ),
 

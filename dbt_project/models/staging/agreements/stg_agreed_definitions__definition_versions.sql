@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('agreed_definitions', 'definition_version') }}
+    select * from {{ source('agreed_definitions', 'definition_versions') }}
 
 ),
 
@@ -11,15 +11,15 @@ renamed as (
     select
         definition_version,
         effective_date,
+        is_draft,
+        in_force_from,
+        in_force_until,
         signed_off_by,
-        reporting_time_zone,
-        corporate_currency,
         min_employees,
         intent_window_days,
         follow_up_window_hours,
         min_contact_attempts,
-        sales_cycle_days,
-        freshness_max_age_hours
+        sales_cycle_days
     from source
 
 )
