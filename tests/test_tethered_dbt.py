@@ -14,6 +14,8 @@ import time
 
 import psutil
 import pytest
+from dagster_dbt import DbtCliResource
+from dbt.version import __version__ as installed_dbt
 
 from orchestration.dbt.project import DBT_EXECUTABLE
 from orchestration.dbt.tethered import DBT, PARENT_PID_ENV
@@ -88,3 +90,15 @@ def test_revenue_dbt_becomes_dbt():
         for program in (DBT_EXECUTABLE, str(DBT))
     )
     assert tied == plain and "Usage: dbt" in tied
+
+
+def test_revenue_dbt_names_the_installed_dbt_without_starting_it():
+    answer = subprocess.run(
+        [DBT_EXECUTABLE, "--version"], capture_output=True, text=True, check=True, timeout=10
+    ).stdout
+    assert f"  - installed: {installed_dbt}\n" in answer
+    # dagster-dbt asks before every dbt command and reads the version out of the answer.
+    resource = DbtCliResource(
+        project_dir=str(PROJECT_ROOT / "dbt_project"), dbt_executable=DBT_EXECUTABLE
+    )
+    assert str(resource._cli_version) == installed_dbt

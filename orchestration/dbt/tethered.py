@@ -6,6 +6,10 @@ finds the file taken. This entry point asks Linux to kill it the moment its pare
 dies (a parent-death signal, which survives `exec`), then becomes dbt. Elsewhere it
 only becomes dbt.
 
+It answers `--version` itself, from the installed packages' metadata: dagster-dbt asks
+before every dbt command, and dbt would import itself and ask PyPI for its latest
+release to answer (seconds of every run, and a network call from the nightly).
+
 Only the standard library is imported: this runs before every dbt command.
 """
 
@@ -16,6 +20,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 from typing import NoReturn
 
@@ -44,5 +49,17 @@ def run_tied(program: Path, arguments: Sequence[str]) -> NoReturn:
     os.execv(program, [str(program), *arguments])
 
 
+def installed_version() -> str:
+    """What `dbt --version` says of the installed dbt, in its layout, without asking
+    PyPI for the latest release."""
+    return (
+        f"Core:\n  - installed: {version('dbt-core')}\n\n"
+        f"Plugins:\n  - duckdb: {version('dbt-duckdb')}"
+    )
+
+
 def main() -> NoReturn:
+    if sys.argv[1:] == ["--version"]:
+        print(installed_version())
+        sys.exit(0)
     run_tied(DBT, sys.argv[1:])
