@@ -181,8 +181,8 @@ def compiled_test_sql(warehouse, test_name: str) -> str:
 @pytest.mark.parametrize(
     "test_name",
     [
-        "unique_stg_salesforce__tasks_task_id",
-        "unique_int_content_touches_linked_to_leads_activity_id",
+        "primary_key_stg_salesforce__tasks_task_id",
+        "primary_key_int_content_touches_linked_to_leads_activity_id",
     ],
 )
 def test_history_tests_cover_the_rows_since_the_last_complete_build(
