@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Sequence
+from functools import cache
 
 import duckdb
 import re2
@@ -26,6 +27,9 @@ _OPTIONS = re2.Options()
 _OPTIONS.case_sensitive = False
 
 
+# Every step that reads the agreed definitions validates them again; each answer costs
+# a DuckDB connection, and is the same for the life of the process.
+@cache
 def dialect_problem(pattern: str) -> str | None:
     """Why `pattern` is outside the dialect DuckDB and Python share, or None."""
     try:

@@ -169,17 +169,21 @@ def quarantine_broken_rows(
     )
     columns = [c for c in read_columns if c not in BOOKKEEPING_COLUMNS]
     record = debuggable_record(spec, columns)
+    # One pass over the file's rows finds the few that break any rule; each rule then
+    # reads only those, instead of a pass per rule over every row.
+    any_broken = " or ".join(f"({condition})" for _, _, condition, _ in rules)
     checks = " union all ".join(
         f"""
         select {quote_literal(error_type)} as error_type, {column} as column_name,
                {reason} as reason, _source_file, _file_row, {record} as raw_record
-        from read_rows where {condition}
+        from broken_rows where {condition}
         """
         for error_type, column, condition, reason in rules
     )
     connection.execute(
         f"""
         insert into {QUARANTINE_TABLE}
+        with broken_rows as materialized (select * from read_rows where {any_broken})
         select ?, ?, _source_file, _file_row, column_name, error_type, reason, raw_record, ?
         from ({checks}) as broken
         """,
