@@ -58,3 +58,18 @@ def test_unique_combination_counts_nulls_as_a_value(connection):
     ).fetchall()
     # (null, events) twice; (L2, webinar) and (L2, events) are different combinations.
     assert rows == [(None, "events", 2)]
+
+
+def test_not_null_columns_names_each_column_with_nulls_and_how_many(connection):
+    rows = connection.execute(
+        generic_test_sql("not_null_columns", model="leads", columns=["lead_id", "channel"])
+        + " order by 1"
+    ).fetchall()
+    # two rows without a lead id, two (L3, L4) without a channel
+    assert rows == [("channel", 2), ("lead_id", 2)]
+    sql = generic_test_sql(
+        "not_null_columns",
+        model="(select * from leads where lead_id = 'L1') as one",
+        columns=["lead_id", "channel"],
+    )
+    assert connection.execute(sql).fetchall() == []
