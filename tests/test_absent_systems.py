@@ -12,7 +12,12 @@ from orchestration.ingest.absent_systems import (
     absent_systems,
     load_absent_systems,
 )
-from orchestration.ingest.bookkeeping import accept_volume, ensure_bookkeeping
+from orchestration.ingest.bookkeeping import (
+    LoadPlan,
+    accept_volume,
+    ensure_bookkeeping,
+    plan_load,
+)
 from orchestration.ingest.exports import EXPORTS
 from orchestration.ingest.privacy import PrivacyRules
 from tests.conftest import make_warehouse
@@ -60,3 +65,34 @@ def test_a_vanished_folder_with_accepted_data_stops_the_run(tmp_path):
     # Told to expect it, the run goes on and the empty table becomes the reference.
     load_absent_systems(connection, tmp_path, PRIVACY, 0.2, lambda path: True)
     load_absent_systems(connection, tmp_path, PRIVACY, 0.2, lambda path: False)
+
+
+def test_an_absent_system_is_loaded_once_not_every_night(tmp_path):
+    (tmp_path / "salesforce").mkdir()
+    connection = duckdb.connect()
+    load_absent_systems(connection, tmp_path, PRIVACY, 0.2, lambda path: False)
+    first = connection.execute(
+        "select table_name, loaded_at from raw_quarantine.load_reconciliation order by 1"
+    ).fetchall()
+    lines = load_absent_systems(connection, tmp_path, PRIVACY, 0.2, lambda path: False)
+    assert lines == [
+        "hubspot/ missing: the landing folder holds no HubSpot exports; they load as empty tables"
+    ]
+    # The empty tables and their bookkeeping stay as the first night left them.
+    assert (
+        connection.execute(
+            "select table_name, loaded_at from raw_quarantine.load_reconciliation order by 1"
+        ).fetchall()
+        == first
+    )
+    assert connection.execute("select count(*) from hubspot.contacts").fetchone() == (0,)
+
+
+def test_an_export_without_files_is_loaded_again_once_files_arrive(tmp_path):
+    export = tmp_path / "Contact.csv"
+    assert plan_load({}, [], {}, rules_unchanged=True) == LoadPlan("unchanged", ())
+    assert plan_load({}, [export], {str(export): "1:1"}, rules_unchanged=True) == LoadPlan(
+        "full", (export,)
+    )
+    # Different erasure rules reload it even without files.
+    assert plan_load({}, [], {}, rules_unchanged=False) == LoadPlan("full", ())

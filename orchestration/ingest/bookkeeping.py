@@ -133,8 +133,11 @@ def plan_load(
     A file that changed or vanished, or different erasure rules, need a full reload:
     an incremental merge cannot take rows back out.
     """
-    if not loaded_before or not rules_unchanged:
+    if not rules_unchanged:
         return LoadPlan("full", tuple(files))
+    if not loaded_before:
+        # An export the org does not have stays an empty table until files arrive.
+        return LoadPlan("full" if files else "unchanged", tuple(files))
     if any(fingerprints.get(name) != fingerprint for name, fingerprint in loaded_before.items()):
         return LoadPlan("full", tuple(files))
     new_files = tuple(f for f in files if str(f) not in loaded_before)
