@@ -98,6 +98,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import csv
+import functools
 import json
 import math
 import re
@@ -438,17 +439,40 @@ _ID_START = 62**4 * 11 + 4_321  # gives ids a realistic run of leading zeros
 
 
 def salesforce_id(prefix: str, number: int) -> str:
-    """18-char id: prefix, pod, reserved 0, base-62 counter, and the real case-safe checksum."""
+    """18-char id: prefix, pod, reserved 0, base-62 counter, and the real case-safe checksum.
+
+    The first ten characters change only every 62**5 ids, so they come from a cache; the last
+    five digits are put together from cached pieces of one or two digits."""
+    high, low = divmod(number, 62**5)
+    head, head_suffix = _id_head(prefix, high)
+    first, rest = divmod(low, 62**4)
+    middle, last = divmod(rest, 62**2)
+    digit, first_bits = _base62(first, 1)
+    pair1, middle_bits = _base62(middle, 2)
+    pair2, last_bits = _base62(last, 2)
+    suffix = _SUFFIX[first_bits | middle_bits << 1 | last_bits << 3]
+    return f"{head}{digit}{pair1}{pair2}{head_suffix}{suffix}"
+
+
+@functools.cache
+def _base62(number: int, width: int) -> tuple[str, int]:
+    """`number` as `width` base-62 digits, and the checksum bits of those digits."""
     digits = ""
-    while number:
+    for _ in range(width):
         number, rest = divmod(number, 62)
         digits = _B62[rest] + digits
-    id15 = f"{prefix}7Q0{digits.rjust(9, '0')}"
-    suffix = ""
-    for start in (0, 5, 10):
-        bits = sum(1 << i for i, ch in enumerate(id15[start : start + 5]) if "A" <= ch <= "Z")
-        suffix += _SUFFIX[bits]
-    return id15 + suffix
+    return digits, _upper_case_bits(digits)
+
+
+@functools.cache
+def _id_head(prefix: str, high: int) -> tuple[str, str]:
+    """The id's first ten characters and the two checksum characters they determine."""
+    head = f"{prefix}7Q0{_base62(high, 4)[0]}"
+    return head, _SUFFIX[_upper_case_bits(head[:5])] + _SUFFIX[_upper_case_bits(head[5:])]
+
+
+def _upper_case_bits(chunk: str) -> int:
+    return sum(1 << i for i, ch in enumerate(chunk) if "A" <= ch <= "Z")
 
 
 class IdFactory:
@@ -461,6 +485,9 @@ class IdFactory:
         number = self._next.get(prefix, _ID_START)
         self._next[prefix] = number + 1
         return salesforce_id(prefix, number)
+
+
+_compact_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def sf_dt(at: datetime) -> str:
@@ -533,7 +560,7 @@ class CsvSink:
     def __init__(self, path: Path, header: Sequence[str]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._fh = path.open("w", encoding="utf-8", newline="")
+        self._fh = path.open("w", encoding="utf-8", newline="", buffering=1 << 20)
         self._writer = csv.writer(self, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
         self.lines = 0
         self.rows = 0
@@ -1089,6 +1116,18 @@ class SampleGenerator:
         self.marketers = [u for u in self.users if u.department == "Marketing"]
         self.campaigns = build_campaigns(rng, self.ids, n_leads)
         self.webinars = [c for c in self.campaigns if c.type == "Webinar"]
+        # the webinars and trade shows held before the export, which leads of theirs come from
+        self.held_events = {
+            source: [
+                c
+                for c in self.campaigns
+                if c.source == source
+                and c.start < SNAPSHOT.date()
+                and c.event_at
+                and c.event_at < SNAPSHOT
+            ]
+            for source in ("Webinar", "Trade Show")
+        }
         self.newsletter = next(c for c in self.campaigns if c.name.startswith("Newsletter"))
         self.rates = build_rates(rng)
         self.used_emails: set[str] = set()
@@ -1245,9 +1284,8 @@ class SampleGenerator:
 
     def _seed(self, source: str) -> LeadSeed:
         r = self.rng
-        by_source = [c for c in self.campaigns if c.source == source and c.start < SNAPSHOT.date()]
         if source == "Webinar":
-            anchor = r.choice([c for c in by_source if c.event_at and c.event_at < SNAPSHOT])
+            anchor = r.choice(self.held_events[source])
             assert anchor.event_at is not None
             created = anchor.event_at - secs(r.uniform(HOUR, 21 * DAY))
             if created < PERIOD_START:
@@ -1256,7 +1294,7 @@ class SampleGenerator:
                 )
             return LeadSeed(created, source, anchor)
         if source == "Trade Show":
-            anchor = r.choice([c for c in by_source if c.event_at and c.event_at < SNAPSHOT])
+            anchor = r.choice(self.held_events[source])
             # badge scans are imported in the days after the show
             day = datetime(anchor.end.year, anchor.end.month, anchor.end.day)
             at = day + timedelta(days=r.randint(1, 8)) + secs(r.uniform(8, 17) * HOUR)
@@ -2267,7 +2305,7 @@ class SampleGenerator:
     def _write_activity(self, person_id: int, a: Activity, when: str) -> int:
         guid = self.next_guid
         self.next_guid += 1
-        attrs = json.dumps(a.attributes, separators=(",", ":"), ensure_ascii=False)
+        attrs = _compact_json(a.attributes)
         return self.out.activity.row(
             [guid, person_id, when, a.type_id, a.campaign_id, a.value_id, a.value, attrs]
         )
