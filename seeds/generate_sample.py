@@ -590,6 +590,12 @@ def working_hours(rng: Random, at: datetime) -> datetime:
     return datetime(day.year, day.month, day.day, 8) + secs(rng.uniform(0, 10 * HOUR))
 
 
+@functools.cache
+def newsletter_sent(year: int, month: int) -> datetime:
+    """The monthly newsletter goes out on the month's first Tuesday at 09:00."""
+    return datetime(year, month, 1, 9) + timedelta(days=(1 - date(year, month, 1).weekday()) % 7)
+
+
 def meeting_slot(rng: Random, day: date) -> datetime:
     while day.weekday() >= 5:
         day += timedelta(days=1)
@@ -1639,9 +1645,7 @@ class SampleGenerator:
             month += 1
             if month > 12:
                 year, month = year + 1, 1
-            send = datetime(year, month, 1, 9) + timedelta(
-                days=(1 - date(year, month, 1).weekday()) % 7
-            )
+            send = newsletter_sent(year, month)
             clicked = send + secs(r.uniform(600, 3 * DAY))
             if clicked > until or r.random() > 0.3:
                 continue
@@ -2044,7 +2048,7 @@ class SampleGenerator:
 
     def _write_lead_row(self, row: list, messy: str | None) -> None:
         column_name, value = PLANTED_VALUES.get(messy or "", ("Title", None))
-        column = LEAD_COLUMNS.index(column_name)
+        column = LEAD_COLUMN_INDEX[column_name]
         if value is not None:
             row[column] = value
         if messy == "extra_comma":
@@ -2590,10 +2594,10 @@ class SampleGenerator:
             return
         created = seed.created
         intents = [a.at for a in activities if a.type_id == FORM and a.value in INTENT_FORMS]
-        employees = row[LEAD_COLUMNS.index("NumberOfEmployees")]
-        title = row[LEAD_COLUMNS.index("Title")]
+        employees = lead_field(row, "NumberOfEmployees")
+        title = lead_field(row, "Title")
         meets = meets_lead_definition(str(employees or ""), title, created, intents)
-        month = f"{created:%Y-%m}"
+        month = f"{created.year}-{created.month:02d}"
         s.month_leads[month] += 1
         s.month_ready[month] += meets
         s.owners["sales" if sales.status != "Nurture" else "marketing"] += 1
