@@ -608,6 +608,7 @@ def ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", folded.lower())
 
 
+@functools.cache  # titles come from short lists
 def has_budget_authority(title: str) -> bool:
     normal = " ".join(title.lower().split())
     return bool(AUTHORITY_RE.search(normal)) and not JUNIOR_RE.search(normal)
@@ -2732,22 +2733,26 @@ def parts_of(out: Output) -> dict[str, Part]:
     return {name: Part(sink.path, sink.lines, sink.rows) for name, sink in out.sinks.items()}
 
 
-_planned: SampleGenerator | None = None  # the plan every shard starts from, in each process
+# The plan and its shards, in each process. Workers get them once, when they start (forked
+# processes share the parent's memory), so a shard's task is only its number.
+_plan: tuple[SampleGenerator, list[Shard]] | None = None
 
 
-def _set_plan(generator: SampleGenerator) -> None:
-    global _planned
-    _planned = generator
+def _set_plan(generator: SampleGenerator, shards: list[Shard]) -> None:
+    global _plan
+    _plan = generator, shards
 
 
 def make_shard(
-    shard: Shard, parts: Path, next_day: bool
+    number: int, parts: Path, next_day: bool
 ) -> tuple[dict[str, Part], dict[str, Part], Stats]:
     """Write one shard's part files under `parts`: its full export's, its next day's."""
-    assert _planned is not None
-    generator = _planned.for_shard(shard)
-    out = Output(parts / f"{shard.number:05d}")
-    delta = Output(parts / f"{shard.number:05d}-next-day") if next_day else None
+    assert _plan is not None
+    planned, shards = _plan
+    shard = shards[number]
+    generator = planned.for_shard(shard)
+    out = Output(parts / f"{number:05d}")
+    delta = Output(parts / f"{number:05d}-next-day") if next_day else None
     try:
         generator.run_shard(shard, out, delta)
     finally:
@@ -2763,11 +2768,11 @@ def made_shards(
     """Each shard's parts and stats, in shard order, made by up to `workers` processes."""
     make = functools.partial(make_shard, parts=parts, next_day=next_day)
     if min(workers, len(shards)) == 1:
-        _set_plan(generator)
-        yield from map(make, shards)
+        _set_plan(generator, shards)
+        yield from map(make, range(len(shards)))
         return
-    with ProcessPoolExecutor(workers, initializer=_set_plan, initargs=(generator,)) as pool:
-        yield from pool.map(make, shards)
+    with ProcessPoolExecutor(workers, initializer=_set_plan, initargs=(generator, shards)) as pool:
+        yield from pool.map(make, range(len(shards)))
 
 
 class ExportFile:
