@@ -2833,6 +2833,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args.leads = args.leads or SIZES[args.size].leads
     if args.leads < 100:
         parser.error("--leads must be at least 100 so the planted messy rows stay distinct")
+    if args.leads_per_shard < 1 or args.workers < 1:
+        parser.error("--leads-per-shard and --workers must be at least 1")
     return args
 
 
