@@ -23,19 +23,19 @@ volumes have the benchmark's proportions. ``--out`` defaults to ``seeds/sample``
 ``sample``. Rows are streamed; memory grows only with the lead plan (about 200 bytes a lead).
 
 Speed: the leads are planned first, in one stream (each lead's source and creation time, a few
-microseconds a lead), then made in shards of ``--leads-per-shard`` consecutive leads (25,000:
-S is 4 shards, M 40, L 200, the shipped sample one) by ``--workers`` processes (one per core).
+microseconds a lead), then made in shards of ``--leads-per-shard`` consecutive leads (25,000: S
+is 4 shards, M 40, L 200, the shipped sample one) by ``--workers`` processes (one per core).
 Each shard writes part files, and as the shards finish, in order, their parts are appended to
 the one file per export the loader reads. A lead costs about 0.35 ms of one core, at any size;
-on two cores S takes about 20 s, M 3 minutes, L 14 (before shards: 45 s, 18 minutes and 1.5
-hours, as a scan of every account executive per converted lead grew with the size). Why
-shards: making a lead costs a few hundred random draws and some twenty CSV rows, spread over
-the whole generator (after caching the pieces of Salesforce ids and reusing one JSON encoder,
-a third of the time is the csv module's own formatting and writing, the rest is many small
-steps), and those draws must keep their order for the shipped sample to stay as it is; so the
-remaining speed is in cores. Scaling a smaller generated base up in DuckDB would be quicker
-still, but its copies of people, addresses and planted rows would lose the data's realistic
-shape.
+on two cores S takes about 20 s, M 3 minutes, L 14 (on one core before shards: S 40-48 s, M
+8-18 minutes, L 1.5 hours, more than five times M as each converted lead scanned every account
+executive, 11,000 at L). Why shards: making a lead costs a few hundred random draws and some
+twenty CSV rows, spread over the whole generator (after caching the pieces of Salesforce ids
+and reusing one JSON encoder, a third of the time is the csv module's own formatting and
+writing, the rest is many small steps), and those draws must keep their order for the shipped
+sample to stay as it is; so the remaining speed is in cores. Scaling a smaller generated base
+up in DuckDB would be quicker still, but its copies of people, addresses and planted rows would
+lose the data's realistic shape.
 
 Next-day delta: besides the full export as of ``SNAPSHOT``, S, M and L also write the next
 day's incremental export (``--delta-out DIR`` elsewhere, ``--no-delta`` to skip; ``sample``
