@@ -96,6 +96,8 @@ sample: install
 BENCH_SIZE ?= S
 BENCH_MEMORY_LIMIT ?= 3GB
 BENCH_THREADS ?= 2
+# e.g. BENCH_VARIANTS=C at size L, where the whole set takes hours
+BENCH_VARIANTS ?= load,read,A,B,C,D,E
 BENCH_INSTALLED := $(VENV)/.bench-installed
 
 $(BENCH_INSTALLED): $(INSTALLED)
@@ -104,7 +106,8 @@ $(BENCH_INSTALLED): $(INSTALLED)
 
 bench: install $(BENCH_INSTALLED)
 	$(PYTHON) -m bench.run_bench --size $(BENCH_SIZE) \
-		--memory-limit $(BENCH_MEMORY_LIMIT) --threads $(BENCH_THREADS)
+		--memory-limit $(BENCH_MEMORY_LIMIT) --threads $(BENCH_THREADS) \
+		--variants $(BENCH_VARIANTS)
 
 clean:
 	rm -rf $(VENV) $(OLD_DUCKDB_VENV) data dbt_project/target dbt_project/logs

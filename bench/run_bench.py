@@ -60,6 +60,7 @@ SAMPLE_EVERY_SECONDS = 0.1
 MEMORY_TARGET_BYTES = 4 * GIB
 # The runs of the warehouse itself, which the memory target is about (D is pandas).
 WAREHOUSE_VARIANTS = ("load", "A", "B", "C", "E0", "E")
+ALL_VARIANTS = ("load", "read", "A", "B", "C", "D", "E")
 # Issue 15's targets: a quiet night costs at most this share of a full one.
 NEXT_NIGHT_SHARE = {"sample": "<= 0.15", "S": "<= 0.15", "M": "<= 0.10", "L": "<= 0.10"}
 # L has 5x M's leads: its nightly may take 5.5x M's, no more (cost grows linearly).
@@ -93,7 +94,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory_limit")
     parser.add_argument("--threads", type=int, default=2, help="DuckDB threads")
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/revenue-bench"))
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--variants",
+        type=lambda text: set(text.split(",")),
+        default=set(ALL_VARIANTS),
+        help=f"comma-separated, of {','.join(ALL_VARIANTS)} (default all); e.g. C at size L, "
+        "where the whole set takes hours",
+    )
+    args = parser.parse_args(argv)
+    if unknown := args.variants - set(ALL_VARIANTS):
+        parser.error(f"unknown variants {', '.join(sorted(unknown))}")
+    return args
 
 
 # ---- data ------------------------------------------------------------------------------
@@ -277,59 +288,71 @@ def run(args: argparse.Namespace) -> Path:
     bench = Bench(work, args.memory_limit, args.threads)
     next_day_landing = link_exports(landing, work / "landing_next_day", FULL_EXPORTS)
 
+    wanted = args.variants
     raw = work / "raw"
-    bench.run_variant(
-        "load",
-        "raw layer by the project's loader (input of A and B)",
-        "load_raw",
-        {"landing_dir": landing, "warehouse_dir": raw},
-    )
-    rows_in = raw_rows_read(raw)
-    (work / "read").mkdir()
-    bench.run_variant(
-        "read",
-        "every landing CSV by DuckDB's read_csv, nothing else",
-        "plain_read",
-        {"landing_dir": landing, "database": work / "read" / "plain.duckdb"},
-    )
-
-    database_a = copy_database(raw, work / "a")
-    compiled = bench.dbt("compile", "dbt compile for A (not a variant)", ["compile"], database_a)
-    if compiled:
+    if wanted & {"load", "A", "B"}:
         bench.run_variant(
-            "A",
-            "compiled model SQL in one DuckDB connection",
-            "direct_sql",
-            {"database": database_a, "manifest": work / "dbt_target_compile" / "manifest.json"},
+            "load",
+            "raw layer by the project's loader (input of A and B)",
+            "load_raw",
+            {"landing_dir": landing, "warehouse_dir": raw},
         )
-    bench.dbt(
-        "B",
-        "`dbt build` (models + data tests) from the CLI",
-        dbt_build_args(full_refresh=True),
-        copy_database(raw, work / "b"),
-    )
-    nightly = bench.run_variant(
-        "C",
-        "Dagster nightly job in-process (full refresh)",
-        "nightly",
-        {"landing_dir": landing, "warehouse_dir": work / "c"},
-    )
-    pandas = bench.run_variant(
-        "D", "pandas, core KPIs from the CSVs", "pandas_kpis", {"landing_dir": landing}
-    )
-    bench.run_variant(
-        "E0",
-        "nightly on the full export only (prepares E)",
-        "nightly",
-        {"landing_dir": next_day_landing, "warehouse_dir": work / "e"},
-    )
-    link_exports(landing, next_day_landing, NEXT_DAY_FILES)
-    next_day = bench.run_variant(
-        "E",
-        "nightly after the next day's files arrive, over E0's warehouse",
-        "nightly",
-        {"landing_dir": next_day_landing, "warehouse_dir": work / "e"},
-    )
+    if "read" in wanted:
+        (work / "read").mkdir()
+        bench.run_variant(
+            "read",
+            "every landing CSV by DuckDB's read_csv, nothing else",
+            "plain_read",
+            {"landing_dir": landing, "database": work / "read" / "plain.duckdb"},
+        )
+    if "A" in wanted:
+        database_a = copy_database(raw, work / "a")
+        compiled = bench.dbt(
+            "compile", "dbt compile for A (not a variant)", ["compile"], database_a
+        )
+        if compiled:
+            bench.run_variant(
+                "A",
+                "compiled model SQL in one DuckDB connection",
+                "direct_sql",
+                {"database": database_a, "manifest": work / "dbt_target_compile" / "manifest.json"},
+            )
+    if "B" in wanted:
+        bench.dbt(
+            "B",
+            "`dbt build` (models + data tests) from the CLI",
+            dbt_build_args(full_refresh=True),
+            copy_database(raw, work / "b"),
+        )
+    nightly = pandas = next_day = {}
+    if "C" in wanted:
+        nightly = bench.run_variant(
+            "C",
+            "Dagster nightly job in-process (full refresh)",
+            "nightly",
+            {"landing_dir": landing, "warehouse_dir": work / "c"},
+        )
+    if "D" in wanted:
+        pandas = bench.run_variant(
+            "D", "pandas, core KPIs from the CSVs", "pandas_kpis", {"landing_dir": landing}
+        )
+    if "E" in wanted:
+        bench.run_variant(
+            "E0",
+            "nightly on the full export only (prepares E)",
+            "nightly",
+            {"landing_dir": next_day_landing, "warehouse_dir": work / "e"},
+        )
+        link_exports(landing, next_day_landing, NEXT_DAY_FILES)
+        next_day = bench.run_variant(
+            "E",
+            "nightly after the next day's files arrive, over E0's warehouse",
+            "nightly",
+            {"landing_dir": next_day_landing, "warehouse_dir": work / "e"},
+        )
+    # What the loader read: from the raw layer, or from the nightly's own warehouse.
+    loaded = next((d for d in (raw, work / "c", work / "e") if (d / "build.duckdb").exists()), None)
+    rows_in = raw_rows_read(loaded) if loaded else 0
 
     mismatches = ["C or D did not finish: nothing to compare"]
     if nightly.get("success") and pandas.get("success"):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bench.direct_sql import model_order, model_statements
 from bench.pandas_kpis import core_kpis, load_rules
 from bench.report import Measurement, Ratio, compare_kpis, render_results, results_json
@@ -150,3 +152,12 @@ def test_latest_json_is_written_beside_the_page_and_is_what_l_grows_against(tmp_
     reference = run_bench.reference_measurements("L")
     assert reference["M:C"].wall_seconds == 223.4
     assert run_bench.reference_measurements("M") == {}
+
+
+def test_a_run_can_be_limited_to_some_variants():
+    from bench.run_bench import ALL_VARIANTS, parse_args
+
+    assert parse_args(["--size", "L", "--variants", "C,read"]).variants == {"C", "read"}
+    assert parse_args([]).variants == set(ALL_VARIANTS)
+    with pytest.raises(SystemExit):
+        parse_args(["--variants", "C,F"])
