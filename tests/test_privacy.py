@@ -258,3 +258,28 @@ def test_the_key_leaves_the_environment_when_the_code_loads(tmp_path):
     assert in_child == "False"
     assert pseudonym == email_pseudonym("a@b.example", SECRET.encode())
     assert not (tmp_path / ".pseudonym.key").exists()
+
+
+def test_pseudonymising_a_large_export_stays_within_the_memory_limit(tmp_path):
+    from orchestration.ingest.exports import EXPORTS
+    from orchestration.ingest.personal_data import protect_personal_data
+    from orchestration.ingest.privacy import PrivacyRules
+
+    activities = next(spec for spec in EXPORTS if spec.relative_path.endswith("activities.csv"))
+    # ~200 MB of activity text under a 100 MB limit: an UPDATE in place keeps its undo
+    # data in memory and fails; the rows must be rewritten through disk instead.
+    with duckdb.connect(
+        str(tmp_path / "build.duckdb"), config={"memory_limit": "100MB", "threads": 1}
+    ) as connection:
+        connection.execute(
+            "create temp table read_rows as select 'f.csv' as _source_file, "
+            "i::varchar as id, "
+            """'{"Client IP Address": "10.0.' || (i % 250) || '.1", "Web Page": "/'"""
+            " || repeat('p', 120) || '\"}' as attributes "
+            "from range(1000000) t(i)"
+        )
+        protect_personal_data(connection, activities, PrivacyRules(key=b"k"))
+        (plain, total) = connection.execute(
+            "select count(*) filter (where attributes like '%\"10.0.%'), count(*) from read_rows"
+        ).fetchone()
+    assert (plain, total) == (0, 1_000_000)

@@ -48,19 +48,26 @@ def protect_personal_data(
     columns = [c[0] for c in connection.execute("select * from read_rows limit 0").description]
     kinds = personal_columns(columns)
     emails = [c for c, kind in kinds.items() if kind == "email"]
-    assignments = [
-        f"{quote_identifier(c)} = "
-        + (
+    replacements = [
+        (
             _json_with_ip_pseudonyms(quote_identifier(c))
             if kind == "json"
             else pseudonym_sql(kind, quote_identifier(c))
         )
+        + f" as {quote_identifier(c)}"
         for c, kind in kinds.items()
     ]
-    if assignments:
+    if replacements:
+        # A new table rather than an UPDATE: DuckDB keeps an update's undo data in
+        # memory, which for tens of millions of activities exceeds the memory limit,
+        # while a table written from a query spills to disk.
         connection.execute(
-            f"update read_rows set {', '.join(assignments)}", pseudonym_parameters(privacy.key)
+            "create temp table protected_rows as "
+            f"select * replace ({', '.join(replacements)}) from read_rows",
+            pseudonym_parameters(privacy.key),
         )
+        connection.execute("drop table read_rows")
+        connection.execute("alter table protected_rows rename to read_rows")
     erased_when = [f"list_contains($pseudonyms, {quote_identifier(c)})" for c in emails] + [
         f"list_contains($ids, {quote_identifier(c)})" for c in spec.person_columns if c in columns
     ]
