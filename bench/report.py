@@ -49,7 +49,8 @@ class Ratio:
     def value(self, by_variant: dict[str, Measurement]) -> float | None:
         parts = (self.denominator,) if isinstance(self.denominator, str) else self.denominator
         top, bottoms = by_variant.get(self.numerator), [by_variant.get(p) for p in parts]
-        if top is None or None in bottoms:
+        # A run that failed did not do the work: its time compares with nothing.
+        if top is None or None in bottoms or not all(m.ok for m in (top, *bottoms)):
             return None
         bottom_seconds = sum(bottom.wall_seconds for bottom in bottoms)
         return top.wall_seconds / bottom_seconds if bottom_seconds else None

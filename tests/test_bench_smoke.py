@@ -83,7 +83,8 @@ def test_results_show_measurements_ratios_and_mismatches_as_data_and_as_a_page()
     measurements = [
         Measurement("read", "plain read_csv", 6.0, 256 << 20, True),
         Measurement("A", "direct SQL", 10.0, 512 << 20, True),
-        Measurement("C", "nightly", 12.0, 1 << 30, False, "exit 1"),
+        Measurement("B", "dbt build", 20.0, 512 << 20, False, "exit 1"),
+        Measurement("C", "nightly", 12.0, 1 << 30, True),
         Measurement("D", "pandas", 30.0, 8 << 30, True),
     ]
     results = results_json(
@@ -96,6 +97,7 @@ def test_results_show_measurements_ratios_and_mismatches_as_data_and_as_a_page()
             Ratio("D/C", "D", "C", ">= 10"),
             Ratio("E/C", "E", "C", "<= 0.15"),
             Ratio("C/M: growth", "C", "M:C", "<= 5.5"),
+            Ratio("B/A", "B", "A", ""),
         ],
         ["lead_funnel [2026-01-01] leads: marts 5, pandas 4"],
         4 << 30,
@@ -109,14 +111,16 @@ def test_results_show_measurements_ratios_and_mismatches_as_data_and_as_a_page()
         "D/C": {"name": "D/C", "value": 2.5, "target": ">= 10", "met": "no"},
         "E/C": {"name": "E/C", "value": None, "target": "<= 0.15", "met": "n/a"},
         "C/M": {"name": "C/M: growth", "value": 4.0, "target": "<= 5.5", "met": "yes"},
+        # B failed: its time says nothing about the work.
+        "B/A": {"name": "B/A", "value": None, "target": "", "met": "n/a"},
     }
     assert results["variants"]["C"] == {
         "label": "nightly",
         "wall_s": 12.0,
         "peak_rss_mib": 1024,
         "raw_rows_per_s": 83_333,
-        "ok": False,
-        "note": "exit 1",
+        "ok": True,
+        "note": "",
     }
     # pandas (D) is shown but not held to the warehouse's memory target.
     assert results["peak_rss"] == {
@@ -129,7 +133,8 @@ def test_results_show_measurements_ratios_and_mismatches_as_data_and_as_a_page()
 
     text = render_results("Benchmark, size L", results)
     assert "| A | direct SQL | 10.0 | 512 | 100,000 | yes |  |" in text
-    assert "| C | nightly | 12.0 | 1,024 | 83,333 | **no** | exit 1 |" in text
+    assert "| B | dbt build | 20.0 | 512 | 50,000 | **no** | exit 1 |" in text
+    assert "| C | nightly | 12.0 | 1,024 | 83,333 | yes |  |" in text
     assert "| C/A: nightly vs limit | 1.20 | <= 1.3 | yes |" in text
     assert "| E/C | - | <= 0.15 | n/a |" in text
     assert "| peak RSS of A, C (GiB) | 1.00 | <= 4 | yes |" in text
