@@ -52,7 +52,8 @@ def build_models(database: Path, manifest_path: Path, memory_limit: str, threads
     """Build every model into `database`; returns how many statements ran."""
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     statements = model_statements(manifest)
-    config = {"memory_limit": memory_limit, "threads": threads}
+    # The settings of the warehouse's dbt profile (dbt_project/profiles.yml).
+    config = {"memory_limit": memory_limit, "threads": threads, "preserve_insertion_order": False}
     with duckdb.connect(str(database), config=config) as connection:
         for statement in statements:
             connection.execute(statement)

@@ -189,7 +189,7 @@ class FullDisk:
         self.connection = connection
 
     def execute(self, sql: str, *args):
-        if sql.startswith("create or replace table"):
+        if sql.split()[:4] == ["create", "or", "replace", "table"]:
             # What DuckDB raises, and how it ends the transaction, when a write fails.
             self.connection.execute("rollback")
             raise duckdb.IOException(

@@ -33,7 +33,9 @@
 {#- The version(s) that judged a period's leads and opportunities, each judged by the
     version in force on its creation day: one version, or several joined by ' + ' in
     the order they took effect when a version took effect during the period. What
-    every KPI row says in definition_version. -#}
+    every KPI row says in definition_version. DuckDB runs the subquery once per distinct
+    value of the columns it reads: pass day columns of an earlier CTE, not expressions
+    over timestamps, or a mart of millions of rows runs it millions of times. -#}
 {% macro definition_versions_during(first_day, last_day) -%}
     (
         select

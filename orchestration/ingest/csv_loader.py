@@ -92,12 +92,18 @@ def load_export(
         if plan.mode == "full":
             clear_bookkeeping(connection, spec)
         quarantine_broken_rows(connection, spec, loaded_at)
-        superseded_in_read, conflicting = _build_incoming(connection, spec, org_fields, loaded_at)
         replaced_or_older = 0
         if plan.mode == "full":
+            # Written straight into place: a copy of the largest tables costs as much
+            # as reading them.
             connection.execute(f"create schema if not exists {quote_identifier(spec.source)}")
-            connection.execute(f"create or replace table {target} as select * from incoming")
+            superseded_in_read, conflicting = _build_incoming(
+                connection, spec, org_fields, loaded_at, target
+            )
         else:
+            superseded_in_read, conflicting = _build_incoming(
+                connection, spec, org_fields, loaded_at
+            )
             replaced_or_older = _merge_incoming(connection, spec, target)
         earlier = previous if plan.mode == "incremental" else LoadResult((), 0, 0, 0, 0, 0)
         (rows_loaded,) = connection.execute(f"select count(*) from {target}").fetchone()
@@ -120,7 +126,7 @@ def load_export(
             connection, spec, {str(f): fingerprints[str(f)] for f in plan.files}, loaded_at
         )
         for scratch in ("read_rows", "rejected_rows", "incoming"):
-            connection.execute(f"drop table {scratch}")
+            connection.execute(f"drop table if exists temp.{scratch}")
         connection.execute("commit")
     except duckdb.Error as error:
         _roll_back(connection)
@@ -175,17 +181,11 @@ def _read_files(
                 f"{lines} lines holding records of their own, which were not read (an "
                 "unterminated quote?)"
             )
-    if len(files) == 1:
-        connection.execute("alter table file_rows_0 rename to read_rows")
-    else:
-        all_rows = " union all by name ".join(
-            f"select * from file_rows_{index}" for index in range(len(files))
-        )
-        connection.execute(f"create temp table read_rows as {all_rows}")
-        for index in range(len(files)):
-            connection.execute(f"drop table file_rows_{index}")
-    (rows,) = connection.execute("select count(*) from read_rows").fetchone()
-    erased = protect_personal_data(connection, spec, privacy)
+    tables = [f"file_rows_{index}" for index in range(len(files))]
+    (rows,) = connection.execute(
+        "select " + " + ".join(f"(select count(*) from {table})" for table in tables)
+    ).fetchone()
+    erased = protect_personal_data(connection, spec, privacy, tables)
     return FilesRead(rows + swallowed, erased, absent, tuple(problems))
 
 
@@ -211,8 +211,10 @@ def _build_incoming(
     spec: ExportSpec,
     org_fields: OrgFields,
     loaded_at: dt.datetime,
+    target: str | None = None,
 ) -> tuple[int, int]:
-    """Typed, valid rows read this time, newest version per key, in `incoming`.
+    """Typed, valid rows read this time, newest version per key, in the table `target`
+    (on a full load: the raw table itself), else in the temp table `incoming`.
 
     Returns how many valid rows read this time a newer version of theirs supersedes,
     and how many records have two different versions under the same version stamp.
@@ -255,7 +257,7 @@ def _build_incoming(
     conflicting = _conflicting_versions(connection, spec, read_columns) if superseded else 0
     connection.execute(
         f"""
-        create or replace temp table incoming as
+        create or replace {f"table {target}" if target else "temp table incoming"} as
         select {typed}{extras}{aliases}{_signal_fields(spec, org_fields)},
                _source_file, ?::timestamptz as _loaded_at
         from read_rows

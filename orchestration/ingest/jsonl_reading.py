@@ -81,7 +81,7 @@ def read_json_lines(
         connection.execute(f"drop table file_lines_{index}")
     (records,) = connection.execute("select count(*) from read_rows").fetchone()
     protect_personal_data_in_records(connection, RECORD_COLUMN, NOT_JSON_COLUMN, privacy)
-    erased = protect_personal_data(connection, spec, privacy)
+    erased = protect_personal_data(connection, spec, privacy, ["read_rows"])
     if "associated_contacts" in columns:
         erased += drop_rows_of_erased_contacts(connection, "associated_contacts", privacy)
     # A mapped property no record has is null in every record: nothing more to say.

@@ -4,7 +4,7 @@ the rows of people erased on request dropped (see privacy.py for the key and the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import duckdb
 
@@ -42,10 +42,14 @@ def personal_columns(columns: Iterable[str]) -> dict[str, str]:
 
 
 def protect_personal_data(
-    connection: duckdb.DuckDBPyConnection, spec: ExportSpec, privacy: PrivacyRules
+    connection: duckdb.DuckDBPyConnection,
+    spec: ExportSpec,
+    privacy: PrivacyRules,
+    tables: Sequence[str],
 ) -> int:
-    """Pseudonymise contact data in place, then drop erased people's rows; returns those."""
-    columns = [c[0] for c in connection.execute("select * from read_rows limit 0").description]
+    """The rows of the temp `tables` (dropped) in the temp table `read_rows`, contact data
+    pseudonymised and erased people's rows left out; returns how many were left out."""
+    columns = [c[0] for c in connection.execute(f"select * from {tables[0]} limit 0").description]
     kinds = personal_columns(columns)
     emails = [c for c, kind in kinds.items() if kind == "email"]
     replacements = [
@@ -57,51 +61,68 @@ def protect_personal_data(
         + f" as {quote_identifier(c)}"
         for c, kind in kinds.items()
     ]
-    if replacements:
-        # A new table rather than an UPDATE: DuckDB keeps an update's undo data in
-        # memory, which for tens of millions of activities exceeds the memory limit,
-        # while a table written from a query spills to disk.
-        connection.execute(
-            "create temp table protected_rows as "
-            f"select * replace ({', '.join(replacements)}) from read_rows",
-            pseudonym_parameters(privacy.key),
-        )
-        connection.execute("drop table read_rows")
-        connection.execute("alter table protected_rows rename to read_rows")
-    erased_when = [f"list_contains($pseudonyms, {quote_identifier(c)})" for c in emails] + [
-        f"list_contains($ids, {quote_identifier(c)})" for c in spec.person_columns if c in columns
-    ]
-    if not erased_when or not (privacy.erased_pseudonyms or privacy.erased_person_ids):
+    # Erasures are recorded as pseudonyms; the rows are still read as they came.
+    erased_when = [
+        f"list_contains($pseudonyms, {pseudonym_sql('email', quote_identifier(c))})" for c in emails
+    ] + [f"list_contains($ids, {quote_identifier(c)})" for c in spec.person_columns if c in columns]
+    if not (privacy.erased_pseudonyms or privacy.erased_person_ids):
+        erased_when = []
+    if not replacements and not erased_when and len(tables) == 1:
+        if tables[0] != "read_rows":
+            connection.execute(f"alter table {tables[0]} rename to read_rows")
         return 0
-    condition = " or ".join(erased_when)
-    erased_lists = {
-        name: values
-        for name, values in (
-            ("pseudonyms", sorted(privacy.erased_pseudonyms)),
-            ("ids", sorted(privacy.erased_person_ids)),
-        )
-        if f"${name}" in condition
+    available = {
+        "pseudonyms": sorted(privacy.erased_pseudonyms),
+        "ids": sorted(privacy.erased_person_ids),
+        **pseudonym_parameters(privacy.key),
     }
-    (erased,) = connection.execute(
-        f"select count(*) from read_rows where {condition}", erased_lists
-    ).fetchone()
-    connection.execute(f"delete from read_rows where {condition}", erased_lists)
+    all_rows = " union all by name ".join(f"select * from {table}" for table in tables)
+    replaced = f" replace ({', '.join(replacements)})" if replacements else ""
+    erased_rows = f"coalesce({' or '.join(erased_when)}, false)" if erased_when else "false"
+    erased_query = f"select count(*) from ({all_rows}) where {erased_rows}"
+    (erased,) = (
+        connection.execute(erased_query, _used(available, erased_query)).fetchone()
+        if erased_when
+        else (0,)
+    )
+    # One new table for every file's rows: DuckDB keeps an UPDATE's undo data in
+    # memory, which for tens of millions of activities exceeds the memory limit, while
+    # a table written from a query spills to disk.
+    protected_query = (
+        f"create temp table protected_rows as "
+        f"select *{replaced} from ({all_rows}) where not {erased_rows}"
+    )
+    connection.execute(protected_query, _used(available, protected_query))
+    for table in tables:
+        connection.execute(f"drop table {table}")
+    connection.execute("alter table protected_rows rename to read_rows")
     return erased
+
+
+def _used(parameters: dict[str, object], query: str) -> dict[str, object]:
+    """The named parameters `query` reads: DuckDB refuses any other."""
+    return {name: value for name, value in parameters.items() if f"${name}" in query}
 
 
 def _json_with_ip_pseudonyms(column: str) -> str:
     """SQL for a JSON text column whose IP address keys hold pseudonyms; text that is
-    not valid JSON is left as it is (staging reads it as no attributes)."""
-    patched = column
-    for key in IP_KEYS:
-        path = quote_literal(f'$."{key}"')
-        value = f"json_extract_string({column}, {path})"
-        patched = (
-            f"case when json_exists({patched}, {path}) then json_merge_patch({patched}, "
-            f"json_object({quote_literal(key)}, {pseudonym_sql('ip', value)}))::varchar "
-            f"else {patched} end"
-        )
-    return f"case when json_valid({column}) then {patched} else {column} end"
+    not valid JSON is left as it is (staging reads it as no attributes).
+
+    Most activities have no IP address: a substring test spares them the JSON parsing.
+    A merge patch sets every key at once; a key whose value is null or empty is
+    removed, as it has no pseudonym, and a key that is absent stays absent."""
+    paths = [quote_literal(f'$."{key}"') for key in IP_KEYS]
+    pseudonyms = ", ".join(
+        f"{quote_literal(key)}, {pseudonym_sql('ip', f'json_extract_string({column}, {path})')}"
+        for key, path in zip(IP_KEYS, paths, strict=True)
+    )
+    has_ip_key = " or ".join(f"json_exists({column}, {path})" for path in paths)
+    mentions = " or ".join(f"contains({column}, {quote_literal(key)})" for key in IP_KEYS)
+    return (
+        f"case when ({mentions}) and json_valid({column}) and ({has_ip_key}) "
+        f"then json_merge_patch({column}, json_object({pseudonyms}))::varchar "
+        f"else {column} end"
+    )
 
 
 # Text shaped like an email or IPv4 address is personal whatever its key is called, so

@@ -16,7 +16,7 @@ reporting as (
 
 ),
 
-final as (
+localised as (
 
     select
         lead_content.lead_id,
@@ -26,13 +26,37 @@ final as (
         {{ to_reporting_time('lead_content.last_consumed_at') }} as last_consumed_at,
         lead_content.touches,
         cast(lead_content.webinar_minutes_attended as double) as webinar_minutes_attended,
-        lead_content.webinar_status,
-        {{ definition_versions_during(
-            'cast(' ~ to_reporting_time('lead_content.first_consumed_at') ~ ' as date)',
-            'cast(' ~ to_reporting_time('lead_content.last_consumed_at') ~ ' as date)'
-        ) }} as definition_version
+        lead_content.webinar_status
     from lead_content
     cross join reporting
+
+),
+
+consumed_days as (
+
+    select
+        *,
+        cast(first_consumed_at as date) as first_consumed_day,
+        cast(last_consumed_at as date) as last_consumed_day
+    from localised
+
+),
+
+final as (
+
+    select
+        lead_id,
+        content_type,
+        content_asset,
+        first_consumed_at,
+        last_consumed_at,
+        touches,
+        webinar_minutes_attended,
+        webinar_status,
+        {{ definition_versions_during(
+            'consumed_days.first_consumed_day', 'consumed_days.last_consumed_day'
+        ) }} as definition_version
+    from consumed_days
 
 )
 

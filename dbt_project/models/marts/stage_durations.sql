@@ -122,7 +122,7 @@ timed as (
 
 ),
 
-final as (
+localised as (
 
     select
         timed.record_type,
@@ -136,13 +136,39 @@ final as (
         cast(
             round((epoch(timed.exited_at) - epoch(timed.entered_at)) / 86400.0, 2) as double
         ) as days_in_stage,
-        timed.exited_at is null as is_current,
-        {{ definition_versions_during(
-            'cast(' ~ to_reporting_time('timed.entered_at') ~ ' as date)',
-            'cast(' ~ to_reporting_time('coalesce(timed.exited_at, timed.entered_at)') ~ ' as date)'
-        ) }} as definition_version
+        timed.exited_at is null as is_current
     from timed
     cross join reporting
+
+),
+
+stay_days as (
+
+    select
+        *,
+        cast(entered_at as date) as entered_day,
+        cast(coalesce(exited_at, entered_at) as date) as last_stay_day
+    from localised
+
+),
+
+final as (
+
+    select
+        record_type,
+        record_id,
+        stay_number,
+        stage_name,
+        stage_group,
+        stage_order,
+        entered_at,
+        exited_at,
+        days_in_stage,
+        is_current,
+        {{ definition_versions_during(
+            'stay_days.entered_day', 'stay_days.last_stay_day'
+        ) }} as definition_version
+    from stay_days
 
 )
 

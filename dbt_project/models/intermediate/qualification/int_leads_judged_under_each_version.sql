@@ -58,49 +58,116 @@ lead_days as (
 
 ),
 
-final as (
+-- Each piece holds some of a lead's columns under a version; grouping by lead and
+-- version puts them together. Joining the four per-lead tables instead holds all
+-- four hash tables in memory at once (at 5M leads, more than 3 GB), where a grouping
+-- spills to disk as it must. The lead's own piece keeps only leads.
+pieces as (
 
     select
         lead_days.lead_id,
         versions.definition_version,
+        true as is_lead,
+        lead_days.created_at,
+        lead_days.created_day
+    from lead_days
+    cross join versions
+    union all by name
+    select
+        lead_id,
+        definition_version,
+        meets_definition,
+        meets_employee_criterion,
+        meets_budget_authority_criterion,
+        meets_active_intent_criterion,
+        failed_criteria,
+        active_intent_signal,
+        active_intent_at
+    from scores
+    union all by name
+    select
+        lead_id,
+        definition_version,
+        mql_at,
+        sql_at
+    from stages
+    union all by name
+    select
+        lead_id,
+        definition_version,
+        source_channel,
+        is_marketing_sourced,
+        campaign_id,
+        campaign_name
+    from channels
+    union all by name
+    select
+        touches.lead_id,
+        versions.definition_version,
+        touches.first_sales_touch_at
+    from touches
+    cross join versions
+
+),
+
+-- any_value takes the one non-null value a column has in a lead's pieces.
+combined as (
+
+    select
+        lead_id,
+        definition_version,
+        any_value(created_at) as created_at,
+        any_value(created_day) as created_day,
+        any_value(meets_definition) as meets_definition,
+        any_value(meets_employee_criterion) as meets_employee_criterion,
+        any_value(meets_budget_authority_criterion) as meets_budget_authority_criterion,
+        any_value(meets_active_intent_criterion) as meets_active_intent_criterion,
+        any_value(failed_criteria) as failed_criteria,
+        any_value(active_intent_signal) as active_intent_signal,
+        any_value(active_intent_at) as active_intent_at,
+        any_value(mql_at) as mql_at,
+        any_value(sql_at) as sql_at,
+        any_value(source_channel) as source_channel,
+        any_value(is_marketing_sourced) as is_marketing_sourced,
+        any_value(campaign_id) as campaign_id,
+        any_value(campaign_name) as campaign_name,
+        any_value(first_sales_touch_at) as first_sales_touch_at
+    from pieces
+    group by lead_id, definition_version
+    having bool_or(is_lead)
+
+),
+
+final as (
+
+    select
+        combined.lead_id,
+        versions.definition_version,
         versions.is_draft,
-        {{ is_in_force_on('versions', 'lead_days.created_day') }} as is_in_force,
-        scores.meets_definition,
-        scores.meets_employee_criterion,
-        scores.meets_budget_authority_criterion,
-        scores.meets_active_intent_criterion,
-        scores.failed_criteria,
-        scores.active_intent_signal,
-        scores.active_intent_at,
-        stages.mql_at,
-        stages.sql_at,
-        channels.source_channel,
-        channels.is_marketing_sourced,
-        channels.campaign_id,
-        channels.campaign_name,
+        {{ is_in_force_on('versions', 'combined.created_day') }} as is_in_force,
+        combined.meets_definition,
+        combined.meets_employee_criterion,
+        combined.meets_budget_authority_criterion,
+        combined.meets_active_intent_criterion,
+        combined.failed_criteria,
+        combined.active_intent_signal,
+        combined.active_intent_at,
+        combined.mql_at,
+        combined.sql_at,
+        combined.source_channel,
+        combined.is_marketing_sourced,
+        combined.campaign_id,
+        combined.campaign_name,
         coalesce(
-            touches.first_sales_touch_at
-            <= lead_days.created_at + to_milliseconds(
+            combined.first_sales_touch_at
+            <= combined.created_at + to_milliseconds(
                 cast(versions.follow_up_window_hours * 3600000 as bigint)
             ),
             false
         ) as is_picked_up_within_window
-    from lead_days
-    cross join versions
-    left join scores
-        on
-            lead_days.lead_id = scores.lead_id
-            and versions.definition_version = scores.definition_version
-    left join stages
-        on
-            lead_days.lead_id = stages.lead_id
-            and versions.definition_version = stages.definition_version
-    left join channels
-        on
-            lead_days.lead_id = channels.lead_id
-            and versions.definition_version = channels.definition_version
-    left join touches
-        on lead_days.lead_id = touches.lead_id
+    from combined
+    inner join versions
+        on combined.definition_version = versions.definition_version
 
 )
 
