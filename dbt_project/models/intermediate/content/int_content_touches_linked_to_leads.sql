@@ -37,43 +37,73 @@ content_rules as (
 
 ),
 
+-- A rule classifies an activity by its type and primary attribute alone, so the first
+-- matching rule is chosen once per distinct pair, not once per activity: ranking the
+-- rules of every activity cost most of this model's time.
+attribute_values as (
+
+    select distinct
+        activity_type_id,
+        primary_attribute_value
+    from activities_to_classify
+
+),
+
+first_matching_rules as (
+
+    select
+        attribute_values.activity_type_id,
+        attribute_values.primary_attribute_value,
+        content_rules.content_type,
+        case content_rules.asset
+            when 'after_prefix'
+                then trim(substr(
+                    attribute_values.primary_attribute_value,
+                    length(content_rules.prefix) + 1
+                ))
+            when 'first_path_segment'
+                then '/' || lower(regexp_extract(
+                    attribute_values.primary_attribute_value, '^/([^/?#]*)', 1
+                ))
+            else attribute_values.primary_attribute_value
+        end as content_asset
+    from attribute_values
+    inner join content_rules
+        on
+            attribute_values.activity_type_id = content_rules.activity_type_id
+            and attribute_values.primary_attribute_value
+            ilike content_rules.primary_attribute_like
+    qualify row_number() over (
+        partition by attribute_values.activity_type_id, attribute_values.primary_attribute_value
+        order by content_rules.rule_order
+    ) = 1
+
+),
+
 classified as (
 
     select
         activities_to_classify.activity_id,
         activities_to_classify.marketo_lead_id,
         activities_to_classify.activity_at,
-        content_rules.content_type,
-        case content_rules.asset
-            when 'after_prefix'
-                then trim(substr(
-                    activities_to_classify.primary_attribute_value,
-                    length(content_rules.prefix) + 1
-                ))
-            when 'first_path_segment'
-                then '/' || lower(regexp_extract(
-                    activities_to_classify.primary_attribute_value, '^/([^/?#]*)', 1
-                ))
-            else activities_to_classify.primary_attribute_value
-        end as content_asset,
+        first_matching_rules.content_type,
+        first_matching_rules.content_asset,
         -- Only program status changes (webinars) carry a status and minutes.
         activities_to_classify.new_program_status as webinar_status,
         activities_to_classify.minutes_attended as webinar_minutes_attended
     from activities_to_classify
-    inner join content_rules
+    inner join first_matching_rules
         on
-            activities_to_classify.activity_type_id = content_rules.activity_type_id
+            activities_to_classify.activity_type_id = first_matching_rules.activity_type_id
             and activities_to_classify.primary_attribute_value
-            ilike content_rules.primary_attribute_like
-    qualify row_number() over (
-        partition by activities_to_classify.activity_id order by content_rules.rule_order
-    ) = 1
+            = first_matching_rules.primary_attribute_value
 
 ),
 
+-- One row per activity already: the rule is chosen above and a person has one link.
 final as (
 
-    select distinct
+    select
         classified.activity_id,
         classified.marketo_lead_id,
         person_links.lead_id,

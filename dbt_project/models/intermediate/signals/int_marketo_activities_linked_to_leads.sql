@@ -35,28 +35,60 @@ activities_to_classify as (
 
 ),
 
-classified as (
+-- A rule judges an activity by its type, primary attribute and new status alone, so
+-- the signals are found once per distinct combination, not once per activity.
+attribute_values as (
 
     select distinct
+        activity_type_id,
+        primary_attribute_value,
+        new_program_status
+    from activities_to_classify
+
+),
+
+signals_of_attribute_values as (
+
+    select distinct
+        attribute_values.activity_type_id,
+        attribute_values.primary_attribute_value,
+        attribute_values.new_program_status,
+        signal_rules.signal
+    from attribute_values
+    inner join signal_rules
+        on
+            attribute_values.activity_type_id = signal_rules.activity_type_id
+            and attribute_values.primary_attribute_value
+            ilike signal_rules.primary_attribute_like
+            and (
+                signal_rules.new_status is null
+                or attribute_values.new_program_status = signal_rules.new_status
+            )
+
+),
+
+-- One row per activity and signal: a person has one link.
+classified as (
+
+    select
         activities_to_classify.activity_id,
         activities_to_classify.marketo_lead_id,
         person_links.lead_id,
         person_links.linked_by,
-        signal_rules.signal,
+        signals_of_attribute_values.signal,
         activities_to_classify.activity_at as signal_at,
         activities_to_classify.activity_type_id,
         activities_to_classify.primary_attribute_value,
         {{ this_build_started() }} as processed_at
     from activities_to_classify
-    inner join signal_rules
+    inner join signals_of_attribute_values
         on
-            activities_to_classify.activity_type_id = signal_rules.activity_type_id
+            activities_to_classify.activity_type_id
+            = signals_of_attribute_values.activity_type_id
             and activities_to_classify.primary_attribute_value
-            ilike signal_rules.primary_attribute_like
-            and (
-                signal_rules.new_status is null
-                or activities_to_classify.new_program_status = signal_rules.new_status
-            )
+            = signals_of_attribute_values.primary_attribute_value
+            and activities_to_classify.new_program_status
+            is not distinct from signals_of_attribute_values.new_program_status
     left join person_links
         on activities_to_classify.marketo_lead_id = person_links.marketo_lead_id
 
