@@ -182,11 +182,9 @@ def _read_files(
                 "unterminated quote?)"
             )
     tables = [f"file_rows_{index}" for index in range(len(files))]
-    (rows,) = connection.execute(
-        "select " + " + ".join(f"(select count(*) from {table})" for table in tables)
-    ).fetchone()
     erased = protect_personal_data(connection, spec, privacy, tables)
-    return FilesRead(rows + swallowed, erased, absent, tuple(problems))
+    (kept,) = connection.execute("select count(*) from read_rows").fetchone()
+    return FilesRead(kept + erased + swallowed, erased, absent, tuple(problems))
 
 
 def _create_empty_read_rows(

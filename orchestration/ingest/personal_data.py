@@ -62,11 +62,19 @@ def protect_personal_data(
         for c, kind in kinds.items()
     ]
     # Erasures are recorded as pseudonyms; the rows are still read as they came.
-    erased_when = [
-        f"list_contains($pseudonyms, {pseudonym_sql('email', quote_identifier(c))})" for c in emails
-    ] + [f"list_contains($ids, {quote_identifier(c)})" for c in spec.person_columns if c in columns]
-    if not (privacy.erased_pseudonyms or privacy.erased_person_ids):
-        erased_when = []
+    erased_when = (
+        [
+            f"list_contains($pseudonyms, {pseudonym_sql('email', quote_identifier(c))})"
+            for c in emails
+        ]
+        + [
+            f"list_contains($ids, {quote_identifier(c)})"
+            for c in spec.person_columns
+            if c in columns
+        ]
+        if privacy.erased_pseudonyms or privacy.erased_person_ids
+        else []
+    )
     if not replacements and not erased_when and len(tables) == 1:
         if tables[0] != "read_rows":
             connection.execute(f"alter table {tables[0]} rename to read_rows")
@@ -78,25 +86,22 @@ def protect_personal_data(
     }
     all_rows = " union all by name ".join(f"select * from {table}" for table in tables)
     replaced = f" replace ({', '.join(replacements)})" if replacements else ""
-    erased_rows = f"coalesce({' or '.join(erased_when)}, false)" if erased_when else "false"
-    erased_query = f"select count(*) from ({all_rows}) where {erased_rows}"
-    (erased,) = (
-        connection.execute(erased_query, _used(available, erased_query)).fetchone()
-        if erased_when
-        else (0,)
-    )
+    kept = f"where not coalesce({' or '.join(erased_when)}, false)" if erased_when else ""
+    (rows_before,) = connection.execute(
+        "select " + " + ".join(f"(select count(*) from {table})" for table in tables)
+    ).fetchone()
     # One new table for every file's rows: DuckDB keeps an UPDATE's undo data in
     # memory, which for tens of millions of activities exceeds the memory limit, while
     # a table written from a query spills to disk.
     protected_query = (
-        f"create temp table protected_rows as "
-        f"select *{replaced} from ({all_rows}) where not {erased_rows}"
+        f"create temp table protected_rows as select *{replaced} from ({all_rows}) {kept}"
     )
     connection.execute(protected_query, _used(available, protected_query))
     for table in tables:
         connection.execute(f"drop table {table}")
     connection.execute("alter table protected_rows rename to read_rows")
-    return erased
+    (rows_kept,) = connection.execute("select count(*) from read_rows").fetchone()
+    return rows_before - rows_kept
 
 
 def _used(parameters: dict[str, object], query: str) -> dict[str, object]:
@@ -108,9 +113,10 @@ def _json_with_ip_pseudonyms(column: str) -> str:
     """SQL for a JSON text column whose IP address keys hold pseudonyms; text that is
     not valid JSON is left as it is (staging reads it as no attributes).
 
-    Most activities have no IP address: a substring test spares them the JSON parsing.
-    A merge patch sets every key at once; a key whose value is null or empty is
-    removed, as it has no pseudonym, and a key that is absent stays absent."""
+    Activities whose text names no IP address key are left as they are after a
+    substring test, without their JSON being parsed. A merge patch sets every key at
+    once; a key whose value is null or empty is removed, as it has no pseudonym, and a
+    key that is absent stays absent."""
     paths = [quote_literal(f'$."{key}"') for key in IP_KEYS]
     pseudonyms = ", ".join(
         f"{quote_literal(key)}, {pseudonym_sql('ip', f'json_extract_string({column}, {path})')}"

@@ -39,7 +39,8 @@ content_rules as (
 
 -- A rule classifies an activity by its type and primary attribute alone, so the first
 -- matching rule is chosen once per distinct pair, not once per activity: ranking the
--- rules of every activity cost most of this model's time.
+-- rules of every activity cost most of this model's time. activities_to_classify is
+-- read twice, so DuckDB materialises it: only the activities this build classifies.
 attribute_values as (
 
     select distinct

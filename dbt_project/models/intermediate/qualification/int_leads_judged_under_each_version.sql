@@ -61,7 +61,8 @@ lead_days as (
 -- Each piece holds some of a lead's columns under a version; grouping by lead and
 -- version puts them together. Joining the four per-lead tables instead holds all
 -- four hash tables in memory at once (at 5M leads, more than 3 GB), where a grouping
--- spills to disk as it must. The lead's own piece keeps only leads.
+-- spills to disk as it must. Only pairs with the lead's own piece (is_lead) are kept,
+-- as the joins from the leads kept only leads.
 pieces as (
 
     select

@@ -37,6 +37,8 @@ activities_to_classify as (
 
 -- A rule judges an activity by its type, primary attribute and new status alone, so
 -- the signals are found once per distinct combination, not once per activity.
+-- activities_to_classify is read twice, so DuckDB materialises it: only the
+-- activities this build classifies.
 attribute_values as (
 
     select distinct
