@@ -11,9 +11,11 @@ import json
 from pathlib import Path
 
 import duckdb
+import yaml
 
 # An incremental model's first build is a full table build, as it is here on a raw copy.
 CREATED_AS = {"view": "view", "table": "table", "incremental": "table"}
+PROFILES = Path(__file__).resolve().parents[1] / "dbt_project" / "profiles.yml"
 
 
 def model_order(manifest: dict) -> list[str]:
@@ -48,12 +50,23 @@ def model_statements(manifest: dict) -> list[str]:
     return statements
 
 
+def profile_settings(profiles: Path = PROFILES) -> dict[str, object]:
+    """The DuckDB settings of the warehouse's dbt profile that do not come from the
+    environment, so the limit runs under the same ones."""
+    [profile] = yaml.safe_load(profiles.read_text(encoding="utf-8")).values()
+    settings = profile["outputs"][profile["target"]].get("settings", {})
+    return {
+        name: value
+        for name, value in settings.items()
+        if not (isinstance(value, str) and "{{" in value)
+    }
+
+
 def build_models(database: Path, manifest_path: Path, memory_limit: str, threads: int) -> int:
     """Build every model into `database`; returns how many statements ran."""
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     statements = model_statements(manifest)
-    # The settings of the warehouse's dbt profile (dbt_project/profiles.yml).
-    config = {"memory_limit": memory_limit, "threads": threads, "preserve_insertion_order": False}
+    config = {**profile_settings(), "memory_limit": memory_limit, "threads": threads}
     with duckdb.connect(str(database), config=config) as connection:
         for statement in statements:
             connection.execute(statement)

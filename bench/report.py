@@ -36,15 +36,15 @@ class Measurement:
 
 @dataclass(frozen=True)
 class Ratio:
-    name: str
+    key: str  # the ratio's name in the JSON results, e.g. "C/(read+A)"
+    meaning: str  # what it compares, in words; may be empty
     numerator: str  # variant names
     denominator: str | tuple[str, ...]  # several: their wall times add up
     target: str  # e.g. "<= 1.3"
 
     @property
-    def key(self) -> str:
-        """The ratio's name in the JSON results, e.g. "C/(read+A)"."""
-        return self.name.split(":")[0]
+    def name(self) -> str:
+        return f"{self.key}: {self.meaning}" if self.meaning else self.key
 
     def value(self, by_variant: dict[str, Measurement]) -> float | None:
         parts = (self.denominator,) if isinstance(self.denominator, str) else self.denominator

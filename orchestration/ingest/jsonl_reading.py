@@ -33,9 +33,9 @@ from orchestration.ingest.csv_reading import (
 from orchestration.ingest.personal_data import (
     drop_rows_of_erased_contacts,
     protect_personal_data,
-    protect_personal_data_in_records,
+    records_with_personal_data_protected,
 )
-from orchestration.ingest.privacy import PrivacyRules
+from orchestration.ingest.privacy import PrivacyRules, pseudonym_parameters
 
 RECORD_COLUMN = "record_json"
 # `values[name=email].value`: the `value` of the entry of `values` whose `name` is email.
@@ -69,18 +69,19 @@ def read_json_lines(
     extracted = ", ".join(
         f"{_text_at(column, name)} as {quote_identifier(name)}" for name, column in columns.items()
     )
-    connection.execute(
-        f"""
-        create temp table read_rows as
+    rows = f"""
         select _source_file, _file_row, {extracted}, _line as {RECORD_COLUMN},
                not _is_object as {NOT_JSON_COLUMN}
         from (select *, case when _is_object then _line end as _object from ({all_lines}))
         """
+    connection.execute(
+        "create temp table read_rows as "
+        + records_with_personal_data_protected(rows, RECORD_COLUMN, NOT_JSON_COLUMN),
+        pseudonym_parameters(privacy.key),
     )
     for index in range(len(files)):
         connection.execute(f"drop table file_lines_{index}")
     (records,) = connection.execute("select count(*) from read_rows").fetchone()
-    protect_personal_data_in_records(connection, RECORD_COLUMN, NOT_JSON_COLUMN, privacy)
     erased = protect_personal_data(connection, spec, privacy, ["read_rows"])
     if "associated_contacts" in columns:
         erased += drop_rows_of_erased_contacts(connection, "associated_contacts", privacy)

@@ -144,17 +144,19 @@ PHONE_NAME = r"(phone|phonenumber|mobilenumber)$"
 FREE_TEXT_NAME = r"(^|_)(body|text|html|headers|notes|transcript|preview)(_|$)"
 
 
-def protect_personal_data_in_records(
-    connection: duckdb.DuckDBPyConnection,
-    record_column: str,
-    not_json_column: str,
-    privacy: PrivacyRules,
-) -> None:
-    """Pseudonymise personal values inside the JSON records of `read_rows`: the
-    record's own keys, its `properties` and a form submission's `values`; drop free
-    text and the property history (`propertiesWithHistory`: the history the warehouse
-    reads is taken out of it beforehand). Lines that are not JSON are left as they are:
-    they are quarantined, where only their shape is kept."""
+def records_with_personal_data_protected(
+    rows: str, record_column: str, not_json_column: str
+) -> str:
+    """SQL: the query `rows` with personal values inside its JSON records pseudonymised:
+    the record's own keys, its `properties` and a form submission's `values`; free text
+    and the property history (`propertiesWithHistory`: the history the warehouse reads
+    is taken out of it beforehand) left out. Lines that are not JSON are left as they
+    are: they are quarantined, where only their shape is kept. Reads the parameters
+    $inner_pad and $outer_pad (`pseudonym_parameters`).
+
+    Each step reads the record the step before wrote, so the steps are nested queries
+    of one statement: updating a table in place instead keeps every changed record's
+    old text in memory until the load commits."""
     record = f"{quote_identifier(record_column)}::json"
     properties = f"json_extract({record}, '$.properties')"
     values = f"json_extract({record}, '$.values[*]')"
@@ -174,11 +176,12 @@ def protect_personal_data_in_records(
         ),
     )
     for only, value in steps:
-        connection.execute(
-            f"update read_rows set {quote_identifier(record_column)} = ({value})::varchar "
-            f"where not {quote_identifier(not_json_column)} {only}",
-            pseudonym_parameters(privacy.key) if "$inner_pad" in value else None,
+        rows = (
+            f"select * replace (case when not {quote_identifier(not_json_column)} {only} "
+            f"then ({value})::varchar else {quote_identifier(record_column)} end "
+            f"as {quote_identifier(record_column)}) from ({rows})"
         )
+    return rows
 
 
 def drop_rows_of_erased_contacts(
