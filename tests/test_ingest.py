@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from orchestration.ingest.csv_loader import load_export
-from orchestration.ingest.csv_reading import ExportFileError, export_files
+from orchestration.ingest.csv_reading import ExportFileError, TextScan, export_files, scan_text
 from orchestration.ingest.exports import EXPORTS, ExportSpec, OrgFields
 from orchestration.ingest.privacy import PrivacyRules
 from orchestration.ingest.quarantine import QUARANTINE_TABLE
@@ -164,6 +164,25 @@ def test_latin_1_file_is_read(tmp_path):
     path = write(tmp_path, HEADER + GOOD.replace("Ann", "Anaïs"), encoding="latin-1")
     connection, _ = load(path)
     assert connection.execute("select FirstName from salesforce.user").fetchone() == ("Anaïs",)
+
+
+# Files are scanned in chunks of 16 MiB; these put a character across the first border.
+CHUNK = 1 << 24
+
+
+def test_a_utf8_character_split_between_chunks_is_utf8_and_lines_are_counted(tmp_path):
+    path = tmp_path / "split.csv"
+    # "é" is two bytes: the first ends the first chunk, the second starts the next.
+    path.write_bytes(b"Id\n" + b"x" * (CHUNK - 4) + "é".encode() + b"\nlast")
+    assert scan_text(path) == TextScan("utf-8-sig", 3)
+
+
+def test_plain_text_after_half_a_utf8_character_is_not_utf8(tmp_path):
+    path = tmp_path / "cut.csv"
+    # 0xC3 opens a two-byte character; the next chunk, plain ASCII, cannot finish it,
+    # though the 0xA9 starting the chunk after would.
+    path.write_bytes(b"Id\n" + b"x" * (CHUNK - 4) + b"\xc3" + b"y" * CHUNK + b"\xa9\n")
+    assert scan_text(path) == TextScan("cp1252", None)
 
 
 def test_columns_reordered_or_added_are_fine(tmp_path):

@@ -98,24 +98,48 @@ def wide_encoding(head: bytes) -> str | None:
     return None
 
 
-def text_encoding(path: Path) -> str:
-    """UTF-16/32 when the file starts like it; else UTF-8 (with or without BOM) when the
-    bytes allow it, else Windows-1252 or Latin-1."""
+@dataclass(frozen=True)
+class TextScan:
+    encoding: str
+    # Lines of a UTF-8 file; None for other encodings, counted in their UTF-8 copy.
+    lines: int | None
+
+
+def scan_text(path: Path) -> TextScan:
+    """The file's encoding: UTF-16/32 when the file starts like it; else UTF-8 (with or
+    without BOM) when the bytes allow it, else Windows-1252 or Latin-1. A UTF-8 file's
+    lines are counted in the same pass, as reading a large export twice costs seconds."""
     with path.open("rb") as handle:
         wide = wide_encoding(handle.read(4096))
     if wide:
-        return wide
-    for encoding in ("utf-8-sig", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with path.open("rb") as handle:
-                while chunk := handle.read(1 << 20):
+        return TextScan(wide, None)
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    breaks, last = 0, b""
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 24):
+                breaks += chunk.count(b"\n")
+                last = chunk[-1:]
+                # ASCII is valid UTF-8 and much faster to recognise than to decode,
+                # unless it follows the first bytes of a character split between chunks.
+                if not chunk.isascii() or decoder.getstate()[0]:
                     decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    return "latin-1"
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return TextScan(_single_byte_encoding(path), None)
+    return TextScan("utf-8-sig", breaks + (1 if last not in (b"", b"\n") else 0))
+
+
+def _single_byte_encoding(path: Path) -> str:
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "cp1252"
 
 
 @contextmanager
@@ -215,8 +239,8 @@ def read_file_as_text(
     table: str,
 ) -> FileRead:
     """One file's rows, all text, under warehouse column names, in the temp `table`."""
-    encoding = text_encoding(path)
-    with utf8_copy(path, encoding) as readable:
+    scan = scan_text(path)
+    with utf8_copy(path, scan.encoding) as readable:
         header, delimiter = read_header(readable)
         columns = map_columns(path, header, spec, org_fields)
         selected = ", ".join(
@@ -275,7 +299,7 @@ def read_file_as_text(
                 read_as_text(strict=False, parallel=True)
             except duckdb.Error:
                 read_as_text(strict=False, parallel=False)
-        lines = count_lines(readable)
+        lines = count_lines(readable) if scan.lines is None else scan.lines
     return FileRead(path, columns.absent, lines, delimiter, len(header))
 
 

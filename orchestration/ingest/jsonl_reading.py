@@ -27,7 +27,7 @@ from orchestration.ingest.contract import Column, ExportSpec, OrgFields
 from orchestration.ingest.csv_reading import (
     NOT_JSON_COLUMN,
     ExportFileError,
-    text_encoding,
+    scan_text,
     utf8_copy,
 )
 from orchestration.ingest.personal_data import (
@@ -103,7 +103,7 @@ def _read_columns(spec: ExportSpec, org_fields: OrgFields) -> dict[str, Column]:
 
 def _read_lines(connection: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
     """The file's lines that are not blank, numbered, in the temp `table`."""
-    with utf8_copy(path, text_encoding(path)) as readable:
+    with utf8_copy(path, scan_text(path).encoding) as readable:
         connection.execute(
             f"""
             create or replace temp table {table} as
