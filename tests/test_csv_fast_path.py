@@ -128,6 +128,29 @@ def test_rows_of_several_files_are_numbered_per_file(tmp_path):
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (5, 2, 3)
 
 
+def test_files_with_different_columns_stack_whichever_is_largest(tmp_path):
+    folder = tmp_path / "salesforce" / "User"
+    folder.mkdir(parents=True)
+    first = tmp_path / "salesforce" / "User.csv"
+    first.write_text(HEADER + user_row("005A"))
+    # The later file is the larger, and trades Nickname for a column of its own.
+    later = folder / "2026-03-09.csv"
+    later.write_text(
+        HEADER.replace(",Nickname", ",Pronouns")
+        + "".join(user_row(user_id).replace(",nick", ",they") for user_id in ("005B", "005C"))
+    )
+    connection = duckdb.connect()
+    result = load_export(connection, USER, [first, later], TEAM, PRIVACY)
+    assert connection.execute(
+        "select Id, Nickname, Pronouns, _source_file from salesforce.user order by Id"
+    ).fetchall() == [
+        ("005A", "nick", None, str(first)),
+        ("005B", None, "they", str(later)),
+        ("005C", None, "they", str(later)),
+    ]
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 3, 0)
+
+
 def test_big_clean_file_read_in_parallel_keeps_every_row_in_order(tmp_path):
     header = (
         "marketoGUID,leadId,activityDate,activityTypeId,campaignId,primaryAttributeValueId,"

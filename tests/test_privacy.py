@@ -262,23 +262,25 @@ def test_the_key_leaves_the_environment_when_the_code_loads(tmp_path):
 
 def test_pseudonymising_a_large_export_stays_within_the_memory_limit(tmp_path):
     from orchestration.ingest.exports import EXPORTS
-    from orchestration.ingest.personal_data import protect_personal_data
+    from orchestration.ingest.personal_data import protected
     from orchestration.ingest.privacy import PrivacyRules
 
     activities = next(spec for spec in EXPORTS if spec.relative_path.endswith("activities.csv"))
-    # ~200 MB of activity text under a 100 MB limit: an UPDATE in place keeps its undo
-    # data in memory and fails; the rows must be rewritten through disk instead.
+    # ~200 MB of activity text under a 100 MB limit: the rows are written as they are
+    # read and pseudonymised, through disk, never held or updated in memory.
+    rows, parameters = protected(
+        "select 'f.csv' as _source_file, i::varchar as id, "
+        """'{"Client IP Address": "10.0.' || (i % 250) || '.1", "Web Page": "/'"""
+        " || repeat('p', 120) || '\"}' as attributes "
+        "from range(1000000) t(i)",
+        ["id", "attributes"],
+        activities,
+        PrivacyRules(key=b"k"),
+    )
     with duckdb.connect(
         str(tmp_path / "build.duckdb"), config={"memory_limit": "100MB", "threads": 1}
     ) as connection:
-        connection.execute(
-            "create temp table read_rows as select 'f.csv' as _source_file, "
-            "i::varchar as id, "
-            """'{"Client IP Address": "10.0.' || (i % 250) || '.1", "Web Page": "/'"""
-            " || repeat('p', 120) || '\"}' as attributes "
-            "from range(1000000) t(i)"
-        )
-        protect_personal_data(connection, activities, PrivacyRules(key=b"k"), ["read_rows"])
+        connection.execute(f"create temp table read_rows as {rows}", parameters)
         (plain, total) = connection.execute(
             "select count(*) filter (where attributes like '%\"10.0.%'), count(*) from read_rows"
         ).fetchone()

@@ -38,7 +38,7 @@ from orchestration.ingest.csv_reading import (
 from orchestration.ingest.exports import ExportSpec, OrgFields
 from orchestration.ingest.jsonl_reading import read_json_lines
 from orchestration.ingest.load_errors import unloadable
-from orchestration.ingest.personal_data import protect_personal_data
+from orchestration.ingest.personal_data import drop_erased_rows, protected
 from orchestration.ingest.privacy import PrivacyRules
 from orchestration.ingest.quarantine import (
     cast_expression,
@@ -165,10 +165,14 @@ def _read_files(
     if not files:
         _create_empty_read_rows(connection, spec, org_fields)
         return FilesRead(0, 0, absent, ())
-    swallowed, problems = 0, []
+    swallowed, erased, problems = 0, 0, []
+
+    def protect(rows: str, columns: Sequence[str]) -> tuple[str, dict[str, object]]:
+        return protected(rows, columns, spec, privacy)
+
     for index, path in enumerate(files):
         table = f"file_rows_{index}"
-        read = read_file_as_text(connection, path, spec, org_fields, table)
+        read = read_file_as_text(connection, path, spec, org_fields, table, protect)
         absent.update(read.absent)
         # rowid 0 is the first record after the header: row 2, as a spreadsheet shows it.
         # Numbering in place is much cheaper than copying the rows to add the column.
@@ -181,10 +185,34 @@ def _read_files(
                 f"{lines} lines holding records of their own, which were not read (an "
                 "unterminated quote?)"
             )
-    tables = [f"file_rows_{index}" for index in range(len(files))]
-    erased = protect_personal_data(connection, spec, privacy, tables)
+        erased += drop_erased_rows(connection, table)
+    _stack_as_read_rows(connection, [f"file_rows_{index}" for index in range(len(files))])
     (kept,) = connection.execute("select count(*) from read_rows").fetchone()
     return FilesRead(kept + erased + swallowed, erased, absent, tuple(problems))
+
+
+def _stack_as_read_rows(connection: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> None:
+    """The rows of the temp `tables` (dropped) in the temp table `read_rows`. The other
+    files' rows are added to the largest file's table: copying only those is much
+    cheaper than copying them all, and a later file may have columns an earlier lacks."""
+    sizes = {
+        table: connection.execute(f"select count(*) from {table}").fetchone()[0] for table in tables
+    }
+    base, *others = sorted(tables, key=sizes.__getitem__, reverse=True)
+    for table in others:
+        have = _column_names(connection, base)
+        for column in _column_names(connection, table):
+            if column not in have:
+                connection.execute(
+                    f"alter table {base} add column {quote_identifier(column)} varchar"
+                )
+        connection.execute(f"insert into {base} by name select * from {table}")
+        connection.execute(f"drop table {table}")
+    connection.execute(f"alter table {base} rename to read_rows")
+
+
+def _column_names(connection: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [c[0] for c in connection.execute(f"select * from {table} limit 0").description]
 
 
 def _create_empty_read_rows(

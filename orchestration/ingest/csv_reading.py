@@ -14,7 +14,7 @@ import csv
 import io
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +29,17 @@ PADDED = "\x01"
 OVERFLOW_COLUMN = "_overflow"
 # Marks a line of a JSON-lines export that is not a JSON object (jsonl_reading.py).
 NOT_JSON_COLUMN = "_is_not_json"
+# Marks the rows of people erased on request until they are deleted, right after
+# reading (personal_data.py).
+ERASED_COLUMN = "_erased"
 # What the readers add to each row besides the file's own columns.
 BOOKKEEPING_COLUMNS = frozenset(
     {"_source_file", "_file_row", "_is_short", "_is_long", OVERFLOW_COLUMN, NOT_JSON_COLUMN}
 )
 DELIMITERS = (",", ";", "\t", "|")
+# SQL of a query over a file's rows and their column names -> the query as it is to be
+# written, and the parameters it reads (personal_data.protected).
+Protection = Callable[[str, Sequence[str]], tuple[str, dict[str, object]]]
 
 
 class ExportFileError(ValueError):
@@ -237,12 +243,16 @@ def read_file_as_text(
     spec: ExportSpec,
     org_fields: OrgFields,
     table: str,
+    protect: Protection,
 ) -> FileRead:
-    """One file's rows, all text, under warehouse column names, in the temp `table`."""
+    """One file's rows, all text, under warehouse column names, in the temp `table`,
+    as `protect` leaves them: personal data is protected as it is read, so it is never
+    written down as it came."""
     scan = scan_text(path)
     with utf8_copy(path, scan.encoding) as readable:
         header, delimiter = read_header(readable)
         columns = map_columns(path, header, spec, org_fields)
+        names = [*columns.renamed.values(), *columns.absent]
         selected = ", ".join(
             [
                 *(
@@ -260,28 +270,33 @@ def read_file_as_text(
             # marker itself, just as in a padded read.
             read_columns = header if strict else [*header, OVERFLOW_COLUMN]
             is_long = "false" if strict else f"{quote_identifier(OVERFLOW_COLUMN)} is not null"
-            connection.execute(
+            rows, protection_parameters = protect(
                 f"""
-                create or replace temp table {table} as
                 select
-                    ?::varchar as _source_file,
+                    $path::varchar as _source_file,
                     {selected},
                     {quote_identifier(header[-1])} is null as _is_short,
                     {is_long} as _is_long
                 from read_csv(
-                    ?, header = false, skip = 1, auto_detect = false, all_varchar = true,
-                    strict_mode = {str(strict).lower()}, null_padding = {str(not strict).lower()},
-                    parallel = {str(parallel).lower()}, delim = ?, quote = '"', escape = '"',
-                    nullstr = ?, columns = ?
+                    $readable, header = false, skip = 1, auto_detect = false,
+                    all_varchar = true, strict_mode = {str(strict).lower()},
+                    null_padding = {str(not strict).lower()},
+                    parallel = {str(parallel).lower()}, delim = $delimiter, quote = '"',
+                    escape = '"', nullstr = $padded, columns = $columns
                 )
                 """,
-                [
-                    str(path),
-                    str(readable),
-                    delimiter,
-                    PADDED,
-                    dict.fromkeys(read_columns, "VARCHAR"),
-                ],
+                names,
+            )
+            connection.execute(
+                f"create or replace temp table {table} as {rows}",
+                {
+                    "path": str(path),
+                    "readable": str(readable),
+                    "delimiter": delimiter,
+                    "padded": PADDED,
+                    "columns": dict.fromkeys(read_columns, "VARCHAR"),
+                    **protection_parameters,
+                },
             )
 
         # DuckDB keeps insertion order (preserve_insertion_order) even when it reads a

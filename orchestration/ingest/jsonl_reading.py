@@ -31,8 +31,9 @@ from orchestration.ingest.csv_reading import (
     utf8_copy,
 )
 from orchestration.ingest.personal_data import (
+    drop_erased_rows,
     drop_rows_of_erased_contacts,
-    protect_personal_data,
+    protected,
     records_with_personal_data_protected,
 )
 from orchestration.ingest.privacy import PrivacyRules, pseudonym_parameters
@@ -74,15 +75,20 @@ def read_json_lines(
                not _is_object as {NOT_JSON_COLUMN}
         from (select *, case when _is_object then _line end as _object from ({all_lines}))
         """
+    rows, parameters = protected(
+        records_with_personal_data_protected(rows, RECORD_COLUMN, NOT_JSON_COLUMN),
+        [*columns, RECORD_COLUMN],
+        spec,
+        privacy,
+    )
     connection.execute(
-        "create temp table read_rows as "
-        + records_with_personal_data_protected(rows, RECORD_COLUMN, NOT_JSON_COLUMN),
-        pseudonym_parameters(privacy.key),
+        f"create temp table read_rows as {rows}",
+        {**pseudonym_parameters(privacy.key), **parameters},
     )
     for index in range(len(files)):
         connection.execute(f"drop table file_lines_{index}")
     (records,) = connection.execute("select count(*) from read_rows").fetchone()
-    erased = protect_personal_data(connection, spec, privacy, ["read_rows"])
+    erased = drop_erased_rows(connection, "read_rows")
     if "associated_contacts" in columns:
         erased += drop_rows_of_erased_contacts(connection, "associated_contacts", privacy)
     # A mapped property no record has is null in every record: nothing more to say.

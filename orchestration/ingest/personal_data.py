@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 import duckdb
 
 from orchestration.duckdb_sql import quote_identifier, quote_literal
-from orchestration.ingest.csv_reading import normalised_name
+from orchestration.ingest.csv_reading import ERASED_COLUMN, normalised_name
 from orchestration.ingest.exports import ExportSpec
 from orchestration.ingest.privacy import (
     EMAIL_COLUMNS,
@@ -41,17 +41,14 @@ def personal_columns(columns: Iterable[str]) -> dict[str, str]:
     }
 
 
-def protect_personal_data(
-    connection: duckdb.DuckDBPyConnection,
-    spec: ExportSpec,
-    privacy: PrivacyRules,
-    tables: Sequence[str],
-) -> int:
-    """The rows of the temp `tables` (dropped) in the temp table `read_rows`, contact data
-    pseudonymised and erased people's rows left out; returns how many were left out."""
-    columns = [c[0] for c in connection.execute(f"select * from {tables[0]} limit 0").description]
+def protected(
+    rows: str, columns: Sequence[str], spec: ExportSpec, privacy: PrivacyRules
+) -> tuple[str, dict[str, object]]:
+    """SQL: the query `rows`, whose columns are `columns`, with contact data
+    pseudonymised and, when people were erased on request, a column `_erased` marking
+    their rows; and the parameters the SQL reads. `rows` itself when there is nothing
+    to do."""
     kinds = personal_columns(columns)
-    emails = [c for c, kind in kinds.items() if kind == "email"]
     replacements = [
         (
             _json_with_ip_pseudonyms(quote_identifier(c))
@@ -65,7 +62,8 @@ def protect_personal_data(
     erased_when = (
         [
             f"list_contains($pseudonyms, {pseudonym_sql('email', quote_identifier(c))})"
-            for c in emails
+            for c, kind in kinds.items()
+            if kind == "email"
         ]
         + [
             f"list_contains($ids, {quote_identifier(c)})"
@@ -75,33 +73,33 @@ def protect_personal_data(
         if privacy.erased_pseudonyms or privacy.erased_person_ids
         else []
     )
-    if not replacements and not erased_when and len(tables) == 1:
-        if tables[0] != "read_rows":
-            connection.execute(f"alter table {tables[0]} rename to read_rows")
-        return 0
+    if not replacements and not erased_when:
+        return rows, {}
+    replaced = f" replace ({', '.join(replacements)})" if replacements else ""
+    erased = (
+        f", coalesce({' or '.join(erased_when)}, false) as {ERASED_COLUMN}" if erased_when else ""
+    )
+    query = f"select *{replaced}{erased} from ({rows})"
     available = {
         "pseudonyms": sorted(privacy.erased_pseudonyms),
         "ids": sorted(privacy.erased_person_ids),
         **pseudonym_parameters(privacy.key),
     }
-    all_rows = " union all by name ".join(f"select * from {table}" for table in tables)
-    replaced = f" replace ({', '.join(replacements)})" if replacements else ""
-    kept = f"where not coalesce({' or '.join(erased_when)}, false)" if erased_when else ""
-    (rows_before,) = connection.execute(
-        "select " + " + ".join(f"(select count(*) from {table})" for table in tables)
-    ).fetchone()
-    # One new table for every file's rows: DuckDB keeps an UPDATE's undo data in
-    # memory, which for tens of millions of activities exceeds the memory limit, while
-    # a table written from a query spills to disk.
-    protected_query = (
-        f"create temp table protected_rows as select *{replaced} from ({all_rows}) {kept}"
-    )
-    connection.execute(protected_query, _used(available, protected_query))
-    for table in tables:
-        connection.execute(f"drop table {table}")
-    connection.execute("alter table protected_rows rename to read_rows")
-    (rows_kept,) = connection.execute("select count(*) from read_rows").fetchone()
-    return rows_before - rows_kept
+    return query, _used(available, query)
+
+
+def drop_erased_rows(connection: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Delete the rows `protected` marked as erased people's from `table`, and the mark;
+    returns how many. A delete leaves the other rows in place: they were numbered by
+    position."""
+    columns = [c[0] for c in connection.execute(f"select * from {table} limit 0").description]
+    if ERASED_COLUMN not in columns:
+        return 0
+    (erased,) = connection.execute(f"select count(*) from {table} where {ERASED_COLUMN}").fetchone()
+    if erased:
+        connection.execute(f"delete from {table} where {ERASED_COLUMN}")
+    connection.execute(f"alter table {table} drop column {ERASED_COLUMN}")
+    return erased
 
 
 def _used(parameters: dict[str, object], query: str) -> dict[str, object]:
