@@ -1,4 +1,7 @@
-"""Quoting names and values into DuckDB SQL text, where parameters cannot go."""
+"""Quoting names and values into DuckDB SQL text, where parameters cannot go, and the
+column names of a relation."""
+
+import duckdb
 
 
 def quote_identifier(name: str) -> str:
@@ -7,3 +10,8 @@ def quote_identifier(name: str) -> str:
 
 def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+def column_names(connection: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
+    """The columns of the table or view `relation` (SQL text), in order."""
+    return [c[0] for c in connection.execute(f"select * from {relation} limit 0").description]

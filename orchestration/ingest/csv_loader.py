@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.duckdb_sql import quote_identifier, quote_literal
+from orchestration.duckdb_sql import column_names, quote_identifier, quote_literal
 from orchestration.ingest.bookkeeping import (
     FilesRead,
     LoadPlan,
@@ -200,19 +200,19 @@ def _stack_as_read_rows(connection: duckdb.DuckDBPyConnection, tables: Sequence[
     }
     base, *others = sorted(tables, key=sizes.__getitem__, reverse=True)
     for table in others:
-        have = _column_names(connection, base)
-        for column in _column_names(connection, table):
-            if column not in have:
-                connection.execute(
-                    f"alter table {base} add column {quote_identifier(column)} varchar"
-                )
+        _add_missing_columns(connection, base, table)
         connection.execute(f"insert into {base} by name select * from {table}")
         connection.execute(f"drop table {table}")
     connection.execute(f"alter table {base} rename to read_rows")
 
 
-def _column_names(connection: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [c[0] for c in connection.execute(f"select * from {table} limit 0").description]
+def _add_missing_columns(connection: duckdb.DuckDBPyConnection, target: str, source: str) -> None:
+    """Give `target` the (text) columns of `source` it lacks, so `source` inserts by name."""
+    have = set(column_names(connection, target))
+    for column in column_names(connection, source):
+        if column not in have:
+            column_sql = quote_identifier(column)
+            connection.execute(f"alter table {target} add column {column_sql} varchar")
 
 
 def _create_empty_read_rows(
@@ -245,7 +245,7 @@ def _build_incoming(
     Returns how many valid rows read this time a newer version of theirs supersedes,
     and how many records have two different versions under the same version stamp.
     """
-    read_columns = [c[0] for c in connection.execute("select * from read_rows limit 0").description]
+    read_columns = column_names(connection, "read_rows")
     typed = ", ".join(
         f"{cast_expression(name, column.type, spec.is_json_lines)} as {quote_identifier(name)}"
         for name, column in spec.columns.items()
@@ -360,12 +360,7 @@ def _merge_incoming(connection: duckdb.DuckDBPyConnection, spec: ExportSpec, tar
     incoming record older than the stored one is itself superseded.
     """
     key = quote_identifier(spec.key_column)
-    stored = {c[0] for c in connection.execute(f"select * from {target} limit 0").description}
-    for column in connection.execute("select * from incoming limit 0").description:
-        if column[0] not in stored:
-            connection.execute(
-                f"alter table {target} add column {quote_identifier(column[0])} varchar"
-            )
+    _add_missing_columns(connection, target, "incoming")
     newer = (
         f"coalesce(incoming.{quote_identifier(spec.version_column)} "
         f">= stored.{quote_identifier(spec.version_column)}, true)"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.duckdb_sql import quote_identifier
+from orchestration.duckdb_sql import column_names, quote_identifier
 from orchestration.ingest.contract import CRM_SYSTEMS, ExportSpec, OrgFields
 
 # Marks a field the reader padded because the row was short: an empty field reads as ''.
@@ -334,11 +334,7 @@ def swallowed_records(
     (records,) = connection.execute(f"select count(*) from {table}").fetchone()
     if read.lines == records + 1:
         return []
-    columns = [
-        c[0]
-        for c in connection.execute(f"select * from {table} limit 0").description
-        if c[0] not in BOOKKEEPING_COLUMNS
-    ]
+    columns = [c for c in column_names(connection, table) if c not in BOOKKEEPING_COLUMNS]
     breaks = " + ".join(
         f"coalesce(length({quote_identifier(c)}) - length(replace({quote_identifier(c)}, "
         "chr(10), '')), 0)"

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import duckdb
 
-from orchestration.duckdb_sql import quote_identifier, quote_literal
+from orchestration.duckdb_sql import column_names, quote_identifier, quote_literal
 from orchestration.ingest.csv_reading import ERASED_COLUMN, normalised_name
 from orchestration.ingest.exports import ExportSpec
 from orchestration.ingest.privacy import (
@@ -92,7 +92,7 @@ def drop_erased_rows(connection: duckdb.DuckDBPyConnection, table: str) -> int:
     """Delete the rows `protected` marked as erased people's from `table`, and the mark;
     returns how many. A delete leaves the other rows in place: they were numbered by
     position."""
-    columns = [c[0] for c in connection.execute(f"select * from {table} limit 0").description]
+    columns = column_names(connection, table)
     if ERASED_COLUMN not in columns:
         return 0
     (erased,) = connection.execute(f"select count(*) from {table} where {ERASED_COLUMN}").fetchone()

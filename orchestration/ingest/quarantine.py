@@ -15,7 +15,7 @@ import datetime as dt
 
 import duckdb
 
-from orchestration.duckdb_sql import quote_identifier, quote_literal
+from orchestration.duckdb_sql import column_names, quote_identifier, quote_literal
 from orchestration.ingest.contract import ExportSpec
 from orchestration.ingest.csv_reading import BOOKKEEPING_COLUMNS, NOT_JSON_COLUMN
 from orchestration.ingest.personal_data import personal_columns
@@ -137,7 +137,7 @@ def quarantine_broken_rows(
     list the rejected rows in the temp table `rejected_rows`."""
     scope = [spec.source, spec.table]
     key = spec.key_column
-    read_columns = [c[0] for c in connection.execute("select * from read_rows limit 0").description]
+    read_columns = column_names(connection, "read_rows")
     # A line that is not JSON has no fields to check: it breaks that rule alone.
     parsed = f" and not {NOT_JSON_COLUMN}" if NOT_JSON_COLUMN in read_columns else ""
     rules = (
