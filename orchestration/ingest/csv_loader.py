@@ -87,6 +87,9 @@ def load_export(
         read = reader(connection, spec, plan.files, org_fields, privacy)
     except duckdb.Error as error:
         raise unloadable(connection, plan.files, error) from error
+    # Rows are numbered now; what follows may write rows in any order, which lets
+    # DuckDB spill a large result instead of holding it in order.
+    connection.execute("set preserve_insertion_order = false")
     connection.execute("begin transaction")
     try:
         if plan.mode == "full":
@@ -134,6 +137,8 @@ def load_export(
     except ExportFileError:
         _roll_back(connection)
         raise
+    finally:
+        connection.execute("reset preserve_insertion_order")
     return result
 
 
@@ -262,16 +267,25 @@ def _build_incoming(
         for field in spec.mapped_fields
     )
     key = quote_identifier(spec.key_column)
-    # Counted by grouping, which spills to disk: count(distinct) holds every key in
-    # memory, which for 50M activities took DuckDB 0.5 GB past its memory limit.
+    # Keys are grouped by their 64-bit hash, a much smaller hash table than the keys'
+    # text (count(distinct) of 50M activity keys took DuckDB 0.5 GB past its memory
+    # limit); only the keys of hashes that occur twice are compared as text, so a
+    # collision of two different keys counts nothing.
     (superseded,) = connection.execute(
         f"""
-        select coalesce(sum(versions - 1), 0)
-        from (
-            select count(*) as versions
+        with valid_rows as (
+            select {key} as record_key
             from read_rows anti join rejected_rows using (_source_file, _file_row)
-            group by {key}
+        ),
+        repeated_hashes as (
+            select hash(record_key) as key_hash
+            from valid_rows
+            group by key_hash
+            having count(*) > 1
         )
+        select count(*) - count(distinct record_key)
+        from valid_rows
+        where hash(record_key) in (select key_hash from repeated_hashes)
         """
     ).fetchone()
     # Keeping the newest version per key is costly, and changes nothing when no key
