@@ -87,9 +87,6 @@ def load_export(
         read = reader(connection, spec, plan.files, org_fields, privacy)
     except duckdb.Error as error:
         raise unloadable(connection, plan.files, error) from error
-    # Rows are numbered now; what follows may write rows in any order, which lets
-    # DuckDB spill a large result instead of holding it in order.
-    connection.execute("set preserve_insertion_order = false")
     connection.execute("begin transaction")
     try:
         if plan.mode == "full":
@@ -137,8 +134,6 @@ def load_export(
     except ExportFileError:
         _roll_back(connection)
         raise
-    finally:
-        connection.execute("reset preserve_insertion_order")
     return result
 
 
