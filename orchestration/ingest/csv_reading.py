@@ -133,7 +133,7 @@ def scan_text(path: Path) -> TextScan:
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return TextScan(_single_byte_encoding(path), None)
-    return TextScan("utf-8-sig", breaks + (1 if last not in (b"", b"\n") else 0))
+    return TextScan("utf-8-sig", _lines(breaks, last))
 
 
 def _single_byte_encoding(path: Path) -> str:
@@ -229,12 +229,18 @@ class FileRead:
 
 def count_lines(path: Path) -> int:
     """Lines in the file: its line breaks, plus a last line without one."""
-    lines, last = 0, b""
+    breaks, last = 0, b""
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 24):
-            lines += chunk.count(b"\n")
+            breaks += chunk.count(b"\n")
             last = chunk[-1:]
-    return lines + (1 if last not in (b"", b"\n") else 0)
+    return _lines(breaks, last)
+
+
+def _lines(breaks: int, last_byte: bytes) -> int:
+    """Lines of a file with `breaks` line breaks ending in `last_byte`: a last line
+    without a line break counts too."""
+    return breaks + (1 if last_byte not in (b"", b"\n") else 0)
 
 
 def read_file_as_text(
