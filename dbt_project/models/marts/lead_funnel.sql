@@ -62,84 +62,175 @@ attempts as (
 outcomes as (
 
     select
-        lead_id,
+        *,
         funnel_stage = 'disqualified' and not is_converted as is_not_qualified
     from leads
+
+),
+
+-- Each piece holds some of a lead's columns, packed in one struct; grouping by lead
+-- puts them together. Joining the per-lead tables instead holds all their hash tables
+-- in memory at once (at 1M leads, more than 1 GB), where a grouping spills to disk as
+-- it must (600 MB suffice). One struct per piece keeps the grouping to four values.
+-- Only leads with their own piece and a judgement in force are kept, as the inner
+-- joins kept them.
+pieces as (
+
+    select
+        outcomes.lead_id,
+        {
+            source_system: outcomes.source_system,
+            company: outcomes.company,
+            title: outcomes.title,
+            number_of_employees: outcomes.number_of_employees,
+            lead_source: outcomes.lead_source,
+            owner_id: outcomes.owner_id,
+            owner_team: users.team,
+            lead_status: outcomes.lead_status,
+            funnel_stage: outcomes.funnel_stage,
+            created_at: outcomes.created_at,
+            is_not_qualified: outcomes.is_not_qualified,
+            disqualification_reason: outcomes.disqualification_reason,
+            is_converted: outcomes.is_converted,
+            converted_opportunity_id: outcomes.converted_opportunity_id,
+            opportunity_created_at: opportunities.created_at,
+            opportunity_amount_eur: opportunity_amounts.amount_eur,
+            is_won: opportunities.is_won
+        } as lead
+    from outcomes
+    left join users
+        on outcomes.owner_id = users.user_id
+    left join opportunities
+        on outcomes.converted_opportunity_id = opportunities.opportunity_id
+    left join opportunity_amounts
+        on outcomes.converted_opportunity_id = opportunity_amounts.opportunity_id
+    union all by name
+    select
+        judged.lead_id,
+        {
+            source_channel: judged.source_channel,
+            is_marketing_sourced: judged.is_marketing_sourced,
+            campaign_id: judged.campaign_id,
+            campaign_name: judged.campaign_name,
+            mql_at: judged.mql_at,
+            sql_at: judged.sql_at,
+            is_picked_up_within_window: judged.is_picked_up_within_window,
+            meets_definition: judged.meets_definition,
+            meets_employee_criterion: judged.meets_employee_criterion,
+            meets_budget_authority_criterion: judged.meets_budget_authority_criterion,
+            meets_active_intent_criterion: judged.meets_active_intent_criterion,
+            failed_criteria: judged.failed_criteria,
+            active_intent_signal: judged.active_intent_signal,
+            active_intent_at: judged.active_intent_at,
+            definition_version: judged.definition_version,
+            min_contact_attempts: versions.min_contact_attempts
+        } as judgement
+    from judged
+    inner join versions
+        on judged.definition_version = versions.definition_version
+    union all by name
+    select
+        lead_id,
+        {
+            first_sales_touch_at: first_sales_touch_at,
+            sales_touches: sales_touches
+        } as touch
+    from touches
+    union all by name
+    select
+        lead_id,
+        contact_attempts_before_disqualification
+    from attempts
+
+),
+
+-- any_value takes the one non-null value each piece has for a lead.
+grouped as (
+
+    select
+        lead_id,
+        any_value(lead) as lead,
+        any_value(judgement) as judgement,
+        any_value(touch) as touch,
+        any_value(contact_attempts_before_disqualification)
+            as contact_attempts_before_disqualification
+    from pieces
+    group by lead_id
+    having any_value(lead) is not null and any_value(judgement) is not null
+
+),
+
+combined as (
+
+    -- unnest spreads a struct into its fields' columns, which keep the fields' names
+    select
+        lead_id,
+        unnest(lead),  -- noqa: AL03
+        unnest(judgement),  -- noqa: AL03
+        unnest(touch),  -- noqa: AL03
+        contact_attempts_before_disqualification
+    from grouped
 
 ),
 
 final as (
 
     select
-        leads.lead_id,
-        leads.source_system,
-        leads.company,
-        leads.title,
-        leads.number_of_employees,
-        leads.lead_source,
-        judged.source_channel,
-        judged.is_marketing_sourced,
-        judged.campaign_id,
-        judged.campaign_name,
-        leads.owner_id,
-        users.team as owner_team,
-        leads.lead_status,
-        leads.funnel_stage,
-        {{ to_reporting_time('leads.created_at') }} as created_at,
-        cast(date_trunc('month', {{ to_reporting_time('leads.created_at') }}) as date)
+        combined.lead_id,
+        combined.source_system,
+        combined.company,
+        combined.title,
+        combined.number_of_employees,
+        combined.lead_source,
+        combined.source_channel,
+        combined.is_marketing_sourced,
+        combined.campaign_id,
+        combined.campaign_name,
+        combined.owner_id,
+        combined.owner_team,
+        combined.lead_status,
+        combined.funnel_stage,
+        {{ to_reporting_time('combined.created_at') }} as created_at,
+        cast(date_trunc('month', {{ to_reporting_time('combined.created_at') }}) as date)
             as created_month,
-        {{ to_reporting_time('judged.mql_at') }} as mql_at,
-        {{ to_reporting_time('judged.sql_at') }} as sql_at,
-        {{ to_reporting_time('touches.first_sales_touch_at') }} as first_sales_touch_at,
+        {{ to_reporting_time('combined.mql_at') }} as mql_at,
+        {{ to_reporting_time('combined.sql_at') }} as sql_at,
+        {{ to_reporting_time('combined.first_sales_touch_at') }} as first_sales_touch_at,
         round(
-            (epoch(touches.first_sales_touch_at) - epoch(leads.created_at)) / 3600.0, 2
+            (epoch(combined.first_sales_touch_at) - epoch(combined.created_at)) / 3600.0, 2
         ) as hours_to_first_sales_touch,
-        judged.is_picked_up_within_window,
-        coalesce(touches.sales_touches, 0) as sales_touches,
-        judged.meets_definition,
-        judged.meets_employee_criterion,
-        judged.meets_budget_authority_criterion,
-        judged.meets_active_intent_criterion,
-        judged.failed_criteria,
-        judged.active_intent_signal,
-        {{ to_reporting_time('judged.active_intent_at') }} as active_intent_at,
-        leads.funnel_stage = 'disqualified' as is_disqualified,
-        outcomes.is_not_qualified,
-        leads.disqualification_reason,
-        leads.is_converted,
-        leads.converted_opportunity_id,
-        {{ to_reporting_time('opportunities.created_at') }} as opportunity_created_at,
-        opportunity_amounts.amount_eur as opportunity_amount_eur,
-        coalesce(opportunities.is_won, false) as is_won,
-        cast(date_trunc('week', {{ to_reporting_time('leads.created_at') }}) as date)
+        combined.is_picked_up_within_window,
+        coalesce(combined.sales_touches, 0) as sales_touches,
+        combined.meets_definition,
+        combined.meets_employee_criterion,
+        combined.meets_budget_authority_criterion,
+        combined.meets_active_intent_criterion,
+        combined.failed_criteria,
+        combined.active_intent_signal,
+        {{ to_reporting_time('combined.active_intent_at') }} as active_intent_at,
+        combined.funnel_stage = 'disqualified' as is_disqualified,
+        combined.is_not_qualified,
+        combined.disqualification_reason,
+        combined.is_converted,
+        combined.converted_opportunity_id,
+        {{ to_reporting_time('combined.opportunity_created_at') }} as opportunity_created_at,
+        combined.opportunity_amount_eur,
+        coalesce(combined.is_won, false) as is_won,
+        cast(date_trunc('week', {{ to_reporting_time('combined.created_at') }}) as date)
             as created_week,
         case
-            when outcomes.is_not_qualified then attempts.contact_attempts_before_disqualification
+            when combined.is_not_qualified
+                then combined.contact_attempts_before_disqualification
         end as contact_attempts_before_disqualification,
         coalesce(
-            outcomes.is_not_qualified
-            and attempts.contact_attempts_before_disqualification < versions.min_contact_attempts,
+            combined.is_not_qualified
+            and combined.contact_attempts_before_disqualification
+            < combined.min_contact_attempts,
             false
         ) as is_disqualified_below_min_attempts,
-        judged.definition_version
-    from leads
+        combined.definition_version
+    from combined
     cross join reporting
-    inner join judged
-        on leads.lead_id = judged.lead_id
-    inner join versions
-        on judged.definition_version = versions.definition_version
-    left join users
-        on leads.owner_id = users.user_id
-    left join touches
-        on leads.lead_id = touches.lead_id
-    left join opportunities
-        on leads.converted_opportunity_id = opportunities.opportunity_id
-    left join opportunity_amounts
-        on leads.converted_opportunity_id = opportunity_amounts.opportunity_id
-    left join attempts
-        on leads.lead_id = attempts.lead_id
-    inner join outcomes
-        on leads.lead_id = outcomes.lead_id
 
 )
 
