@@ -191,7 +191,7 @@ class FullDisk:
         self.connection = connection
 
     def execute(self, sql: str, *args):
-        if sql.split()[:4] == ["create", "or", "replace", "table"]:
+        if sql.split()[:5] == ["create", "or", "replace", "table", '"salesforce"."lead"']:
             # What DuckDB raises, and how it ends the transaction, when a write fails.
             self.connection.execute("rollback")
             raise duckdb.IOException(
@@ -212,6 +212,31 @@ def test_a_full_disk_is_named_as_such_not_as_a_failed_rollback(tmp_path):
     message = str(failure.value)
     assert f"could not be loaded: no space left on device in {tmp_path} (" in message
     assert "rollback" not in message
+
+
+def scratch_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        name
+        for (name,) in connection.execute(
+            "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
+        ).fetchall()
+    ]
+
+
+def test_the_rows_a_failed_load_read_are_dropped_by_the_next_load(tmp_path):
+    database = tmp_path / "build.duckdb"
+    first = write(tmp_path, LEAD_HEADER + lead("00Q1") + lead("00Q2"), "Lead.csv")
+    later = write(tmp_path, LEAD_HEADER + lead("00Q3"), "Lead_2.csv")
+    with duckdb.connect(str(database)) as connection:
+        with pytest.raises(ExportFileError):
+            load_export(FullDisk(connection), LEAD, [first, later], LEAD_FIELDS, PRIVACY)
+        # The two files' rows, stacked into the larger file's table.
+        assert scratch_tables(connection) == ["read_rows"]
+        # A table of the org's own in the same schema is not the loader's to drop.
+        connection.execute("create table main.file_rows_notes as select 1 as note")
+        result = load_export(connection, LEAD, [first, later], LEAD_FIELDS, PRIVACY)
+        assert (result.rows_read, result.rows_loaded) == (3, 3)
+        assert scratch_tables(connection) == ["file_rows_notes"]
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,7 @@ from orchestration.ingest.bookkeeping import (
 )
 from orchestration.ingest.csv_reading import (
     BOOKKEEPING_COLUMNS,
+    SCRATCH_SCHEMA,
     ExportFileError,
     read_file_as_text,
     swallowed_records,
@@ -78,10 +79,10 @@ def load_export(
     if plan.mode == "unchanged" and previous is not None:
         return previous
 
-    # Files are read into temporary tables before the transaction: a failed parallel
+    # Files are read into scratch tables before the transaction: a failed parallel
     # read must not abort it, and the read is retried on one thread. A failed load
-    # leaves read_rows behind.
-    connection.execute("drop table if exists temp.read_rows")
+    # leaves its scratch tables behind.
+    _drop_scratch_tables(connection)
     try:
         reader = read_json_lines if spec.is_json_lines else _read_files
         read = reader(connection, spec, plan.files, org_fields, privacy)
@@ -125,7 +126,8 @@ def load_export(
         record_loaded_files(
             connection, spec, {str(f): fingerprints[str(f)] for f in plan.files}, loaded_at
         )
-        for scratch in ("read_rows", "rejected_rows", "incoming"):
+        _drop_scratch_tables(connection)
+        for scratch in ("rejected_rows", "incoming"):
             connection.execute(f"drop table if exists temp.{scratch}")
         connection.execute("commit")
     except duckdb.Error as error:
@@ -151,6 +153,20 @@ def _roll_back(connection: duckdb.DuckDBPyConnection) -> None:
     nothing, and its error must not hide the failure's."""
     with contextlib.suppress(duckdb.Error):
         connection.execute("rollback")
+
+
+def _drop_scratch_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    """Drop the tables the readers keep the rows they read in."""
+    tables = connection.execute(
+        """
+        select table_name from duckdb_tables()
+        where database_name = current_database() and schema_name = ?
+            and regexp_full_match(table_name, 'read_rows|file_(rows|lines)_[0-9]+')
+        """,
+        [SCRATCH_SCHEMA],
+    ).fetchall()
+    for (table,) in tables:
+        connection.execute(f"drop table {SCRATCH_SCHEMA}.{quote_identifier(table)}")
 
 
 def _read_files(
@@ -192,7 +208,7 @@ def _read_files(
 
 
 def _stack_as_read_rows(connection: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> None:
-    """The rows of the temp `tables` (dropped) in the temp table `read_rows`. The other
+    """The rows of the scratch `tables` (dropped) in the scratch table `read_rows`. The other
     files' rows are added to the largest file's table: copying only those is much
     cheaper than copying them all, and a later file may have columns an earlier lacks."""
     sizes = {
@@ -229,7 +245,9 @@ def _create_empty_read_rows(
             "null::bigint as _file_row",
         ]
     )
-    connection.execute(f"create temp table read_rows as select {columns} limit 0")
+    connection.execute(
+        f"create or replace table {SCRATCH_SCHEMA}.read_rows as select {columns} limit 0"
+    )
 
 
 def _build_incoming(

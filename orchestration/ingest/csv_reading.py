@@ -37,6 +37,12 @@ BOOKKEEPING_COLUMNS = frozenset(
     {"_source_file", "_file_row", "_is_short", "_is_long", OVERFLOW_COLUMN, NOT_JSON_COLUMN}
 )
 DELIMITERS = (",", ";", "\t", "|")
+# Where a load keeps the rows it read until they are loaded: ordinary tables in the
+# build database's `main` schema, which nothing else uses. DuckDB writes those
+# compressed to the database file, where a temp table holds its rows uncompressed in
+# memory and spills them as they are (M's Marketo activities: peak RSS 3.2 -> 1.5 GB,
+# no slower).
+SCRATCH_SCHEMA = "main"
 # SQL of a query over a file's rows and their column names -> the query as it is to be
 # written, and the parameters it reads (personal_data.protected).
 Protection = Callable[[str, Sequence[str]], tuple[str, dict[str, object]]]
@@ -251,7 +257,7 @@ def read_file_as_text(
     table: str,
     protect: Protection,
 ) -> FileRead:
-    """One file's rows, all text, under warehouse column names, in the temp `table`,
+    """One file's rows, all text, under warehouse column names, in the scratch `table`,
     as `protect` leaves them: personal data is protected as it is read, so it is never
     written down as it came."""
     scan = scan_text(path)
@@ -294,7 +300,7 @@ def read_file_as_text(
                 names,
             )
             connection.execute(
-                f"create or replace temp table {table} as {rows}",
+                f"create or replace table {SCRATCH_SCHEMA}.{table} as {rows}",
                 {
                     "path": str(path),
                     "readable": str(readable),

@@ -26,6 +26,7 @@ from orchestration.ingest.bookkeeping import FilesRead
 from orchestration.ingest.contract import Column, ExportSpec, OrgFields
 from orchestration.ingest.csv_reading import (
     NOT_JSON_COLUMN,
+    SCRATCH_SCHEMA,
     ExportFileError,
     scan_text,
     utf8_copy,
@@ -54,7 +55,7 @@ def read_json_lines(
     privacy: PrivacyRules,
 ) -> FilesRead:
     """All records of `files`, as text columns plus the record itself, pseudonymised,
-    without erased people, in the temp table `read_rows` (which the loader dropped)."""
+    without erased people, in the scratch table `read_rows`."""
     columns = _read_columns(spec, org_fields)
     unmapped = {field for field in spec.mapped_fields if field not in org_fields.aliases}
     if not files:
@@ -82,7 +83,7 @@ def read_json_lines(
         privacy,
     )
     connection.execute(
-        f"create temp table read_rows as {rows}",
+        f"create or replace table {SCRATCH_SCHEMA}.read_rows as {rows}",
         {**pseudonym_parameters(privacy.key), **parameters},
     )
     for index in range(len(files)):
@@ -108,11 +109,11 @@ def _read_columns(spec: ExportSpec, org_fields: OrgFields) -> dict[str, Column]:
 
 
 def _read_lines(connection: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
-    """The file's lines that are not blank, numbered, in the temp `table`."""
+    """The file's lines that are not blank, numbered, in the scratch `table`."""
     with utf8_copy(path, scan_text(path).encoding) as readable:
         connection.execute(
             f"""
-            create or replace temp table {table} as
+            create or replace table {SCRATCH_SCHEMA}.{table} as
             select _source_file, _file_row, _line,
                    case when json_valid(_line) then json_type(_line) = 'OBJECT'
                         else false end as _is_object
@@ -176,7 +177,9 @@ def _create_empty_read_rows(
             f"false as {NOT_JSON_COLUMN}",
         ]
     )
-    connection.execute(f"create temp table read_rows as select {selected} limit 0")
+    connection.execute(
+        f"create or replace table {SCRATCH_SCHEMA}.read_rows as select {selected} limit 0"
+    )
 
 
 def _path_of(column: Column, name: str) -> str:
