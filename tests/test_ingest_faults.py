@@ -12,9 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.ingest import csv_loader
 from orchestration.ingest.bookkeeping import LoadResult
 from orchestration.ingest.csv_loader import load_export
-from orchestration.ingest.csv_reading import ExportFileError
+from orchestration.ingest.csv_reading import ExportFileError, ScratchSpace, scratch_space
 from orchestration.ingest.exports import EXPORTS, OrgFields
 from orchestration.ingest.load_checks import shrink_problem, volume_guard
 from orchestration.ingest.load_errors import safe_description
@@ -214,16 +215,23 @@ def test_a_full_disk_is_named_as_such_not_as_a_failed_rollback(tmp_path):
     assert "rollback" not in message
 
 
-def scratch_tables(connection: duckdb.DuckDBPyConnection) -> list[str]:
-    return [
-        name
-        for (name,) in connection.execute(
-            "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
-        ).fetchall()
-    ]
+def scratch_tables(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return connection.execute(
+        """
+        select database_name, table_name from duckdb_tables()
+        where schema_name = 'main' order by all
+        """
+    ).fetchall()
 
 
-def test_the_rows_a_failed_load_read_are_dropped_by_the_next_load(tmp_path):
+@pytest.mark.parametrize("scratch", ["temp", "build"])
+def test_the_rows_a_failed_load_read_are_dropped_by_the_next_load(tmp_path, monkeypatch, scratch):
+    # Small files are read into temp tables; files too large for memory into the build
+    # database itself, as files this size would be under a memory limit of a few kB.
+    if scratch == "build":
+        monkeypatch.setattr(
+            csv_loader, "scratch_space", lambda connection, files: ScratchSpace(in_memory=False)
+        )
     database = tmp_path / "build.duckdb"
     first = write(tmp_path, LEAD_HEADER + lead("00Q1") + lead("00Q2"), "Lead.csv")
     later = write(tmp_path, LEAD_HEADER + lead("00Q3"), "Lead_2.csv")
@@ -231,12 +239,27 @@ def test_the_rows_a_failed_load_read_are_dropped_by_the_next_load(tmp_path):
         with pytest.raises(ExportFileError):
             load_export(FullDisk(connection), LEAD, [first, later], LEAD_FIELDS, PRIVACY)
         # The two files' rows, stacked into the larger file's table.
-        assert scratch_tables(connection) == ["read_rows"]
+        assert scratch_tables(connection) == [(scratch, "read_rows")]
         # A table of the org's own in the same schema is not the loader's to drop.
         connection.execute("create table main.file_rows_notes as select 1 as note")
         result = load_export(connection, LEAD, [first, later], LEAD_FIELDS, PRIVACY)
         assert (result.rows_read, result.rows_loaded) == (3, 3)
-        assert scratch_tables(connection) == ["file_rows_notes"]
+        assert scratch_tables(connection) == [("build", "file_rows_notes")]
+
+
+@pytest.mark.parametrize(("file_bytes", "in_memory"), [(970_000, True), (990_000, False)])
+def test_files_larger_than_a_third_of_the_memory_limit_are_read_into_the_database(
+    tmp_path, file_bytes, in_memory
+):
+    connection = duckdb.connect(config={"memory_limit": "3MB"})
+    # Shown as "2.8 MiB": 2.8 * 2**20 / 3 = 978,670 bytes, between the two sizes, each
+    # in two files.
+    (limit,) = connection.execute("select current_setting('memory_limit')").fetchone()
+    assert limit == "2.8 MiB"
+    parts = [tmp_path / "Lead.csv", tmp_path / "Lead_2.csv"]
+    parts[0].write_bytes(b"x" * (file_bytes - 500_000))
+    parts[1].write_bytes(b"x" * 500_000)
+    assert scratch_space(connection, parts) == ScratchSpace(in_memory)
 
 
 @pytest.mark.parametrize(

@@ -31,9 +31,10 @@ from orchestration.ingest.bookkeeping import (
 )
 from orchestration.ingest.csv_reading import (
     BOOKKEEPING_COLUMNS,
-    SCRATCH_SCHEMA,
     ExportFileError,
+    ScratchSpace,
     read_file_as_text,
+    scratch_space,
     swallowed_records,
 )
 from orchestration.ingest.exports import ExportSpec, OrgFields
@@ -85,7 +86,8 @@ def load_export(
     _drop_scratch_tables(connection)
     try:
         reader = read_json_lines if spec.is_json_lines else _read_files
-        read = reader(connection, spec, plan.files, org_fields, privacy)
+        scratch = scratch_space(connection, plan.files)
+        read = reader(connection, spec, plan.files, org_fields, privacy, scratch)
     except duckdb.Error as error:
         raise unloadable(connection, plan.files, error) from error
     connection.execute("begin transaction")
@@ -127,8 +129,8 @@ def load_export(
             connection, spec, {str(f): fingerprints[str(f)] for f in plan.files}, loaded_at
         )
         _drop_scratch_tables(connection)
-        for scratch in ("rejected_rows", "incoming"):
-            connection.execute(f"drop table if exists temp.{scratch}")
+        for table in ("rejected_rows", "incoming"):
+            connection.execute(f"drop table if exists temp.{table}")
         connection.execute("commit")
     except duckdb.Error as error:
         _roll_back(connection)
@@ -156,17 +158,18 @@ def _roll_back(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def _drop_scratch_tables(connection: duckdb.DuckDBPyConnection) -> None:
-    """Drop the tables the readers keep the rows they read in."""
+    """Drop the tables the readers keep the rows they read in (csv_reading.scratch_space)."""
     tables = connection.execute(
         """
-        select table_name from duckdb_tables()
-        where database_name = current_database() and schema_name = ?
+        select database_name, table_name from duckdb_tables()
+        where database_name in (current_database(), 'temp') and schema_name = 'main'
             and regexp_full_match(table_name, 'read_rows|file_(rows|lines)_[0-9]+')
-        """,
-        [SCRATCH_SCHEMA],
+        """
     ).fetchall()
-    for (table,) in tables:
-        connection.execute(f"drop table {SCRATCH_SCHEMA}.{quote_identifier(table)}")
+    for database, table in tables:
+        connection.execute(
+            f"drop table {quote_identifier(database)}.main.{quote_identifier(table)}"
+        )
 
 
 def _read_files(
@@ -175,20 +178,23 @@ def _read_files(
     files: Sequence[Path],
     org_fields: OrgFields,
     privacy: PrivacyRules,
+    scratch: ScratchSpace,
 ) -> FilesRead:
-    """All rows of `files`, as text, pseudonymised, without erased people, in `read_rows`."""
+    """All rows of `files`, as text, pseudonymised, without erased people, in the
+    `scratch` table `read_rows`."""
     absent = {field for field in spec.mapped_fields if field not in org_fields.aliases}
     if not files:
-        _create_empty_read_rows(connection, spec, org_fields)
+        _create_empty_read_rows(connection, spec, org_fields, scratch)
         return FilesRead(0, 0, absent, ())
     swallowed, erased, problems = 0, 0, []
 
     def protect(rows: str, columns: Sequence[str]) -> tuple[str, dict[str, object]]:
         return protected(rows, columns, spec, privacy)
 
-    for index, path in enumerate(files):
-        table = f"file_rows_{index}"
-        read = read_file_as_text(connection, path, spec, org_fields, table, protect)
+    tables = [f"file_rows_{index}" for index in range(len(files))]
+    for path, name in zip(files, tables, strict=True):
+        read = read_file_as_text(connection, path, spec, org_fields, scratch, name, protect)
+        table = scratch.name(name)
         absent.update(read.absent)
         # rowid 0 is the first record after the header: row 2, as a spreadsheet shows it.
         # Numbering in place is much cheaper than copying the rows to add the column.
@@ -202,13 +208,13 @@ def _read_files(
                 "unterminated quote?)"
             )
         erased += drop_erased_rows(connection, table)
-    _stack_as_read_rows(connection, [f"file_rows_{index}" for index in range(len(files))])
+    _stack_as_read_rows(connection, [scratch.name(table) for table in tables])
     (kept,) = connection.execute("select count(*) from read_rows").fetchone()
     return FilesRead(kept + erased + swallowed, erased, absent, tuple(problems))
 
 
 def _stack_as_read_rows(connection: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> None:
-    """The rows of the scratch `tables` (dropped) in the scratch table `read_rows`. The other
+    """The rows of the `tables` (dropped) in `read_rows`, in the same schema. The other
     files' rows are added to the largest file's table: copying only those is much
     cheaper than copying them all, and a later file may have columns an earlier lacks."""
     sizes = {
@@ -232,7 +238,10 @@ def _add_missing_columns(connection: duckdb.DuckDBPyConnection, target: str, sou
 
 
 def _create_empty_read_rows(
-    connection: duckdb.DuckDBPyConnection, spec: ExportSpec, org_fields: OrgFields
+    connection: duckdb.DuckDBPyConnection,
+    spec: ExportSpec,
+    org_fields: OrgFields,
+    scratch: ScratchSpace,
 ) -> None:
     """The rows of an export the org does not have: none, with every column a file has."""
     text_columns = [*spec.columns, *org_fields.aliases.values(), *org_fields.signal_fields]
@@ -245,9 +254,7 @@ def _create_empty_read_rows(
             "null::bigint as _file_row",
         ]
     )
-    connection.execute(
-        f"create or replace table {SCRATCH_SCHEMA}.read_rows as select {columns} limit 0"
-    )
+    connection.execute(f"{scratch.create('read_rows')} as select {columns} limit 0")
 
 
 def _build_incoming(

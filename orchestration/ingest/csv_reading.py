@@ -37,15 +37,43 @@ BOOKKEEPING_COLUMNS = frozenset(
     {"_source_file", "_file_row", "_is_short", "_is_long", OVERFLOW_COLUMN, NOT_JSON_COLUMN}
 )
 DELIMITERS = (",", ";", "\t", "|")
-# Where a load keeps the rows it read until they are loaded: ordinary tables in the
-# build database's `main` schema, which nothing else uses. DuckDB writes those
-# compressed to the database file, where a temp table holds its rows uncompressed in
-# memory and spills them as they are (M's Marketo activities: peak RSS 3.2 -> 1.5 GB,
-# no slower).
-SCRATCH_SCHEMA = "main"
 # SQL of a query over a file's rows and their column names -> the query as it is to be
 # written, and the parameters it reads (personal_data.protected).
 Protection = Callable[[str, Sequence[str]], tuple[str, dict[str, object]]]
+
+
+# DuckDB's sizes as current_setting('memory_limit') shows them: "2.7 GiB".
+_SIZE_UNITS = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+_SIZE_UNITS.update({"KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12})
+
+
+@dataclass(frozen=True)
+class ScratchSpace:
+    """Where a load keeps the rows it read until they are loaded (scratch_space)."""
+
+    in_memory: bool
+
+    def name(self, table: str) -> str:
+        return f"{'temp' if self.in_memory else 'main'}.{table}"
+
+    def create(self, table: str) -> str:
+        """The start of a statement that creates or replaces `table` there."""
+        return f"create or replace {'temp ' if self.in_memory else ''}table {self.name(table)}"
+
+
+def scratch_space(connection: duckdb.DuckDBPyConnection, files: Sequence[Path]) -> ScratchSpace:
+    """Temp tables for the rows of `files`, or the build database's `main` schema, which
+    nothing else uses.
+
+    Temp tables are fastest while they fit in DuckDB's memory, but hold text
+    uncompressed and spill it as it is. Text takes about 1.5 times its size in the file,
+    so files larger than a third of the memory limit go to ordinary tables, which
+    DuckDB writes compressed to the database file (M's 2 GB of Marketo activities: peak
+    RSS 3.2 -> 1.5 GB, no slower; smaller exports are slower that way)."""
+    (limit,) = connection.execute("select current_setting('memory_limit')").fetchone()
+    amount, unit = limit.split()
+    size = sum(path.stat().st_size for path in files)
+    return ScratchSpace(in_memory=size <= float(amount) * _SIZE_UNITS[unit] / 3)
 
 
 class ExportFileError(ValueError):
@@ -254,10 +282,11 @@ def read_file_as_text(
     path: Path,
     spec: ExportSpec,
     org_fields: OrgFields,
+    scratch: ScratchSpace,
     table: str,
     protect: Protection,
 ) -> FileRead:
-    """One file's rows, all text, under warehouse column names, in the scratch `table`,
+    """One file's rows, all text, under warehouse column names, in the `scratch` table `table`,
     as `protect` leaves them: personal data is protected as it is read, so it is never
     written down as it came."""
     scan = scan_text(path)
@@ -300,7 +329,7 @@ def read_file_as_text(
                 names,
             )
             connection.execute(
-                f"create or replace table {SCRATCH_SCHEMA}.{table} as {rows}",
+                f"{scratch.create(table)} as {rows}",
                 {
                     "path": str(path),
                     "readable": str(readable),

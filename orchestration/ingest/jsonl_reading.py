@@ -26,8 +26,8 @@ from orchestration.ingest.bookkeeping import FilesRead
 from orchestration.ingest.contract import Column, ExportSpec, OrgFields
 from orchestration.ingest.csv_reading import (
     NOT_JSON_COLUMN,
-    SCRATCH_SCHEMA,
     ExportFileError,
+    ScratchSpace,
     scan_text,
     utf8_copy,
 )
@@ -53,21 +53,21 @@ def read_json_lines(
     files: Sequence[Path],
     org_fields: OrgFields,
     privacy: PrivacyRules,
+    scratch: ScratchSpace,
 ) -> FilesRead:
     """All records of `files`, as text columns plus the record itself, pseudonymised,
-    without erased people, in the scratch table `read_rows`."""
+    without erased people, in the `scratch` table `read_rows`."""
     columns = _read_columns(spec, org_fields)
     unmapped = {field for field in spec.mapped_fields if field not in org_fields.aliases}
     if not files:
-        _create_empty_read_rows(connection, columns)
+        _create_empty_read_rows(connection, columns, scratch)
         return FilesRead(0, 0, unmapped, ())
     absent = set(columns)
-    for index, path in enumerate(files):
-        _read_lines(connection, path, f"file_lines_{index}")
-        absent &= _absent_keys(connection, path, spec, columns, f"file_lines_{index}")
-    all_lines = " union all ".join(
-        f"select * from file_lines_{index}" for index in range(len(files))
-    )
+    tables = [f"file_lines_{index}" for index in range(len(files))]
+    for path, table in zip(files, tables, strict=True):
+        _read_lines(connection, path, scratch, table)
+        absent &= _absent_keys(connection, path, spec, columns, scratch.name(table))
+    all_lines = " union all ".join(f"select * from {scratch.name(table)}" for table in tables)
     extracted = ", ".join(
         f"{_text_at(column, name)} as {quote_identifier(name)}" for name, column in columns.items()
     )
@@ -83,11 +83,11 @@ def read_json_lines(
         privacy,
     )
     connection.execute(
-        f"create or replace table {SCRATCH_SCHEMA}.read_rows as {rows}",
+        f"{scratch.create('read_rows')} as {rows}",
         {**pseudonym_parameters(privacy.key), **parameters},
     )
-    for index in range(len(files)):
-        connection.execute(f"drop table file_lines_{index}")
+    for table in tables:
+        connection.execute(f"drop table {scratch.name(table)}")
     (records,) = connection.execute("select count(*) from read_rows").fetchone()
     erased = drop_erased_rows(connection, "read_rows")
     if "associated_contacts" in columns:
@@ -108,12 +108,14 @@ def _read_columns(spec: ExportSpec, org_fields: OrgFields) -> dict[str, Column]:
     return columns
 
 
-def _read_lines(connection: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
-    """The file's lines that are not blank, numbered, in the scratch `table`."""
+def _read_lines(
+    connection: duckdb.DuckDBPyConnection, path: Path, scratch: ScratchSpace, table: str
+) -> None:
+    """The file's lines that are not blank, numbered, in the `scratch` table `table`."""
     with utf8_copy(path, scan_text(path).encoding) as readable:
         connection.execute(
             f"""
-            create or replace table {SCRATCH_SCHEMA}.{table} as
+            {scratch.create(table)} as
             select _source_file, _file_row, _line,
                    case when json_valid(_line) then json_type(_line) = 'OBJECT'
                         else false end as _is_object
@@ -165,7 +167,7 @@ def _absent_keys(
 
 
 def _create_empty_read_rows(
-    connection: duckdb.DuckDBPyConnection, columns: dict[str, Column]
+    connection: duckdb.DuckDBPyConnection, columns: dict[str, Column], scratch: ScratchSpace
 ) -> None:
     """The rows of an export the org does not have: none, with every column a file has."""
     selected = ", ".join(
@@ -177,9 +179,7 @@ def _create_empty_read_rows(
             f"false as {NOT_JSON_COLUMN}",
         ]
     )
-    connection.execute(
-        f"create or replace table {SCRATCH_SCHEMA}.read_rows as select {selected} limit 0"
-    )
+    connection.execute(f"{scratch.create('read_rows')} as select {selected} limit 0")
 
 
 def _path_of(column: Column, name: str) -> str:
