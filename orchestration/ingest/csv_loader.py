@@ -33,6 +33,7 @@ from orchestration.ingest.csv_reading import (
     BOOKKEEPING_COLUMNS,
     ExportFileError,
     ScratchSpace,
+    drop_scratch_tables,
     read_file_as_text,
     scratch_space,
     swallowed_records,
@@ -83,7 +84,7 @@ def load_export(
     # Files are read into scratch tables before the transaction: a failed parallel
     # read must not abort it, and the read is retried on one thread. A failed load
     # leaves its scratch tables behind.
-    _drop_scratch_tables(connection)
+    drop_scratch_tables(connection)
     try:
         reader = read_json_lines if spec.is_json_lines else _read_files
         scratch = scratch_space(connection, plan.files)
@@ -128,7 +129,7 @@ def load_export(
         record_loaded_files(
             connection, spec, {str(f): fingerprints[str(f)] for f in plan.files}, loaded_at
         )
-        _drop_scratch_tables(connection)
+        drop_scratch_tables(connection)
         for table in ("rejected_rows", "incoming"):
             connection.execute(f"drop table if exists temp.{table}")
         connection.execute("commit")
@@ -155,21 +156,6 @@ def _roll_back(connection: duckdb.DuckDBPyConnection) -> None:
     nothing, and its error must not hide the failure's."""
     with contextlib.suppress(duckdb.Error):
         connection.execute("rollback")
-
-
-def _drop_scratch_tables(connection: duckdb.DuckDBPyConnection) -> None:
-    """Drop the tables the readers keep the rows they read in (csv_reading.scratch_space)."""
-    tables = connection.execute(
-        """
-        select database_name, table_name from duckdb_tables()
-        where database_name in (current_database(), 'temp') and schema_name = 'main'
-            and regexp_full_match(table_name, 'read_rows|file_(rows|lines)_[0-9]+')
-        """
-    ).fetchall()
-    for database, table in tables:
-        connection.execute(
-            f"drop table {quote_identifier(database)}.main.{quote_identifier(table)}"
-        )
 
 
 def _read_files(

@@ -76,6 +76,22 @@ def scratch_space(connection: duckdb.DuckDBPyConnection, files: Sequence[Path]) 
     return ScratchSpace(in_memory=size <= float(amount) * _SIZE_UNITS[unit] / 3)
 
 
+def drop_scratch_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    """Drop the tables the readers keep rows in, in either scratch space: `read_rows`,
+    and each file's `file_rows_<n>` (CSV) or `file_lines_<n>` (JSON lines)."""
+    tables = connection.execute(
+        """
+        select database_name, table_name from duckdb_tables()
+        where database_name in (current_database(), 'temp') and schema_name = 'main'
+            and regexp_full_match(table_name, 'read_rows|file_(rows|lines)_[0-9]+')
+        """
+    ).fetchall()
+    for database, table in tables:
+        connection.execute(
+            f"drop table {quote_identifier(database)}.main.{quote_identifier(table)}"
+        )
+
+
 class ExportFileError(ValueError):
     """An export cannot be loaded at all: missing, unreadable, or missing a column."""
 
