@@ -12,12 +12,14 @@ from tests.conftest import FIXTURE_LANDING, MARTS_DIR, copy_landing, make_wareho
 
 LEAD_HEADER = (FIXTURE_LANDING / "salesforce" / "Lead.csv").read_text().splitlines()[0]
 TASK_HEADER = (FIXTURE_LANDING / "salesforce" / "Task.csv").read_text().splitlines()[0]
+HISTORY_HEADER = (FIXTURE_LANDING / "salesforce" / "LeadHistory.csv").read_text().splitlines()[0]
 # Next day: L4 is disqualified ("Just looking") after a second call, and a new lead
 # L11 arrives and is called within the hour. L12 arrives with L8's email address, so
 # the Marketo person linked to L8 by email alone is now ambiguous and unlinked: L8
 # loses its information-request signal and its only content (a whitepaper, added to
 # the first day's export below), both already processed. Call T2, L1's only sales
-# touch, is deleted in Salesforce.
+# touch, is deleted in Salesforce, and so is lead L10. L6 is contacted: only its
+# history says so, the Lead export has no new version of it.
 LEAD_DELTA = (
     "00Q0000000000000L4,Dee,Delta,dee@delta.example,,Delta,Director of Operations,5,Webinar,"
     "Closed - Not Converted,005000000000000S2,2026-01-15T08:00:00.000Z,false,,,,,false,"
@@ -27,6 +29,15 @@ LEAD_DELTA = (
     "00Q000000000000L12,Hank,Hotel,owner@example.org,,Hotel Group,Owner,12,Web,"
     "Working - Contacted,005000000000000S1,2026-03-10T07:00:00.000Z,false,,,,,false,"
     "2026-03-10T07:00:00.000Z,,Hospitality\n"
+    "00Q000000000000L10,Jo,Juliet,jo@juliet.example,,Juliet BV,Director of Finance,20,Web,"
+    "Nurture,005000000000000M1,2026-03-02T09:00:00.000Z,false,,,,,true,"
+    "2026-03-10T09:30:00.000Z,,Finance\n"
+)
+HISTORY_DELTA = (
+    "017000000000000H7,00Q0000000000000L4,Status,Working - Contacted,Closed - Not Converted,"
+    "2026-03-10T09:00:00.000Z,false\n"
+    "017000000000000H8,00Q0000000000000L6,Status,Open - Not Contacted,Working - Contacted,"
+    "2026-03-10T10:00:00.000Z,false\n"
 )
 TASK_DELTA = (
     "00T000000000000T8,00Q0000000000000L4,,005000000000000S2,Call,Call,Call,Completed,"
@@ -76,6 +87,7 @@ def incremental_and_full(tmp_path_factory):
     for folder, header, rows in (
         ("Lead", LEAD_HEADER, LEAD_DELTA),
         ("Task", TASK_HEADER, TASK_DELTA),
+        ("LeadHistory", HISTORY_HEADER, HISTORY_DELTA),
     ):
         (landing / "salesforce" / folder).mkdir()
         (landing / "salesforce" / folder / "2026-03-10.csv").write_text(header + "\n" + rows)
@@ -100,9 +112,9 @@ def test_delta_run_reads_only_the_new_files(incremental_and_full):
         ("Lead.csv", 1),
         ("2026-03-10.csv", 1),
     ]
-    # 10 rows in Lead.csv + 3 in the delta; L9 quarantined; L4's old version superseded;
-    # loaded: 9 live rows of Lead.csv plus L11 and L12.
-    assert lead == (13, 11, 1, 1)
+    # 10 rows in Lead.csv + 4 in the delta; L9 quarantined; L4's and L10's old versions
+    # superseded; loaded: 9 rows of Lead.csv (L10's now marked deleted) plus L11 and L12.
+    assert lead == (14, 11, 1, 2)
 
 
 def test_dbt_built_incrementally_after_the_first_full_build(incremental_and_full):
@@ -130,10 +142,11 @@ def reprocessed_by_the_second_build(database, model: str, column: str) -> list:
 def test_delta_run_processes_only_the_activities_the_delta_concerns(incremental_and_full):
     nightly, _ = incremental_and_full
     database = nightly.paths.build_database
-    # The two new calls; deleted T2 is gone, no other task or event concerns L4/L11/L12.
+    # The two new calls, and T7, credited to deleted L10 (now to no lead); deleted T2 is
+    # gone, no other task or event concerns L4/L11/L12.
     assert reprocessed_by_the_second_build(
         database, "int_crm_activities_linked_to_leads", "activity_id"
-    ) == ["00T000000000000T8", "00T000000000000T9"]
+    ) == ["00T000000000000T7", "00T000000000000T8", "00T000000000000T9"]
     # No new Marketo activity: only person 1008, whose email L12 made ambiguous, is
     # re-linked, with its signal (an information request) and its whitepaper.
     for model in ("int_marketo_activities_linked_to_leads", "int_content_touches_linked_to_leads"):
@@ -147,6 +160,32 @@ def test_delta_run_processes_only_the_activities_the_delta_concerns(incremental_
         "00Q000000000000L12",
     ]
     assert reprocessed_by_the_second_build(database, "int_lead_content_summarised", "lead_id") == []
+
+
+def lead_stays(warehouse, lead_id: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse.paths.analytics_database), read_only=True) as connection:
+        return connection.execute(
+            "select stay_number, stage_name, cast(entered_at as varchar), "
+            "cast(exited_at as varchar) from stage_durations "
+            "where record_type = 'lead' and record_id = ? order by stay_number",
+            [lead_id],
+        ).fetchall()
+
+
+def test_delta_run_rewrites_the_stays_of_the_leads_it_concerns(incremental_and_full):
+    nightly, _ = incremental_and_full
+    # Reporting time is Amsterdam (CET, UTC+1 in March). L6, created 22 Jan 08:00 UTC,
+    # was contacted on 10 March 10:00 UTC by its history alone; L4's new status closes
+    # its stay in Working - Contacted, where its Owner change started none; L10 is gone.
+    assert lead_stays(nightly, "00Q0000000000000L6") == [
+        (1, "Open - Not Contacted", "2026-01-22 09:00:00", "2026-03-10 11:00:00"),
+        (2, "Working - Contacted", "2026-03-10 11:00:00", None),
+    ]
+    assert lead_stays(nightly, "00Q0000000000000L4") == [
+        (1, "Working - Contacted", "2026-01-15 09:00:00", "2026-03-10 10:00:00"),
+        (2, "Closed - Not Converted", "2026-03-10 10:00:00", None),
+    ]
+    assert lead_stays(nightly, "00Q000000000000L10") == []
 
 
 def test_lead_left_without_content_loses_its_rows(incremental_and_full):

@@ -99,3 +99,34 @@
     where lead_id in ({{ leads_to_rebuild(activity_model, lead_records, rows_to_revisit) }})
     {%- endif -%}
 {%- endmacro %}
+
+{#- Marts carry no processed_at (BI users read them), so an incremental mart's
+    watermark is the last complete build, which orchestration records once every model
+    was built and tested: the rows loaded or processed after it are the ones no
+    complete build has seen (a failed build's rows are seen again, which is safe).
+
+    The keys of this mart an incremental build rewrites: the keys of rows of each
+    `changed` (relation, key column, time column) loaded or processed since then, and
+    the keys among this mart's rows where `scope` holds that `existing` (relation, key
+    column) no longer has, whose rows are rewritten to none. -#}
+{% macro keys_changed_since_last_complete_build(key, changed, existing, scope='true') -%}
+    {%- for relation, column, time_column in changed %}
+    select {{ column }} as {{ key }} from {{ relation }}
+    where {{ time_column }} > {{ last_complete_build() }}
+    union
+    {%- endfor %}
+    select distinct built.{{ key }} from {{ this }} as built
+    anti join {{ existing[0] }} as existing
+        on built.{{ key }} = existing.{{ existing[1] }}
+    where {{ scope }}
+{%- endmacro %}
+
+{#- Pre-hook of the incremental marts: delete the rows of `keys_to_rebuild` among
+    those where `scope` holds, and every row where `rebuilt_in_full` holds, before the
+    model appends them again; nothing on a full build. -#}
+{% macro delete_rows_to_rebuild(key, keys_to_rebuild, scope='true', rebuilt_in_full='false') -%}
+    {%- if is_incremental() %}
+    delete from {{ this }}
+    where ({{ scope }} and {{ key }} in ({{ keys_to_rebuild }})) or ({{ rebuilt_in_full }})
+    {%- endif -%}
+{%- endmacro %}

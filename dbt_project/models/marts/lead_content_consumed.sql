@@ -2,11 +2,48 @@
 -- ("you attended half of our forecasting webinar"). One row per lead and content
 -- asset. The webinar status shown is Attended if the lead ever attended; otherwise
 -- the latest status (a No Show after registering reads as No Show).
+--
+-- Incremental by lead: a build rewrites the leads whose content summary was rewritten
+-- since the last complete build, and drops those left with none
+-- (macros/incremental.sql).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_to_rebuild(
+            'lead_id',
+            keys_changed_since_last_complete_build(
+                'lead_id',
+                [(ref('int_lead_content_summarised'), 'lead_id', 'processed_at')],
+                (ref('int_lead_content_summarised'), 'lead_id'),
+            ),
+        ) }}",
+    )
+}}
+
 with
+
+{% if is_incremental() %}
+
+    leads_to_rebuild as (
+
+        {{ keys_changed_since_last_complete_build(
+            'lead_id',
+            [(ref('int_lead_content_summarised'), 'lead_id', 'processed_at')],
+            (ref('int_lead_content_summarised'), 'lead_id'),
+        ) }}
+
+    ),
+
+{% endif %}
 
 lead_content as (
 
     select * from {{ ref('int_lead_content_summarised') }}
+    {% if is_incremental() %}
+        where lead_id in (select leads_to_rebuild.lead_id from leads_to_rebuild)
+    {% endif %}
 
 ),
 

@@ -4,11 +4,60 @@
 -- changed); an opportunity's stays are its runs of history rows in one stage (a new
 -- amount or close date in the same stage does not start a new stay). Days are
 -- calendar days, weekends included, measured in UTC so a clock change adds no hour.
+--
+-- Incremental for leads, which hold most stays: a build rewrites the stays of the
+-- leads loaded, deleted or with a status change loaded since the last complete build
+-- (macros/incremental.sql). Opportunities' stays are rewritten every build: their
+-- stages come classified from a table with no load time, and they are a fraction of
+-- the rows.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_to_rebuild(
+            'record_id',
+            keys_changed_since_last_complete_build(
+                'record_id',
+                [
+                    (ref('int_leads_unioned'), 'lead_id', 'loaded_at'),
+                    (ref('int_lead_history_unioned'), 'lead_id', 'loaded_at'),
+                ],
+                (ref('int_leads_unioned'), 'lead_id'),
+                scope=\"record_type = 'lead'\",
+            ),
+            scope=\"record_type = 'lead'\",
+            rebuilt_in_full=\"record_type = 'opportunity'\",
+        ) }}",
+    )
+}}
+
 with
+
+{% if is_incremental() %}
+
+    leads_to_rebuild as (
+
+        {{ keys_changed_since_last_complete_build(
+            'record_id',
+            [
+                (ref('int_leads_unioned'), 'lead_id', 'loaded_at'),
+                (ref('int_lead_history_unioned'), 'lead_id', 'loaded_at'),
+            ],
+            (ref('int_leads_unioned'), 'lead_id'),
+            scope="record_type = 'lead'",
+        ) }}
+
+    ),
+
+{% endif %}
 
 leads as (
 
     select * from {{ ref('int_leads_unioned') }}
+    {% if is_incremental() %}
+        where lead_id in (select leads_to_rebuild.record_id from leads_to_rebuild)
+    {% endif %}
 
 ),
 

@@ -34,7 +34,8 @@ final as (
             when changed_field = 'Status'
                 then {{ funnel_stage_of('salesforce_history.new_value') }}
         end as new_funnel_stage,
-        changed_at
+        changed_at,
+        loaded_at
     from salesforce_history
     union all
     select
@@ -51,7 +52,8 @@ final as (
             when changed_field = 'Status'
                 then {{ funnel_stage_of('hubspot_history.new_value', 'hubspot') }}
         end as new_funnel_stage,
-        changed_at
+        changed_at,
+        loaded_at
     from hubspot_history
 
 )

@@ -16,6 +16,7 @@ history as (
     select
         id as contact_id,
         createdat as created_at,
+        _loaded_at as loaded_at,
         'Status' as changed_field,
         unnest(from_json(lead_status_history, '[{"value": "VARCHAR", "timestamp": "VARCHAR"}]'))
             as entry
@@ -27,6 +28,7 @@ history as (
     select
         id as contact_id,
         createdat as created_at,
+        _loaded_at as loaded_at,
         'Owner' as changed_field,
         unnest(from_json(owner_history, '[{"value": "VARCHAR", "timestamp": "VARCHAR"}]'))
             as entry
@@ -42,7 +44,8 @@ renamed as (
         changed_field,
         nullif(entry['value'], '') as new_value,
         try_cast(entry['timestamp'] as timestamptz) as changed_at,
-        created_at
+        created_at,
+        loaded_at
     from history
 
 ),
@@ -58,6 +61,7 @@ final as (
         new_value,
         changed_at,
         created_at,
+        loaded_at,
         row_number() over (
             partition by contact_id, changed_field order by changed_at
         ) as position_in_history
@@ -70,7 +74,8 @@ select
     changed_field,
     old_value,
     new_value,
-    changed_at
+    changed_at,
+    loaded_at
 from final
 where
     old_value is distinct from new_value

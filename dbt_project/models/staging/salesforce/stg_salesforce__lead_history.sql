@@ -14,7 +14,8 @@ renamed as (
         field as changed_field,
         oldvalue as old_value,
         newvalue as new_value,
-        createddate as changed_at
+        createddate as changed_at,
+        _loaded_at as loaded_at
     from source
     where not coalesce(isdeleted, false)
 
