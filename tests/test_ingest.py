@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -63,23 +64,31 @@ def test_bad_rows_are_quarantined_with_file_row_and_column(tmp_path):
         + "005D,Di,Ng,false,2026-03-02T08:15:00.000Z,2026-03-02T08:15:00.000Z,Sales,d,extra\n"
         + ",No,Key,true,2026-03-02T08:15:00.000Z,2026-03-02T08:15:00.000Z,Sales,e\n"
         + "005F,Short,Row,true\n"
+        + "005G,Gil,Twice,perhaps,2026-13-01T08:00:00.000Z,2026-03-02T08:15:00.000Z,Sales,g\n"
     )
     path = write(tmp_path, text)
     connection, result = load(path)
-    # Rows as a spreadsheet numbers them: Bob's quoted two-line name is one row.
+    # Rows as a spreadsheet numbers them: Bob's quoted two-line name is one row. Gil's
+    # row breaks two rules: one quarantine row each.
     assert quarantine(connection) == [
         (3, "IsActive", "CAST"),
         (4, "CreatedDate", "CAST"),
         (5, None, "TOO MANY FIELDS"),
         (6, "Id", "MISSING KEY"),
         (7, None, "TOO FEW FIELDS"),
+        (8, "CreatedDate", "CAST"),
+        (8, "IsActive", "CAST"),
     ]
+    [(gil_record,)] = connection.execute(
+        f"select distinct raw_record from {QUARANTINE_TABLE} where file_row = 8"
+    ).fetchall()
+    assert json.loads(gil_record)["Id"] == "005G"
     (reason, source_file) = connection.execute(
         f"select reason, source_file from {QUARANTINE_TABLE} where file_row = 3"
     ).fetchone()
     # The reason gives the value's shape, not the value: it may be personal data.
     assert reason == "value shaped 'xxxxx' is not a valid BOOLEAN" and source_file == str(path)
-    assert (result.rows_loaded, result.rows_quarantined, result.rows_superseded) == (1, 5, 0)
+    assert (result.rows_loaded, result.rows_quarantined, result.rows_superseded) == (1, 6, 0)
 
 
 def test_every_row_in_the_file_is_loaded_quarantined_or_superseded(tmp_path):
