@@ -6,6 +6,8 @@ The hand-made fixture plus, all created in February 2026 (Amsterdam):
   converted to it, so L11 points at an opportunity that is not published.
 - O7: EUR -500 from the Web (marketing-sourced): below zero, implausible.
 - O8: EUR 9,999,999,999,999,999 from the Web: above the plausible maximum.
+- O9 and O10: EUR 100,000,000.01 and 99,999,999.99 from a cold call, a cent either
+  side of the plausible maximum (EUR 100,000,000): O9 is implausible, O10 is not.
 - L11 (converted), L12 and L13 ("Qualified", not in the mapped picklist), all Sales
   Managers: not budget-authority titles, so not sales-ready.
 
@@ -38,6 +40,12 @@ BAD_OPPORTUNITIES = [
     f"006000000000000O8,001000000000000A5,Echo - Typo,9999999999999999.00,EUR,Prospecting,"
     f"10,2026-02-08T09:00:00.000Z,2026-03-20,false,false,Web,,{OWNER},false,"
     "2026-02-08T09:00:00.000Z",
+    f"006000000000000O9,001000000000000A5,Echo - Cent Over,100000000.01,EUR,Prospecting,"
+    f"10,2026-02-09T09:00:00.000Z,2026-03-20,false,false,Cold Call,,{OWNER},false,"
+    "2026-02-09T09:00:00.000Z",
+    f"006000000000000O10,001000000000000A5,Echo - Cent Under,99999999.99,EUR,Prospecting,"
+    f"10,2026-02-09T10:00:00.000Z,2026-03-20,false,false,Cold Call,,{OWNER},false,"
+    "2026-02-09T10:00:00.000Z",
 ]
 BAD_LEADS = [
     f"00Q000000000000L11,Kim,Kilo,kim@kilo.example,,Kilo AG,Sales Manager,40,Cold Call,"
@@ -92,7 +100,8 @@ def test_a_handful_of_bad_records_does_not_stop_the_publish(bad_records_run):
         (
             "opportunity_amounts_are_plausible",
             "- 006000000000000O7: amount below zero\n"
-            "- 006000000000000O8: amount above the plausible maximum of EUR 100,000,000",
+            "- 006000000000000O8: amount above the plausible maximum of EUR 100,000,000\n"
+            "- 006000000000000O9: amount above the plausible maximum of EUR 100,000,000",
         ),
         (
             "converted_leads_have_opportunity",
@@ -127,6 +136,8 @@ def test_bad_amounts_stay_out_of_the_eur_totals(bad_records_run):
         "O5": None,
         "O7": None,
         "O8": None,
+        "O9": None,
+        "10": Decimal("99999999.99"),
     }
     february = bad_records_run.query(
         "select leads_created, sales_ready_leads, marketing_pipeline_eur "

@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import urllib.parse
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import yaml
 
 from orchestration.agreements.fingerprints import rule_digests
 from orchestration.agreements.hubspot_mapping import HubSpotMapping, read_hubspot_section
-from orchestration.agreements.patterns import Matcher, any_of, dialect_problem
+from orchestration.agreements.patterns import any_of, dialect_problem
 from orchestration.agreements.plain_yaml import load_plain_yaml
 
 FUNNEL_STAGES = ("open", "working", "nurture", "converted", "disqualified")
@@ -273,15 +273,22 @@ class AgreedDefinitions:
 
     def is_budget_authority(self, title: str | None) -> bool:
         """The agreed title rule, evaluated in Python so checks do not reuse the SQL."""
-        include, exclude = self._budget_title_patterns
-        return bool(
-            title and include and include.search(title) and not (exclude and exclude.search(title))
-        )
+        return bool(title) and self._budget_authority_of_title(title)
 
     @functools.cached_property
-    def _budget_title_patterns(self) -> tuple[Matcher | None, Matcher | None]:
-        """Each list compiled once into one pattern: checks test every sales-ready lead."""
-        return any_of(self.budget_title_include), any_of(self.budget_title_exclude)
+    def _budget_authority_of_title(self) -> Callable[[str], bool]:
+        """The rule, decided once per distinct title: checks test every sales-ready lead,
+        and titles repeat (matching each of a million leads' took seconds). Each list is
+        compiled once into one pattern."""
+        include, exclude = any_of(self.budget_title_include), any_of(self.budget_title_exclude)
+
+        @functools.cache
+        def decided(title: str) -> bool:
+            return bool(
+                include and include.search(title) and not (exclude and exclude.search(title))
+            )
+
+        return decided
 
 
 def load_agreed_definitions(path: Path) -> AgreedDefinitions:
