@@ -1,5 +1,5 @@
-"""Quoting names and values into DuckDB SQL text, where parameters cannot go, and the
-column names of a relation."""
+"""Quoting names and values into DuckDB SQL text, where parameters cannot go, the named
+parameters a statement reads, and the column names of a relation."""
 
 import duckdb
 
@@ -15,3 +15,8 @@ def quote_literal(value: str) -> str:
 def column_names(connection: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
     """The columns of the table or view `relation` (SQL text), in order."""
     return [c[0] for c in connection.execute(f"select * from {relation} limit 0").description]
+
+
+def parameters_used(parameters: dict[str, object], query: str) -> dict[str, object]:
+    """The named parameters `query` reads: DuckDB refuses any other."""
+    return {name: value for name, value in parameters.items() if f"${name}" in query}

@@ -33,6 +33,7 @@ from orchestration.checks.rules import (
     unmapped_lead_statuses,
 )
 from orchestration.dbt.assets import revenue_dbt_models
+from orchestration.duckdb_sql import parameters_used
 from orchestration.resources import WarehouseResource
 
 LEAD_FUNNEL = get_asset_key_for_model([revenue_dbt_models], "lead_funnel")
@@ -219,11 +220,12 @@ def _opportunity_amount_check(
             (checked,) = connection.execute(
                 "select count(*) from marts.opportunity_pipeline"
             ).fetchone()
-            opportunities = fetch_rows(
-                connection,
+            query = (
                 "select opportunity_id, amount, currency_iso_code, units_per_eur, close_date, "
-                f"amount_eur from marts.opportunity_pipeline where {suspects}",
-                {"max_amount_eur": maximum} if "$max_amount_eur" in suspects else {},
+                f"amount_eur from marts.opportunity_pipeline where {suspects}"
+            )
+            opportunities = fetch_rows(
+                connection, query, parameters_used({"max_amount_eur": maximum}, query)
             )
         violations = rule(opportunities, maximum)
         return bad_record_result(violations, checked, data_quality)

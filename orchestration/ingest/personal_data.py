@@ -8,7 +8,12 @@ from collections.abc import Iterable, Sequence
 
 import duckdb
 
-from orchestration.duckdb_sql import column_names, quote_identifier, quote_literal
+from orchestration.duckdb_sql import (
+    column_names,
+    parameters_used,
+    quote_identifier,
+    quote_literal,
+)
 from orchestration.ingest.csv_reading import ERASED_COLUMN, normalised_name
 from orchestration.ingest.exports import ExportSpec
 from orchestration.ingest.privacy import (
@@ -85,7 +90,7 @@ def protected(
         "ids": sorted(privacy.erased_person_ids),
         **pseudonym_parameters(privacy.key),
     }
-    return query, _used(available, query)
+    return query, parameters_used(available, query)
 
 
 def drop_erased_rows(connection: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -100,11 +105,6 @@ def drop_erased_rows(connection: duckdb.DuckDBPyConnection, table: str) -> int:
         connection.execute(f"delete from {table} where {ERASED_COLUMN}")
     connection.execute(f"alter table {table} drop column {ERASED_COLUMN}")
     return erased
-
-
-def _used(parameters: dict[str, object], query: str) -> dict[str, object]:
-    """The named parameters `query` reads: DuckDB refuses any other."""
-    return {name: value for name, value in parameters.items() if f"${name}" in query}
 
 
 def _json_with_ip_pseudonyms(column: str) -> str:
