@@ -86,20 +86,6 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- Pre-hook of the per-lead models: delete the rows of the leads to rebuild before the
-    model writes them again. A lead left with no rows (its only activities now credited
-    to another lead) must lose its old ones, which a delete+insert by lead alone would
-    keep. The model's own query then finds at least these leads: deleting rows can only
-    move its watermark back. -#}
-{% macro delete_rows_of_leads_to_rebuild(
-    activity_model, lead_records=false, rows_to_revisit=none
-) -%}
-    {%- if is_incremental() %}
-    delete from {{ this }}
-    where lead_id in ({{ leads_to_rebuild(activity_model, lead_records, rows_to_revisit) }})
-    {%- endif -%}
-{%- endmacro %}
-
 {#- Marts carry no processed_at (BI users read them), so an incremental mart's
     watermark is the last complete build, which orchestration records once every model
     was built and tested: the rows loaded or processed after it are the ones no
@@ -121,9 +107,13 @@
     where {{ scope }}
 {%- endmacro %}
 
-{#- Pre-hook of the incremental marts: delete the rows of `keys_to_rebuild` among
-    those where `scope` holds, and every row where `rebuilt_in_full` holds, before the
-    model appends them again; nothing on a full build. -#}
+{#- Pre-hook of the incremental models: delete the rows of `keys_to_rebuild` (the
+    model's macro in rebuild_sets.sql) among those where `scope` holds, and every row
+    where `rebuilt_in_full` holds, before the model writes them again; nothing on a
+    full build. A key left with no rows (a lead whose only activities are now credited
+    to another lead) must lose its old ones, which a delete+insert by key alone would
+    keep. The model's query then finds at least these keys: deleting rows can only move
+    a watermark back. -#}
 {% macro delete_rows_to_rebuild(key, keys_to_rebuild, scope='true', rebuilt_in_full='false') -%}
     {%- if is_incremental() %}
     delete from {{ this }}

@@ -11,14 +11,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_rows_to_rebuild(
-            'lead_id',
-            keys_changed_since_last_complete_build(
-                'lead_id',
-                [(ref('int_lead_content_summarised'), 'lead_id', 'processed_at')],
-                (ref('int_lead_content_summarised'), 'lead_id'),
-            ),
-        ) }}",
+        pre_hook="{{ delete_rows_to_rebuild('lead_id', lead_content_consumed_leads_to_rebuild()) }}",
     )
 }}
 
@@ -28,11 +21,7 @@ with
 
     leads_to_rebuild as (
 
-        {{ keys_changed_since_last_complete_build(
-            'lead_id',
-            [(ref('int_lead_content_summarised'), 'lead_id', 'processed_at')],
-            (ref('int_lead_content_summarised'), 'lead_id'),
-        ) }}
+        {{ lead_content_consumed_leads_to_rebuild() }}
 
     ),
 

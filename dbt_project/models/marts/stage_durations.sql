@@ -17,15 +17,7 @@
         on_schema_change='fail',
         pre_hook="{{ delete_rows_to_rebuild(
             'record_id',
-            keys_changed_since_last_complete_build(
-                'record_id',
-                [
-                    (ref('int_leads_unioned'), 'lead_id', 'loaded_at'),
-                    (ref('int_lead_history_unioned'), 'lead_id', 'loaded_at'),
-                ],
-                (ref('int_leads_unioned'), 'lead_id'),
-                scope=\"record_type = 'lead'\",
-            ),
+            stage_durations_leads_to_rebuild(),
             scope=\"record_type = 'lead'\",
             rebuilt_in_full=\"record_type = 'opportunity'\",
         ) }}",
@@ -38,15 +30,7 @@ with
 
     leads_to_rebuild as (
 
-        {{ keys_changed_since_last_complete_build(
-            'record_id',
-            [
-                (ref('int_leads_unioned'), 'lead_id', 'loaded_at'),
-                (ref('int_lead_history_unioned'), 'lead_id', 'loaded_at'),
-            ],
-            (ref('int_leads_unioned'), 'lead_id'),
-            scope="record_type = 'lead'",
-        ) }}
+        {{ stage_durations_leads_to_rebuild() }}
 
     ),
 

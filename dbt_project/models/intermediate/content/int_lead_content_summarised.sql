@@ -9,7 +9,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='lead_id',
-        pre_hook="{{ delete_rows_of_leads_to_rebuild('int_content_touches_linked_to_leads') }}",
+        pre_hook="{{ delete_rows_to_rebuild('lead_id', int_lead_content_summarised_leads_to_rebuild()) }}",
     )
 }}
 -- depends_on: {{ ref('int_marketo_person_links_tracked') }}
@@ -20,7 +20,7 @@ with
 
     leads_to_rebuild as (
 
-        {{ leads_to_rebuild('int_content_touches_linked_to_leads') }}
+        {{ int_lead_content_summarised_leads_to_rebuild() }}
 
     ),
 

@@ -13,9 +13,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['lead_id', 'definition_version'],
-        pre_hook="{{ delete_rows_of_leads_to_rebuild(
-            'int_lead_signals_combined', lead_records=true, rows_to_revisit='has_crm_signals'
-        ) }}",
+        pre_hook="{{ delete_rows_to_rebuild('lead_id', int_lead_stages_reached_leads_to_rebuild()) }}",
     )
 }}
 -- depends_on: {{ ref('int_marketo_person_links_tracked') }}
@@ -26,9 +24,7 @@ with
 
     leads_to_rebuild as (
 
-        {{ leads_to_rebuild(
-            'int_lead_signals_combined', lead_records=true, rows_to_revisit='has_crm_signals'
-        ) }}
+        {{ int_lead_stages_reached_leads_to_rebuild() }}
 
     ),
 

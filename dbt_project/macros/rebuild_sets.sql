@@ -1,0 +1,40 @@
+{#- The keys each incremental model rewrites on an incremental build, one macro per
+    model and named after it: the model's pre-hook deletes their rows
+    (delete_rows_to_rebuild) and its query builds them again, from this one definition
+    (macros/incremental.sql). -#}
+
+{#- Leads with new or re-credited content touches. -#}
+{% macro int_lead_content_summarised_leads_to_rebuild() -%}
+    {{ leads_to_rebuild('int_content_touches_linked_to_leads') }}
+{%- endmacro %}
+
+{#- Leads with new or re-credited signals, leads loaded or deleted, and every lead that
+    has or had a CRM signal (classified afresh every build). -#}
+{% macro int_lead_stages_reached_leads_to_rebuild() -%}
+    {{ leads_to_rebuild(
+        'int_lead_signals_combined', lead_records=true, rows_to_revisit='has_crm_signals'
+    ) }}
+{%- endmacro %}
+
+{#- Leads whose content summary was rewritten or emptied. -#}
+{% macro lead_content_consumed_leads_to_rebuild() -%}
+    {{ keys_changed_since_last_complete_build(
+        'lead_id',
+        [(ref('int_lead_content_summarised'), 'lead_id', 'processed_at')],
+        (ref('int_lead_content_summarised'), 'lead_id'),
+    ) }}
+{%- endmacro %}
+
+{#- Leads loaded, deleted, or with a status change loaded: the keys of their stays
+    (record_type 'lead'). -#}
+{% macro stage_durations_leads_to_rebuild() -%}
+    {{ keys_changed_since_last_complete_build(
+        'record_id',
+        [
+            (ref('int_leads_unioned'), 'lead_id', 'loaded_at'),
+            (ref('int_lead_history_unioned'), 'lead_id', 'loaded_at'),
+        ],
+        (ref('int_leads_unioned'), 'lead_id'),
+        scope="record_type = 'lead'",
+    ) }}
+{%- endmacro %}

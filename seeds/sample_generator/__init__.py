@@ -1,0 +1,1 @@
+"""The Salesforce + Marketo sample generator behind seeds/generate_sample.py (see its docstring)."""
