@@ -11,7 +11,12 @@ import duckdb
 import pytest
 
 from orchestration.ingest.csv_loader import load_export
-from orchestration.ingest.csv_reading import ExportFileError, TextScan, export_files, scan_text
+from orchestration.ingest.csv_reading import (
+    ExportFileError,
+    count_lines,
+    export_files,
+    text_encoding,
+)
 from orchestration.ingest.exports import EXPORTS, ExportSpec, OrgFields
 from orchestration.ingest.privacy import PrivacyRules
 from orchestration.ingest.quarantine import QUARANTINE_TABLE
@@ -169,6 +174,22 @@ def test_windows_1252_semicolons_european_numbers_and_snake_case(tmp_path):
     assert result.rows_quarantined == 0
 
 
+def test_windows_1252_found_only_in_the_last_row_or_only_in_the_header(tmp_path):
+    # Files are read as UTF-8 first: these fail only where DuckDB or the header meets
+    # the first byte UTF-8 cannot have, and must then be read whole as Windows-1252.
+    rows = "".join(GOOD.replace("005A", f"005{n:05d}") for n in range(20_000))
+    late = write(tmp_path, HEADER + rows + GOOD.replace("Ann", "Zoë"), encoding="cp1252")
+    connection, result = load(late)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (20_001, 20_001, 0)
+    names = "select FirstName, count(*) from salesforce.user group by 1 order by 1"
+    assert connection.execute(names).fetchall() == [("Ann", 20_000), ("Zoë", 1)]
+
+    header_only = write(tmp_path / "b", HEADER.replace("Nickname", "Größe") + GOOD, "User.csv")
+    header_only.write_bytes(header_only.read_text().encode("cp1252"))
+    connection, result = load(header_only)
+    assert connection.execute("select Größe from salesforce.user").fetchall() == [("annie",)]
+
+
 def test_latin_1_file_is_read(tmp_path):
     path = write(tmp_path, HEADER + GOOD.replace("Ann", "Anaïs"), encoding="latin-1")
     connection, _ = load(path)
@@ -183,7 +204,8 @@ def test_a_utf8_character_split_between_chunks_is_utf8_and_lines_are_counted(tmp
     path = tmp_path / "split.csv"
     # "é" is two bytes: the first ends the first chunk, the second starts the next.
     path.write_bytes(b"Id\n" + b"x" * (CHUNK - 4) + "é".encode() + b"\nlast")
-    assert scan_text(path) == TextScan("utf-8-sig", 3)
+    assert text_encoding(path) == "utf-8-sig"
+    assert count_lines(path) == 3
 
 
 def test_plain_text_after_half_a_utf8_character_is_not_utf8(tmp_path):
@@ -191,7 +213,7 @@ def test_plain_text_after_half_a_utf8_character_is_not_utf8(tmp_path):
     # 0xC3 opens a two-byte character; the next chunk, plain ASCII, cannot finish it,
     # though the 0xA9 starting the chunk after would.
     path.write_bytes(b"Id\n" + b"x" * (CHUNK - 4) + b"\xc3" + b"y" * CHUNK + b"\xa9\n")
-    assert scan_text(path) == TextScan("cp1252", None)
+    assert text_encoding(path) == "cp1252"
 
 
 def test_columns_reordered_or_added_are_fine(tmp_path):

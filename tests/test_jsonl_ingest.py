@@ -233,11 +233,13 @@ def test_erased_people_are_dropped_with_what_is_associated_with_them(tmp_path):
     assert (result.rows_read, result.rows_erased) == (1, 1)
 
 
-def test_utf16_files_and_windows_line_ends_read_like_utf8(tmp_path):
-    text = json.dumps(contact("101", jobtitle="Directeur Général")) + "\r\n"
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252"])
+def test_utf16_or_windows_1252_files_and_windows_line_ends_read_like_utf8(tmp_path, encoding):
+    record = contact("101", jobtitle="Directeur Général")
+    text = json.dumps(record, ensure_ascii=False) + "\r\n"
     path = tmp_path / "hubspot" / "contacts.jsonl"
     path.parent.mkdir(parents=True)
-    path.write_bytes(text.encode("utf-16"))
+    path.write_bytes(text.encode(encoding))
     connection, result = load([path])
     assert result.rows_quarantined == 0
     assert connection.execute("select jobtitle from hubspot.contacts").fetchone() == (

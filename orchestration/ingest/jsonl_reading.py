@@ -28,8 +28,7 @@ from orchestration.ingest.csv_reading import (
     NOT_JSON_COLUMN,
     ExportFileError,
     ScratchSpace,
-    scan_text,
-    utf8_copy,
+    read_as_utf8,
 )
 from orchestration.ingest.personal_data import (
     drop_erased_rows,
@@ -112,7 +111,8 @@ def _read_lines(
     connection: duckdb.DuckDBPyConnection, path: Path, scratch: ScratchSpace, table: str
 ) -> None:
     """The file's lines that are not blank, numbered, in the `scratch` table `table`."""
-    with utf8_copy(path, scan_text(path).encoding) as readable:
+
+    def read(readable: Path) -> None:
         connection.execute(
             f"""
             {scratch.create(table)} as
@@ -134,6 +134,8 @@ def _read_lines(
             """,
             [str(path), str(readable)],
         )
+
+    read_as_utf8(path, read)
 
 
 def _absent_keys(
