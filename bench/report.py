@@ -32,6 +32,9 @@ class Measurement:
     peak_rss_bytes: int
     ok: bool
     note: str = ""
+    # Processor time of the process tree: unlike wall time, the disk's speed, which
+    # varies on a shared machine, does not change it. None in results from before.
+    cpu_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Ratio:
     numerator: str  # variant names
     denominator: str | tuple[str, ...]  # several: their wall times add up
     target: str  # e.g. "<= 1.3"
+    cpu: bool = False  # compares processor seconds instead of wall seconds
 
     @property
     def name(self) -> str:
@@ -52,8 +56,13 @@ class Ratio:
         # A run that failed did not do the work: its time compares with nothing.
         if top is None or None in bottoms or not all(m.ok for m in (top, *bottoms)):
             return None
-        bottom_seconds = sum(bottom.wall_seconds for bottom in bottoms)
-        return top.wall_seconds / bottom_seconds if bottom_seconds else None
+        top_seconds, bottom_seconds = self._seconds(top), [self._seconds(m) for m in bottoms]
+        if top_seconds is None or None in bottom_seconds or not sum(bottom_seconds):
+            return None
+        return top_seconds / sum(bottom_seconds)
+
+    def _seconds(self, measurement: Measurement) -> float | None:
+        return measurement.cpu_seconds if self.cpu else measurement.wall_seconds
 
     def met(self, value: float | None) -> str:
         if value is None:
@@ -93,6 +102,7 @@ def measurement_json(measurement: Measurement, rows_in: int) -> dict:
     return {
         "label": measurement.label,
         "wall_s": round(measurement.wall_seconds, 1),
+        "cpu_s": None if measurement.cpu_seconds is None else round(measurement.cpu_seconds, 1),
         "peak_rss_mib": round(measurement.peak_rss_bytes / (1 << 20)),
         "raw_rows_per_s": round(rows_in / measurement.wall_seconds)
         if measurement.wall_seconds
@@ -149,12 +159,13 @@ def render_results(title: str, results: dict) -> str:
     lines += markdown_table(("setting", "value"), list(results["settings"].items()))
     lines += ["", "## Variants", ""]
     lines += markdown_table(
-        ("variant", "what", "wall s", "peak RSS MiB", "raw rows/s", "ok", "note"),
+        ("variant", "what", "wall s", "CPU s", "peak RSS MiB", "raw rows/s", "ok", "note"),
         [
             (
                 variant,
                 m["label"],
                 f"{m['wall_s']:.1f}",
+                "-" if m.get("cpu_s") is None else f"{m['cpu_s']:.1f}",
                 f"{m['peak_rss_mib']:,}",
                 "-" if m["raw_rows_per_s"] is None else f"{m['raw_rows_per_s']:,}",
                 "yes" if m["ok"] else "**no**",

@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -83,9 +84,13 @@ def ratios_for(size: str) -> list[Ratio]:
     ]
     if size in GROWTH_FROM:
         smaller, target = GROWTH_FROM[size]
-        ratios.append(
-            Ratio(f"C/{smaller}", f"nightly of {size} vs of {smaller}", "C", f"{smaller}:C", target)
-        )
+        reference = f"{smaller}:C"
+        ratios += [
+            Ratio(f"C/{smaller}", f"nightly of {size} vs of {smaller}", "C", reference, target),
+            Ratio(
+                f"C/{smaller} CPU", "the same in processor seconds", "C", reference, "", cpu=True
+            ),
+        ]
     return ratios
 
 
@@ -175,10 +180,19 @@ def tree_rss(process: psutil.Process) -> int:
     return total
 
 
+def children_cpu_seconds() -> float:
+    """Processor seconds of this process's children that ended, and of theirs they
+    waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(
     command: Sequence[str | Path], log_path: Path, env: dict[str, str] | None = None
-) -> tuple[float, int, int]:
-    """Wall seconds, peak resident memory of the process tree, and the exit code."""
+) -> tuple[float, float, int, int]:
+    """Wall seconds, processor seconds and peak resident memory of the process tree,
+    and the exit code."""
+    cpu_before = children_cpu_seconds()
     started = time.perf_counter()
     peak = 0
     with log_path.open("w") as log:
@@ -192,7 +206,8 @@ def measure(
         while process.poll() is None:
             peak = max(peak, tree_rss(process))
             time.sleep(SAMPLE_EVERY_SECONDS)
-    return time.perf_counter() - started, peak, process.returncode
+    wall = time.perf_counter() - started
+    return wall, children_cpu_seconds() - cpu_before, peak, process.returncode
 
 
 class Bench:
@@ -220,10 +235,12 @@ class Bench:
     ) -> bool:
         print(f"{variant}: {label} ...", end=" ", flush=True)
         log = self.work / "logs" / f"{variant}.log"
-        seconds, peak, exit_code = measure(command, log, env)
+        seconds, cpu, peak, exit_code = measure(command, log, env)
         note = "" if exit_code == 0 else f"exit {exit_code}, see {log}"
-        self.measurements.append(Measurement(variant, label, seconds, peak, exit_code == 0, note))
-        print(f"{seconds:.1f} s, {peak / (1 << 20):,.0f} MiB", flush=True)
+        self.measurements.append(
+            Measurement(variant, label, seconds, peak, exit_code == 0, note, cpu)
+        )
+        print(f"{seconds:.1f} s ({cpu:.1f} s CPU), {peak / (1 << 20):,.0f} MiB", flush=True)
         return exit_code == 0
 
     def dbt(self, variant: str, label: str, command: Sequence[str], database: Path) -> bool:
@@ -396,6 +413,7 @@ def reference_measurements(size: str) -> dict[str, Measurement]:
             nightly["wall_s"],
             nightly["peak_rss_mib"] << 20,
             nightly["ok"],
+            cpu_seconds=nightly.get("cpu_s"),
         )
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -98,7 +99,7 @@ def test_results_show_measurements_ratios_and_mismatches_as_data_and_as_a_page()
         Measurement("read", "plain read_csv", 6.0, 256 << 20, True),
         Measurement("A", "direct SQL", 10.0, 512 << 20, True),
         Measurement("B", "dbt build", 20.0, 512 << 20, False, "exit 1"),
-        Measurement("C", "nightly", 12.0, 1 << 30, True),
+        Measurement("C", "nightly", 12.0, 1 << 30, True, cpu_seconds=20.0),
         Measurement("D", "pandas", 30.0, 8 << 30, True),
     ]
     results = results_json(
@@ -111,26 +112,32 @@ def test_results_show_measurements_ratios_and_mismatches_as_data_and_as_a_page()
             Ratio("D/C", "", "D", "C", ">= 10"),
             Ratio("E/C", "", "E", "C", "<= 0.15"),
             Ratio("C/M", "growth", "C", "M:C", "<= 5.5"),
+            Ratio("C/M CPU", "", "C", "M:C", "", cpu=True),
+            Ratio("C/A CPU", "", "C", "A", "", cpu=True),
             Ratio("B/A", "", "B", "A", ""),
         ],
         ["lead_funnel [2026-01-01] leads: marts 5, pandas 4"],
         4 << 30,
         memory_variants=("A", "C"),
-        reference={"M:C": Measurement("M:C", "nightly at M", 3.0, 0, True)},
+        reference={"M:C": Measurement("M:C", "nightly at M", 3.0, 0, True, cpu_seconds=4.0)},
     )
-    # 12 s / 10 s; 12 / (6 + 10); 30 / 12; E was not measured; 12 / 3
+    # 12 s / 10 s; 12 / (6 + 10); 30 / 12; E was not measured; 12 / 3; 20 CPU s / 4
     assert results["ratios"] == {
         "C/A": {"name": "C/A: nightly vs limit", "value": 1.2, "target": "<= 1.3", "met": "yes"},
         "C/(read+A)": {"name": "C/(read+A)", "value": 0.75, "target": "", "met": "-"},
         "D/C": {"name": "D/C", "value": 2.5, "target": ">= 10", "met": "no"},
         "E/C": {"name": "E/C", "value": None, "target": "<= 0.15", "met": "n/a"},
         "C/M": {"name": "C/M: growth", "value": 4.0, "target": "<= 5.5", "met": "yes"},
+        "C/M CPU": {"name": "C/M CPU", "value": 5.0, "target": "", "met": "-"},
+        # A's processor time was not measured.
+        "C/A CPU": {"name": "C/A CPU", "value": None, "target": "", "met": "n/a"},
         # B failed: its time says nothing about the work.
         "B/A": {"name": "B/A", "value": None, "target": "", "met": "n/a"},
     }
     assert results["variants"]["C"] == {
         "label": "nightly",
         "wall_s": 12.0,
+        "cpu_s": 20.0,
         "peak_rss_mib": 1024,
         "raw_rows_per_s": 83_333,
         "ok": True,
@@ -146,9 +153,9 @@ def test_results_show_measurements_ratios_and_mismatches_as_data_and_as_a_page()
     assert json.loads(json.dumps(results)) == results
 
     text = render_results("Benchmark, size L", results)
-    assert "| A | direct SQL | 10.0 | 512 | 100,000 | yes |  |" in text
-    assert "| B | dbt build | 20.0 | 512 | 50,000 | **no** | exit 1 |" in text
-    assert "| C | nightly | 12.0 | 1,024 | 83,333 | yes |  |" in text
+    assert "| A | direct SQL | 10.0 | - | 512 | 100,000 | yes |  |" in text
+    assert "| B | dbt build | 20.0 | - | 512 | 50,000 | **no** | exit 1 |" in text
+    assert "| C | nightly | 12.0 | 20.0 | 1,024 | 83,333 | yes |  |" in text
     assert "| C/A: nightly vs limit | 1.20 | <= 1.3 | yes |" in text
     assert "| E/C | - | <= 0.15 | n/a |" in text
     assert "| peak RSS of A, C (GiB) | 1.00 | <= 4 | yes |" in text
@@ -159,7 +166,7 @@ def test_latest_json_is_written_beside_the_page_and_is_what_l_grows_against(tmp_
     from bench import run_bench
 
     monkeypatch.setattr(run_bench, "RESULTS_DIR", tmp_path)
-    nightly = Measurement("C", "nightly", 223.4, 3 << 30, True)
+    nightly = Measurement("C", "nightly", 223.4, 3 << 30, True, cpu_seconds=301.5)
     results = results_json({"size": "M"}, [nightly], 10, [], [], 4 << 30)
     page = run_bench.write_results("M", results)
 
@@ -169,7 +176,7 @@ def test_latest_json_is_written_beside_the_page_and_is_what_l_grows_against(tmp_
     assert written["variants"]["C"]["wall_s"] == 223.4
     assert sorted(path.suffix for path in tmp_path.iterdir()) == [".json", ".md"]
     reference = run_bench.reference_measurements("L")
-    assert reference["M:C"].wall_seconds == 223.4
+    assert (reference["M:C"].wall_seconds, reference["M:C"].cpu_seconds) == (223.4, 301.5)
     assert run_bench.reference_measurements("M") == {}
 
 
@@ -180,3 +187,14 @@ def test_a_run_can_be_limited_to_some_variants():
     assert parse_args([]).variants == set(ALL_VARIANTS)
     with pytest.raises(SystemExit):
         parse_args(["--variants", "C,F"])
+
+
+def test_processor_time_is_measured_apart_from_waiting(tmp_path):
+    from bench.run_bench import measure
+
+    spin = "import time\nwhile time.process_time() < 0.5: pass"
+    wall, cpu, _, exit_code = measure([sys.executable, "-c", spin], tmp_path / "spin.log")
+    assert exit_code == 0 and cpu >= 0.5
+    wait = "import time; time.sleep(0.5)"
+    wall, cpu, _, exit_code = measure([sys.executable, "-c", wait], tmp_path / "wait.log")
+    assert exit_code == 0 and wall >= 0.5 and cpu < 0.4
