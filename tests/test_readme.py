@@ -90,6 +90,7 @@ def bench_row(size: str) -> str:
         seconds("D"),
         ratio("C/D"),
         ratio("C/M"),
+        ratio("C/M CPU"),
         f"{results['peak_rss']['gib']:.2f} GiB",
     ]
     return "| " + " | ".join(cells) + " |"
