@@ -42,7 +42,7 @@ class Ratio:
     key: str  # the ratio's name in the JSON results, e.g. "C/(read+A)"
     meaning: str  # what it compares, in words; may be empty
     numerator: str  # variant names
-    denominator: str | tuple[str, ...]  # several: their wall times add up
+    denominator: str | tuple[str, ...]  # several: their seconds add up
     target: str  # e.g. "<= 1.3"
     cpu: bool = False  # compares processor seconds instead of wall seconds
 

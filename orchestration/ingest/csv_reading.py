@@ -42,7 +42,7 @@ DELIMITERS = (",", ";", "\t", "|")
 # SQL of a query over a file's rows and their column names -> the query as it is to be
 # written, and the parameters it reads (personal_data.protected).
 Protection = Callable[[str, Sequence[str]], tuple[str, dict[str, object]]]
-Read = TypeVar("Read")
+ReadResult = TypeVar("ReadResult")
 
 
 # DuckDB's sizes as current_setting('memory_limit') shows them: "2.7 GiB".
@@ -212,7 +212,7 @@ def utf8_copy(path: Path, encoding: str) -> Iterator[Path]:
         yield target
 
 
-def read_as_utf8(path: Path, read: Callable[[Path], Read]) -> Read:
+def read_as_utf8(path: Path, read: Callable[[Path], ReadResult]) -> ReadResult:
     """`read(path)`, taking the file for UTF-8, as nearly every export is, unless its
     first bytes say UTF-16 or UTF-32; only a file that `read` cannot take as UTF-8 is
     checked byte by byte and, in another encoding, read again from a UTF-8 copy.
