@@ -301,13 +301,7 @@ def count_lines(path: Path) -> int:
         while chunk := handle.read(1 << 24):
             breaks += chunk.count(b"\n")
             last = chunk[-1:]
-    return _lines(breaks, last)
-
-
-def _lines(breaks: int, last_byte: bytes) -> int:
-    """Lines of a file with `breaks` line breaks ending in `last_byte`: a last line
-    without a line break counts too."""
-    return breaks + (1 if last_byte not in (b"", b"\n") else 0)
+    return breaks + (1 if last not in (b"", b"\n") else 0)
 
 
 def read_file_as_text(
