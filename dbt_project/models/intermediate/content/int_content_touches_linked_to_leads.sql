@@ -25,7 +25,11 @@ person_links as (
 
 ),
 
-activities_to_classify as (
+-- Read twice, once for the distinct pairs and once to classify, and not materialised:
+-- DuckDB would otherwise hold every activity of a full build (3.6 GB at 50M
+-- activities) past the memory limit and spill it to disk, where scanning the table a
+-- second time costs a few seconds.
+activities_to_classify as not materialized (
 
     {{ marketo_activities_to_classify() }}
 
@@ -39,8 +43,7 @@ content_rules as (
 
 -- A rule classifies an activity by its type and primary attribute alone, so the first
 -- matching rule is chosen once per distinct pair, not once per activity: ranking the
--- rules of every activity cost most of this model's time. activities_to_classify is
--- read twice, so DuckDB materialises it: only the activities this build classifies.
+-- rules of every activity cost most of this model's time.
 attribute_values as (
 
     select distinct

@@ -30,7 +30,9 @@ with
 
 {% endif %}
 
-signals as (
+-- Read twice (occurrences, leads with CRM signals) and not materialised: a full build
+-- would hold every signal in memory.
+signals as not materialized (
 
     select * from {{ ref('int_lead_signals_combined') }}
     where
@@ -62,16 +64,31 @@ leads as (
 
 ),
 
-numbered_signals as (
+-- The occurrences the rules count: a rule asking for n of a signal counts its n-th.
+counted_occurrences as (
+
+    select distinct
+        signal,
+        min_count
+    from stage_rules
+
+),
+
+-- A rule needs only the signal's n-th time, the latest of its n earliest: min(x, n)
+-- keeps those n per lead, where numbering every signal of every lead sorted them all
+-- (30M signals at 5M leads, past the memory limit). Ties do not change the n-th time.
+nth_occurrences as (
 
     select
-        lead_id,
-        signal,
-        signal_at,
-        row_number() over (
-            partition by lead_id, signal order by signal_at, signal_id
-        ) as occurrence
+        signals.lead_id,
+        signals.signal,
+        counted_occurrences.min_count,
+        list_last(min(signals.signal_at, counted_occurrences.min_count)) as nth_signal_at,
+        count(signals.signal_at) as occurrences
     from signals
+    inner join counted_occurrences
+        on signals.signal = counted_occurrences.signal
+    group by signals.lead_id, signals.signal, counted_occurrences.min_count
 
 ),
 
@@ -86,17 +103,18 @@ crm_signal_leads as (
 rules_met as (
 
     select
-        numbered_signals.lead_id,
+        nth_occurrences.lead_id,
         stage_rules.definition_version,
         stage_rules.lifecycle_stage,
-        min(numbered_signals.signal_at) as rule_met_at
-    from numbered_signals
+        min(nth_occurrences.nth_signal_at) as rule_met_at
+    from nth_occurrences
     inner join stage_rules
         on
-            numbered_signals.signal = stage_rules.signal
-            and numbered_signals.occurrence = stage_rules.min_count
+            nth_occurrences.signal = stage_rules.signal
+            and nth_occurrences.min_count = stage_rules.min_count
+    where nth_occurrences.occurrences >= nth_occurrences.min_count
     group by
-        numbered_signals.lead_id, stage_rules.definition_version, stage_rules.lifecycle_stage
+        nth_occurrences.lead_id, stage_rules.definition_version, stage_rules.lifecycle_stage
 
 ),
 

@@ -29,7 +29,8 @@ signal_rules as (
 
 ),
 
-activities_to_classify as (
+-- Read twice and not materialised, as in int_content_touches_linked_to_leads.
+activities_to_classify as not materialized (
 
     {{ marketo_activities_to_classify() }}
 
@@ -37,8 +38,6 @@ activities_to_classify as (
 
 -- A rule judges an activity by its type, primary attribute and new status alone, so
 -- the signals are found once per distinct combination, not once per activity.
--- activities_to_classify is read twice, so DuckDB materialises it: only the
--- activities this build classifies.
 attribute_values as (
 
     select distinct
