@@ -23,7 +23,9 @@ opportunity_pipeline as (
 
 ),
 
-touched_leads as (
+-- Read twice (lead counts, opportunities) and not materialised: at 5M leads, holding
+-- every lead's touches spills past the memory limit, where joining them twice does not.
+touched_leads as not materialized (
 
     select
         lead_content.content_type,
@@ -62,8 +64,9 @@ lead_counts as (
     select
         content_type,
         content_asset,
-        count(distinct lead_id) as leads_touched,
-        count(distinct lead_id) filter (where meets_definition) as sales_ready_leads,
+        -- lead_content_consumed holds one row per lead and asset, so rows are leads.
+        count(*) as leads_touched,
+        count(*) filter (where meets_definition) as sales_ready_leads,
         min(created_day) as first_created_day,
         max(created_day) as last_created_day
     from touched_leads
