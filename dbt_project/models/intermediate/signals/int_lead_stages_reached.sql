@@ -74,17 +74,18 @@ counted_occurrences as (
 
 ),
 
--- A rule needs only the signal's n-th time, the latest of its n earliest: min(x, n)
+-- A rule needs only the signal's n-th time, the last of its n earliest: min(x, n)
 -- keeps those n per lead, where numbering every signal of every lead sorted them all
--- (30M signals at 5M leads, past the memory limit). Ties do not change the n-th time.
+-- (30M signals at 5M leads, past the memory limit). Ties do not change the n-th time;
+-- a lead with fewer than n has none (a list read past its end is null).
 nth_occurrences as (
 
     select
         signals.lead_id,
         signals.signal,
         counted_occurrences.min_count,
-        list_last(min(signals.signal_at, counted_occurrences.min_count)) as nth_signal_at,
-        count(signals.signal_at) as occurrences
+        min(signals.signal_at, counted_occurrences.min_count)[counted_occurrences.min_count]
+            as nth_signal_at
     from signals
     inner join counted_occurrences
         on signals.signal = counted_occurrences.signal
@@ -112,7 +113,6 @@ rules_met as (
         on
             nth_occurrences.signal = stage_rules.signal
             and nth_occurrences.min_count = stage_rules.min_count
-    where nth_occurrences.occurrences >= nth_occurrences.min_count
     group by
         nth_occurrences.lead_id, stage_rules.definition_version, stage_rules.lifecycle_stage
 
