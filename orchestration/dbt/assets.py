@@ -20,7 +20,6 @@ from orchestration.dbt.current_views import (
     VIEWS_LEFT_AS_THEY_ARE,
     view_models,
     views_still_bind,
-    with_views_materialised,
 )
 from orchestration.dbt.project import revenue_dbt_project
 from orchestration.dbt.tethered import PARENT_PID_ENV
@@ -133,16 +132,17 @@ def revenue_dbt_models(
             context=context,
             target_path=warehouse.paths.dbt_target_dir,
         )
+    yield from build.stream()
     if views_current:
+        # The views' rows are the night's, and lineage shows them so. A materialisation
+        # event, not an output: one event each in Dagster's event log, in any order.
         translator = RevenueDbtTranslator()
-        yield from with_views_materialised(
-            build.stream(),
-            views,
-            lambda unique_id: translator.get_asset_key(manifest["nodes"][unique_id]),
-            context.assets_def.keys_by_output_name.__getitem__,
-        )
-    else:
-        yield from build.stream()
+        for view in views:
+            yield dg.AssetMaterialization(
+                asset_key=translator.get_asset_key(manifest["nodes"][view.unique_id]),
+                description="The view the last complete build created from the same code.",
+                metadata={"unique_id": view.unique_id},
+            )
     # A partial build leaves other models as they were, so only a complete one
     # vouches for the fingerprint.
     if context.selected_asset_keys == context.assets_def.keys:

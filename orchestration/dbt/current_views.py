@@ -10,11 +10,10 @@ tables it reads; their data tests run all the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import dagster as dg
 import duckdb
 
 from orchestration.duckdb_sql import quote_identifier
@@ -25,8 +24,6 @@ class View:
     unique_id: str
     schema: str
     name: str
-    # the project's models it reads, by unique id (sources are loaded before dbt runs)
-    models_read: tuple[str, ...] = ()
 
     @property
     def relation(self) -> str:
@@ -36,12 +33,7 @@ class View:
 def view_models(manifest: Mapping[str, Any]) -> list[View]:
     """The project's models dbt materialises as views."""
     return [
-        View(
-            unique_id,
-            node["schema"],
-            node["alias"],
-            tuple(parent for parent in node["depends_on"]["nodes"] if parent.startswith("model.")),
-        )
+        View(unique_id, node["schema"], node["alias"])
         for unique_id, node in sorted(manifest["nodes"].items())
         if node["resource_type"] == "model" and node["config"]["materialized"] == "view"
     ]
@@ -69,41 +61,3 @@ VIEWS_LEFT_AS_THEY_ARE = [
     "--indirect-selection",
     "empty",
 ]
-
-
-def with_views_materialised(
-    events: Iterable[Any],
-    views: Sequence[View],
-    asset_key_of: Callable[[str], dg.AssetKey],
-    asset_key_of_output: Callable[[str], dg.AssetKey],
-) -> Iterator[Any]:
-    """dbt's events, with a materialisation of each view left as it is: the view's rows
-    are the night's, and lineage shows it so. Dagster takes a multi-asset's outputs in
-    topological order only, so each view's comes as soon as the models it reads have
-    theirs; one whose model failed gets none."""
-    waiting = {
-        view.unique_id: {asset_key_of(model) for model in view.models_read} for view in views
-    }
-    materialised: set[dg.AssetKey] = set()
-
-    def views_now_current() -> Iterator[dg.MaterializeResult]:
-        while ready := sorted(view for view, reads in waiting.items() if reads <= materialised):
-            for view in ready:
-                del waiting[view]
-                materialised.add(asset_key_of(view))
-                yield dg.MaterializeResult(
-                    asset_key=asset_key_of(view),
-                    metadata={
-                        "unique_id": view,
-                        "view": "as the last complete build created it, from the same code",
-                    },
-                )
-
-    yield from views_now_current()
-    for event in events:
-        yield event
-        if isinstance(event, dg.Output):
-            materialised.add(asset_key_of_output(event.output_name))
-        elif isinstance(event, dg.AssetMaterialization):
-            materialised.add(event.asset_key)
-        yield from views_now_current()
