@@ -1,6 +1,5 @@
 """dbt models as Dagster assets; dbt tests run in the same build as asset checks."""
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,15 +10,10 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration.agreements.documents import load_source_mapping
 from orchestration.agreements.history import definition_files
 from orchestration.dbt.build_state import (
-    build_fingerprint,
     last_build_fingerprint,
+    manifest_fingerprint,
     needs_full_refresh,
     record_build,
-)
-from orchestration.dbt.current_views import (
-    VIEWS_LEFT_AS_THEY_ARE,
-    view_models,
-    views_still_bind,
 )
 from orchestration.dbt.project import revenue_dbt_project
 from orchestration.dbt.tethered import PARENT_PID_ENV
@@ -35,28 +29,18 @@ BUILD_DATABASE_ENV = "REVENUE_BUILD_DATABASE"
 SECRET_ENV_VARS = (KEY_ENV, "DAGSTER_PG_PASSWORD")
 
 
-def dbt_build_args(full_refresh: bool, views_current: bool = False) -> list[str]:
+def dbt_build_args(full_refresh: bool) -> list[str]:
     """Arguments for `dbt build`; selection comes from the Dagster run.
 
     Unit tests check SQL logic on fixed inputs, not the night's data: they run in the
     test suite (tests/test_dbt_unit_tests.py), as dbt recommends, not every night.
-    Views already current are left as they are (current_views.py).
     """
     return [
         "build",
         "--exclude-resource-type",
         "unit_test",
         *(["--full-refresh"] if full_refresh else []),
-        *(VIEWS_LEFT_AS_THEY_ARE if views_current else []),
     ]
-
-
-def builds_everything(context: dg.AssetExecutionContext) -> bool:
-    """The run builds every model and runs every data test of the project."""
-    return (
-        context.selected_asset_keys == context.assets_def.keys
-        and context.selected_asset_check_keys == context.assets_def.check_keys
-    )
 
 
 def dbt_environment(warehouse: WarehouseResource) -> dict[str, str]:
@@ -96,12 +80,10 @@ def revenue_dbt_models(
 ):
     # dagster-dbt hands this process's environment to the dbt subprocess.
     os.environ.update(dbt_environment(warehouse))
-    manifest = json.loads(revenue_dbt_project.manifest_path.read_text())
-    fingerprint = build_fingerprint(
-        manifest,
+    fingerprint = manifest_fingerprint(
+        revenue_dbt_project.manifest_path,
         [*definition_files(warehouse.paths.definitions_dir), warehouse.paths.source_mapping_file],
     )
-    views = view_models(manifest)
     with warehouse.connect() as connection:
         last_fingerprint = last_build_fingerprint(connection)
         # dbt's sources of a CRM system the landing folder does not hold: empty tables.
@@ -115,12 +97,9 @@ def revenue_dbt_models(
             )
         except MissingSystemError as error:
             raise dg.Failure(description=str(error)) from error
-        full_refresh = needs_full_refresh(is_full_refresh(context), last_fingerprint, fingerprint)
-        views_current = (
-            not full_refresh and builds_everything(context) and views_still_bind(connection, views)
-        )
     for note in absent:
         context.log.info(note)
+    full_refresh = needs_full_refresh(is_full_refresh(context), last_fingerprint, fingerprint)
     if full_refresh and not is_full_refresh(context):
         context.log.info(
             "Full refresh: first build, or the models' code or the agreements changed "
@@ -128,24 +107,15 @@ def revenue_dbt_models(
         )
     with secrets_withheld():
         build = dbt.cli(
-            dbt_build_args(full_refresh, views_current),
+            dbt_build_args(full_refresh),
             context=context,
             target_path=warehouse.paths.dbt_target_dir,
         )
     yield from build.stream()
-    if views_current:
-        # The views' rows are the night's, and lineage shows them so. A materialisation
-        # event, not an output: one event each in Dagster's event log, in any order.
-        translator = RevenueDbtTranslator()
-        for view in views:
-            yield dg.AssetMaterialization(
-                asset_key=translator.get_asset_key(manifest["nodes"][view.unique_id]),
-                description="The view the last complete build created from the same code.",
-                metadata={"unique_id": view.unique_id},
-            )
-    # A partial build leaves other models as they were, so only a complete one
-    # vouches for the fingerprint.
-    if context.selected_asset_keys == context.assets_def.keys:
+    # A run of some models, or of some of their tests ("Materialize selected" in the
+    # UI), leaves the others as they were and rows untested, so only a build of
+    # everything vouches for the fingerprint and for the data tests' watermark.
+    if not context.is_subset:
         with warehouse.connect() as connection:
             record_build(connection, fingerprint, full_refresh)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,10 @@ def build_fingerprint(manifest: Mapping[str, Any], agreement_files: Iterable[Pat
     for path in agreement_files:
         digest.update(hashlib.sha256(path.read_bytes()).hexdigest().encode())
     return digest.hexdigest()
+
+
+def manifest_fingerprint(manifest_path: Path, agreement_files: Iterable[Path]) -> str:
+    return build_fingerprint(json.loads(manifest_path.read_text()), agreement_files)
 
 
 def needs_full_refresh(requested: bool, last_fingerprint: str | None, fingerprint: str) -> bool:
