@@ -20,7 +20,11 @@ def manifest() -> dict:
     return {
         "metadata": {"project_name": "revenue_warehouse"},
         "nodes": {
-            "model.revenue_warehouse.a": {"resource_type": "model", "checksum": {"checksum": "1"}},
+            "model.revenue_warehouse.a": {
+                "resource_type": "model",
+                "checksum": {"checksum": "1"},
+                "config": {"materialized": "table"},
+            },
             "test.revenue_warehouse.t": {"resource_type": "test", "checksum": {"checksum": "2"}},
         },
         "macros": {
@@ -48,8 +52,13 @@ def test_fingerprint_follows_models_project_macros_and_agreements(tmp_path):
     def edit_macro(m):
         m["macros"]["macro.revenue_warehouse.m"]["macro_sql"] = "changed"
 
+    def make_incremental(m):
+        # dbt_project.yml or the model's YAML, not its SQL file
+        m["nodes"]["model.revenue_warehouse.a"]["config"] = {"materialized": "incremental"}
+
     assert fingerprint_with(tmp_path, edit_model) != base
     assert fingerprint_with(tmp_path, edit_macro) != base
+    assert fingerprint_with(tmp_path, make_incremental) != base
     assert fingerprint_with(tmp_path, agreement="version: 2") != base
 
 

@@ -21,12 +21,17 @@ BUILD_STATE_TABLE = "warehouse_state.dbt_builds"
 
 def build_fingerprint(manifest: Mapping[str, Any], agreement_files: Iterable[Path]) -> str:
     """Digest of every model's and macro's code in the project and the agreement files
-    (every version file of the agreed definitions, drafts included, and the mapping)."""
+    (every version file of the agreed definitions, drafts included, and the mapping).
+
+    A model's code is its SQL file and its configuration, which `dbt_project.yml` and
+    the models' YAML set too (materialisation, unique key, hooks): the file's checksum
+    alone misses those."""
     project = manifest["metadata"].get("project_name")
     digest = hashlib.sha256()
     for unique_id, node in sorted(manifest["nodes"].items()):
         if node["resource_type"] == "model":
-            digest.update(f"{unique_id}:{node['checksum']['checksum']}\n".encode())
+            config = json.dumps(node.get("config", {}), sort_keys=True)
+            digest.update(f"{unique_id}:{node['checksum']['checksum']}:{config}\n".encode())
     for unique_id, macro in sorted(manifest["macros"].items()):
         if macro["package_name"] == project:
             digest.update(f"{unique_id}:{macro['macro_sql']}\n".encode())
