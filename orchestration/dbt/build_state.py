@@ -30,7 +30,7 @@ def build_fingerprint(manifest: Mapping[str, Any], agreement_files: Iterable[Pat
     digest = hashlib.sha256()
     for unique_id, node in sorted(manifest["nodes"].items()):
         if node["resource_type"] == "model":
-            config = json.dumps(node.get("config", {}), sort_keys=True)
+            config = json.dumps(node["config"], sort_keys=True)
             digest.update(f"{unique_id}:{node['checksum']['checksum']}:{config}\n".encode())
     for unique_id, macro in sorted(manifest["macros"].items()):
         if macro["package_name"] == project:
