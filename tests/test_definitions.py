@@ -108,3 +108,11 @@ def test_dbt_build_arguments():
     nightly = ["build", "--exclude-resource-type", "unit_test"]
     assert dbt_build_args(full_refresh=False) == nightly
     assert dbt_build_args(full_refresh=True) == [*nightly, "--full-refresh"]
+    # A quiet night leaves current views as they are, and runs the tests on them.
+    assert dbt_build_args(full_refresh=False, views_current=True) == [
+        *nightly,
+        "--exclude",
+        "config.materialized:view,resource_type:model",
+        "--indirect-selection",
+        "empty",
+    ]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from dataclasses import dataclass
+
 import dagster as dg
 import duckdb
 import pytest
 
 from orchestration.definitions import build_definitions
 from orchestration.nightly import run_nightly_refresh
+from orchestration.settings import DEFAULT_SOURCE_MAPPING_FILE
 from tests.conftest import FIXTURE_LANDING, MARTS_DIR, copy_landing, make_warehouse
 
 LEAD_HEADER = (FIXTURE_LANDING / "salesforce" / "Lead.csv").read_text().splitlines()[0]
@@ -19,7 +24,9 @@ HISTORY_HEADER = (FIXTURE_LANDING / "salesforce" / "LeadHistory.csv").read_text(
 # loses its information-request signal and its only content (a whitepaper, added to
 # the first day's export below), both already processed. Call T2, L1's only sales
 # touch, is deleted in Salesforce, and so is lead L10. L6 is contacted: only its
-# history says so, the Lead export has no new version of it.
+# history says so, the Lead export has no new version of it. L3 attended a session of
+# the webinar two minutes after its creation, three before its first Marketo signal:
+# only the campaign's members say so, a CRM signal under this test's mapping.
 LEAD_DELTA = (
     "00Q0000000000000L4,Dee,Delta,dee@delta.example,,Delta,Director of Operations,5,Webinar,"
     "Closed - Not Converted,005000000000000S2,2026-01-15T08:00:00.000Z,false,,,,,false,"
@@ -49,11 +56,38 @@ TASK_DELTA = (
 )
 
 
+MEMBER_HEADER = (FIXTURE_LANDING / "salesforce" / "CampaignMember.csv").read_text().splitlines()[0]
+MEMBER_DELTA = (
+    "00v000000000000M3,701000000000000W1,00Q0000000000000L3,,Attended,true,"
+    "2026-01-12T08:02:00.000Z,2026-01-12,false,2026-03-10T09:00:00.000Z\n"
+)
+L3 = "00Q0000000000000L3"
+# The shipped mapping, with a campaign-response rule: the fixture's only member on the
+# first day (L8's) has another status, so L3's is the first CRM signal of the warehouse.
+MAPPING_WITH_CRM_SIGNALS = DEFAULT_SOURCE_MAPPING_FILE.read_text().replace(
+    "    campaign_responses: []\n",
+    "    campaign_responses:\n"
+    "      - {signal: webinar_attendance, campaign_type: Webinar, member_status: Attended}\n",
+)
+
+
 ACTIVITY_HEADER = (FIXTURE_LANDING / "marketing" / "activities.csv").read_text().splitlines()[0]
 L8_WHITEPAPER = (
     'a-13,1008,2026-02-12T08:00:00Z,2,507,15,Whitepaper Download - The SDR Handbook,"{}"\n'
 )
 L8 = "00Q0000000000000L8"
+
+
+def dbt_results(warehouse) -> dict[str, str]:
+    """Each dbt node the warehouse's last build ran, by unique id, with its status."""
+    run_results = json.loads((warehouse.paths.dbt_target_dir / "run_results.json").read_text())
+    return {result["unique_id"]: result["status"] for result in run_results["results"]}
+
+
+@dataclass(frozen=True)
+class SecondNight:
+    run: dg.ExecuteInProcessResult
+    dbt_results: dict[str, str]
 
 
 def mart_rows(database) -> dict[str, list[tuple]]:
@@ -80,7 +114,10 @@ def incremental_and_full(tmp_path_factory):
     (landing / "marketing" / "activities" / "2026-03-09.csv").write_text(
         ACTIVITY_HEADER + "\n" + L8_WHITEPAPER
     )
-    nightly = make_warehouse(landing, root / "nightly")
+    mapping = root / "source_mapping.yml"
+    assert "campaign_responses:\n" in MAPPING_WITH_CRM_SIGNALS
+    mapping.write_text(MAPPING_WITH_CRM_SIGNALS)
+    nightly = make_warehouse(landing, root / "nightly", source_mapping_file=str(mapping))
     instance = dg.DagsterInstance.ephemeral()
     assert run_nightly_refresh(build_definitions(nightly), instance).success
     assert content_of(nightly, L8) == [("whitepaper", "The SDR Handbook")]
@@ -88,10 +125,13 @@ def incremental_and_full(tmp_path_factory):
         ("Lead", LEAD_HEADER, LEAD_DELTA),
         ("Task", TASK_HEADER, TASK_DELTA),
         ("LeadHistory", HISTORY_HEADER, HISTORY_DELTA),
+        ("CampaignMember", MEMBER_HEADER, MEMBER_DELTA),
     ):
         (landing / "salesforce" / folder).mkdir()
         (landing / "salesforce" / folder / "2026-03-10.csv").write_text(header + "\n" + rows)
-    assert run_nightly_refresh(build_definitions(nightly), instance).success
+    second_night = run_nightly_refresh(build_definitions(nightly), instance)
+    assert second_night.success
+    second_build = dbt_results(nightly)
     # One mart built again on its own, as "Materialize selected" in the UI does: not a
     # complete build (test_dbt_built_incrementally_after_the_first_full_build).
     assert (
@@ -102,13 +142,13 @@ def incremental_and_full(tmp_path_factory):
         )
         .success
     )
-    full = make_warehouse(landing, root / "full")
+    full = make_warehouse(landing, root / "full", source_mapping_file=str(mapping))
     assert run_nightly_refresh(build_definitions(full), instance, full_refresh=True).success
-    return nightly, full
+    return nightly, full, SecondNight(second_night, second_build)
 
 
 def test_delta_run_reads_only_the_new_files(incremental_and_full):
-    nightly, _ = incremental_and_full
+    nightly, _, _ = incremental_and_full
     with duckdb.connect(str(nightly.paths.build_database), read_only=True) as connection:
         loads = connection.execute(
             "select source_file, count(distinct loaded_at) from raw_quarantine.loaded_files "
@@ -128,13 +168,38 @@ def test_delta_run_reads_only_the_new_files(incremental_and_full):
 
 
 def test_dbt_built_incrementally_after_the_first_full_build(incremental_and_full):
-    nightly, full = incremental_and_full
+    nightly, full, _ = incremental_and_full
     # The one-mart run after the second night is not recorded as a build.
     builds = "select full_refresh from warehouse_state.dbt_builds order by built_at"
     with duckdb.connect(str(nightly.paths.build_database), read_only=True) as connection:
         assert [row[0] for row in connection.execute(builds).fetchall()] == [True, False]
     with duckdb.connect(str(full.paths.build_database), read_only=True) as connection:
         assert [row[0] for row in connection.execute(builds).fetchall()] == [True]
+
+
+def test_second_night_leaves_views_as_they_are_and_runs_every_data_test(incremental_and_full):
+    _, full, second_night = incremental_and_full
+    full_build = dbt_results(full)
+    views = {
+        "model.revenue_warehouse.stg_salesforce__leads",
+        "model.revenue_warehouse.int_leads_unioned",
+        "model.revenue_warehouse.int_lead_signals_combined",
+    }
+    assert views <= full_build.keys()
+    assert not views & second_night.dbt_results.keys()
+    # Every data test ran, those on the views included, and passed.
+    tests = {node for node in full_build if node.startswith("test.")}
+    assert len(tests) > 100
+    assert {node for node in second_night.dbt_results if node.startswith("test.")} == tests
+    assert {second_night.dbt_results[node] for node in tests} == {"pass"}
+    assert any(".primary_key_stg_salesforce__leads_" in node for node in tests)
+    # Lineage in Dagster shows the views as materialised by the night, as their rows are
+    # the night's.
+    materialised = {
+        event.asset_key.to_user_string()
+        for event in second_night.run.get_asset_materialization_events()
+    }
+    assert {"staging/stg_salesforce__leads", "intermediate/int_leads_unioned"} <= materialised
 
 
 def reprocessed_by_the_second_build(database, model: str, column: str) -> list:
@@ -151,7 +216,7 @@ def reprocessed_by_the_second_build(database, model: str, column: str) -> list:
 
 
 def test_delta_run_processes_only_the_activities_the_delta_concerns(incremental_and_full):
-    nightly, _ = incremental_and_full
+    nightly, _, _ = incremental_and_full
     database = nightly.paths.build_database
     # The two new calls, and T7, credited to deleted L10 (now to no lead); deleted T2 is
     # gone, no other task or event concerns L4/L11/L12.
@@ -162,9 +227,10 @@ def test_delta_run_processes_only_the_activities_the_delta_concerns(incremental_
     # re-linked, with its signal (an information request) and its whitepaper.
     for model in ("int_marketo_activities_linked_to_leads", "int_content_touches_linked_to_leads"):
         assert reprocessed_by_the_second_build(database, model, "marketo_lead_id") == [1008]
-    # Per-lead models recompute the leads the delta concerns: L8 (lost its signal and
-    # content), L4, L11 and L12 (loaded again or new).
+    # Per-lead models recompute the leads the delta concerns: L3 (its first CRM
+    # signal), L8 (lost its signal and content), L4, L11 and L12 (loaded again or new).
     assert reprocessed_by_the_second_build(database, "int_lead_stages_reached", "lead_id") == [
+        L3,
         "00Q0000000000000L4",
         L8,
         "00Q000000000000L11",
@@ -184,7 +250,7 @@ def lead_stays(warehouse, lead_id: str) -> list[tuple]:
 
 
 def test_delta_run_rewrites_the_stays_of_the_leads_it_concerns(incremental_and_full):
-    nightly, _ = incremental_and_full
+    nightly, _, _ = incremental_and_full
     # Reporting time is Amsterdam (CET, UTC+1 in March). L6, created 22 Jan 08:00 UTC,
     # was contacted on 10 March 10:00 UTC by its history alone; L4's new status closes
     # its stay in Working - Contacted, where its Owner change started none; L10 is gone.
@@ -200,19 +266,19 @@ def test_delta_run_rewrites_the_stays_of_the_leads_it_concerns(incremental_and_f
 
 
 def test_lead_left_without_content_loses_its_rows(incremental_and_full):
-    nightly, _ = incremental_and_full
+    nightly, _, _ = incremental_and_full
     assert content_of(nightly, L8) == []
 
 
 def test_incremental_result_equals_full_refresh(incremental_and_full):
-    nightly, full = incremental_and_full
+    nightly, full, _ = incremental_and_full
     incremental_marts = mart_rows(nightly.paths.analytics_database)
     assert incremental_marts == mart_rows(full.paths.analytics_database)
     with duckdb.connect(str(nightly.paths.analytics_database), read_only=True) as connection:
         leads = {
-            lead_id: (meets_definition, first_sales_touch_at)
-            for lead_id, meets_definition, first_sales_touch_at in connection.execute(
-                "select lead_id, meets_definition, first_sales_touch_at from lead_funnel"
+            lead_id: (meets_definition, first_sales_touch_at, mql_at)
+            for lead_id, meets_definition, first_sales_touch_at, mql_at in connection.execute(
+                "select lead_id, meets_definition, first_sales_touch_at, mql_at from lead_funnel"
             ).fetchall()
         }
     assert {"00Q000000000000L11", "00Q000000000000L12"} <= leads.keys()
@@ -220,6 +286,8 @@ def test_incremental_result_equals_full_refresh(incremental_and_full):
     assert leads["00Q0000000000000L8"][0] is False
     # T2 was L1's only sales touch.
     assert leads["00Q0000000000000L1"][1] is None
+    # L3 is an MQL from its webinar session, 08:02 UTC: 09:02 in Amsterdam (CET).
+    assert leads[L3][2] == dt.datetime(2026, 1, 12, 9, 2)
 
 
 def compiled_test_sql(warehouse, test_name: str) -> str:
@@ -238,7 +306,7 @@ def compiled_test_sql(warehouse, test_name: str) -> str:
 def test_history_tests_cover_the_rows_since_the_last_complete_build(
     incremental_and_full, test_name
 ):
-    nightly, full = incremental_and_full
+    nightly, full, _ = incremental_and_full
     # The nightly's second build is incremental: it tests the rows loaded or processed
     # after the first build; a full refresh tests every row.
     assert "warehouse_state" in compiled_test_sql(nightly, test_name)

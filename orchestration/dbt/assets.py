@@ -1,5 +1,6 @@
 """dbt models as Dagster assets; dbt tests run in the same build as asset checks."""
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,10 +11,17 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration.agreements.documents import load_source_mapping
 from orchestration.agreements.history import definition_files
 from orchestration.dbt.build_state import (
+    build_fingerprint,
     last_build_fingerprint,
-    manifest_fingerprint,
     needs_full_refresh,
     record_build,
+)
+from orchestration.dbt.current_views import (
+    VIEWS_LEFT_AS_THEY_ARE,
+    view_models,
+    views_holding_build_time_values,
+    views_still_bind,
+    with_views_materialised,
 )
 from orchestration.dbt.project import revenue_dbt_project
 from orchestration.dbt.tethered import PARENT_PID_ENV
@@ -29,17 +37,19 @@ BUILD_DATABASE_ENV = "REVENUE_BUILD_DATABASE"
 SECRET_ENV_VARS = (KEY_ENV, "DAGSTER_PG_PASSWORD")
 
 
-def dbt_build_args(full_refresh: bool) -> list[str]:
+def dbt_build_args(full_refresh: bool, views_current: bool = False) -> list[str]:
     """Arguments for `dbt build`; selection comes from the Dagster run.
 
     Unit tests check SQL logic on fixed inputs, not the night's data: they run in the
     test suite (tests/test_dbt_unit_tests.py), as dbt recommends, not every night.
+    Views already current are left as they are (current_views.py).
     """
     return [
         "build",
         "--exclude-resource-type",
         "unit_test",
         *(["--full-refresh"] if full_refresh else []),
+        *(VIEWS_LEFT_AS_THEY_ARE if views_current else []),
     ]
 
 
@@ -80,10 +90,12 @@ def revenue_dbt_models(
 ):
     # dagster-dbt hands this process's environment to the dbt subprocess.
     os.environ.update(dbt_environment(warehouse))
-    fingerprint = manifest_fingerprint(
-        revenue_dbt_project.manifest_path,
+    manifest = json.loads(revenue_dbt_project.manifest_path.read_text())
+    fingerprint = build_fingerprint(
+        manifest,
         [*definition_files(warehouse.paths.definitions_dir), warehouse.paths.source_mapping_file],
     )
+    views = view_models(manifest)
     with warehouse.connect() as connection:
         last_fingerprint = last_build_fingerprint(connection)
         # dbt's sources of a CRM system the landing folder does not hold: empty tables.
@@ -97,9 +109,16 @@ def revenue_dbt_models(
             )
         except MissingSystemError as error:
             raise dg.Failure(description=str(error)) from error
+        full_refresh = needs_full_refresh(is_full_refresh(context), last_fingerprint, fingerprint)
+        # A run of some models keeps dagster-dbt's own selection of them and their tests.
+        views_current = (
+            not full_refresh
+            and not context.is_subset
+            and not views_holding_build_time_values(manifest)
+            and views_still_bind(connection, views)
+        )
     for note in absent:
         context.log.info(note)
-    full_refresh = needs_full_refresh(is_full_refresh(context), last_fingerprint, fingerprint)
     if full_refresh and not is_full_refresh(context):
         context.log.info(
             "Full refresh: first build, or the models' code or the agreements changed "
@@ -107,11 +126,20 @@ def revenue_dbt_models(
         )
     with secrets_withheld():
         build = dbt.cli(
-            dbt_build_args(full_refresh),
+            dbt_build_args(full_refresh, views_current),
             context=context,
             target_path=warehouse.paths.dbt_target_dir,
         )
-    yield from build.stream()
+    if views_current:
+        translator = RevenueDbtTranslator()
+        yield from with_views_materialised(
+            build.stream(),
+            views,
+            lambda unique_id: translator.get_asset_key(manifest["nodes"][unique_id]),
+            context.assets_def.keys_by_output_name.__getitem__,
+        )
+    else:
+        yield from build.stream()
     # A run of some models, or of some of their tests ("Materialize selected" in the
     # UI), leaves the others as they were and rows untested, so only a build of
     # everything vouches for the fingerprint and for the data tests' watermark.

@@ -40,10 +40,6 @@ def build_fingerprint(manifest: Mapping[str, Any], agreement_files: Iterable[Pat
     return digest.hexdigest()
 
 
-def manifest_fingerprint(manifest_path: Path, agreement_files: Iterable[Path]) -> str:
-    return build_fingerprint(json.loads(manifest_path.read_text()), agreement_files)
-
-
 def needs_full_refresh(requested: bool, last_fingerprint: str | None, fingerprint: str) -> bool:
     """A full refresh when asked for, on the first build, or when code or agreements
     changed since the last complete build."""

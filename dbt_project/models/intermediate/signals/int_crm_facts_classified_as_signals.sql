@@ -123,13 +123,22 @@ lead_sources as (
 
 ),
 
-final as (
+signals as (
 
     select * from campaign_responses
     union all
     select * from lead_field_values
     union all
     select * from lead_sources
+
+),
+
+final as (
+
+    select
+        *,
+        {{ this_build_started() }} as processed_at
+    from signals
 
 )
 

@@ -142,7 +142,8 @@ final as (
         facts.fact || ':' || facts.fact_id || ':' || signal_rules.signal as signal_id,
         facts.contact_id as lead_id,
         signal_rules.signal,
-        facts.fact_at as signal_at
+        facts.fact_at as signal_at,
+        {{ this_build_started() }} as processed_at
     from facts
     inner join signal_rules
         on

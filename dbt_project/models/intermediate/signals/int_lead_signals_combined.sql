@@ -6,8 +6,9 @@
 --
 -- A view: the Marketo part is the bulk of the warehouse's rows, and the per-lead
 -- models read only the leads they rebuild. CRM signals (Salesforce's, HubSpot's) are
--- rebuilt with every build, so their processed_at is this build's start and their
--- leads are recomputed.
+-- classified afresh by every build, which stamps them with its start. The stamp lives
+-- in those tables, not here: a view holds no value of the build that created it, so
+-- a quiet night can leave it as it is (orchestration/dbt/current_views.py).
 {{ config(materialized='view') }}
 
 with
@@ -48,7 +49,7 @@ final as (
         signal,
         signal_at,
         'salesforce' as signal_source,
-        {{ this_build_started() }} as processed_at
+        processed_at
     from crm_signals
     union all
     select
@@ -57,7 +58,7 @@ final as (
         signal,
         signal_at,
         'hubspot' as signal_source,
-        {{ this_build_started() }} as processed_at
+        processed_at
     from hubspot_signals
 
 )
