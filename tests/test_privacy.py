@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -94,6 +95,12 @@ def test_bi_file_has_no_plain_email_or_phone(erased_warehouse):
     assert "+31 20 1234567" not in everything and "31201234567" not in everything
 
 
+def holds_token(text: str, token: str) -> bool:
+    """`token` in `text`, not as part of a longer word: Ben's Marketo id 1002 is found
+    in `"leadId": 1002`, not in a digest such as the build fingerprint's `…91002de…`."""
+    return re.search(rf"(?<![0-9A-Za-z]){re.escape(token)}(?![0-9A-Za-z])", text) is not None
+
+
 def test_erased_person_leaves_no_trace(erased_warehouse):
     warehouse, _, _, before_texts, after, _ = erased_warehouse
     assert after.success
@@ -101,7 +108,7 @@ def test_erased_person_leaves_no_trace(erased_warehouse):
     for database in (warehouse.paths.build_database, warehouse.paths.analytics_database):
         for table, text in table_texts(database).items():
             for trace in (*BEN_IDS, BEN_EMAIL.lower(), 'Bravo","Title'):
-                assert trace not in text, f"{trace} still in {database.name}:{table}"
+                assert not holds_token(text, trace), f"{trace} still in {database.name}:{table}"
     erasures = (warehouse.paths.warehouse_dir / "erasures.json").read_text()
     assert "bravo" not in erasures.lower()
     assert set(BEN_IDS) <= set(json.loads(erasures)["person_ids"])
