@@ -31,7 +31,8 @@ class View:
     unique_id: str
     schema: str
     name: str
-    # the project's models it reads, by unique id (sources are loaded before dbt runs)
+    # the project's nodes it reads (models, seeds, snapshots), by unique id; sources are
+    # loaded before dbt runs
     models_read: tuple[str, ...] = ()
 
     @property
@@ -54,7 +55,9 @@ def view_models(manifest: Mapping[str, Any]) -> list[View]:
             unique_id,
             node["schema"],
             node["alias"],
-            tuple(parent for parent in node["depends_on"]["nodes"] if parent.startswith("model.")),
+            tuple(
+                parent for parent in node["depends_on"]["nodes"] if not parent.startswith("source.")
+            ),
         )
         for unique_id, node in view_nodes(manifest).items()
     ]
