@@ -33,7 +33,7 @@ class View:
     name: str
     # the project's nodes it reads (models, seeds, snapshots), by unique id; sources are
     # loaded before dbt runs
-    models_read: tuple[str, ...] = ()
+    nodes_read: tuple[str, ...] = ()
 
     @property
     def relation(self) -> str:
@@ -125,11 +125,9 @@ def with_views_materialised(
     """dbt's events, with a materialisation of each view left as it is: the view's rows
     are the night's, and lineage shows it so, with the view's code version as for any
     output. Dagster takes a multi-asset's outputs in topological order only, so each
-    view's comes as soon as the models it reads have theirs; one whose model failed
+    view's comes as soon as the nodes it reads have theirs; one whose parent failed
     gets none."""
-    waiting = {
-        view.unique_id: {asset_key_of(model) for model in view.models_read} for view in views
-    }
+    waiting = {view.unique_id: {asset_key_of(node) for node in view.nodes_read} for view in views}
     materialised: set[dg.AssetKey] = set()
 
     def views_now_current() -> Iterator[dg.MaterializeResult]:
