@@ -172,8 +172,14 @@ def test_dbt_built_incrementally_after_the_first_full_build(incremental_and_full
     nightly, full, _ = incremental_and_full
     # The one-mart run after the second night is not recorded as a build.
     builds = "select full_refresh from warehouse_state.dbt_builds order by built_at"
+    attempts = (
+        "select count(*), count(distinct fingerprint) from warehouse_state.dbt_build_attempts"
+    )
     with duckdb.connect(str(nightly.paths.build_database), read_only=True) as connection:
         assert [row[0] for row in connection.execute(builds).fetchall()] == [True, False]
+        # It is recorded as an attempt with the same code, so it does not force the
+        # next night to a full refresh.
+        assert connection.execute(attempts).fetchone() == (3, 1)
     with duckdb.connect(str(full.paths.build_database), read_only=True) as connection:
         assert [row[0] for row in connection.execute(builds).fetchall()] == [True]
 

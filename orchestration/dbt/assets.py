@@ -12,8 +12,10 @@ from orchestration.agreements.documents import load_source_mapping
 from orchestration.agreements.history import definition_files
 from orchestration.dbt.build_state import (
     build_fingerprint,
-    last_build_fingerprint,
+    code_in_place,
+    installed_build_tools,
     needs_full_refresh,
+    record_attempt,
     record_build,
 )
 from orchestration.dbt.current_views import (
@@ -94,10 +96,11 @@ def revenue_dbt_models(
     fingerprint = build_fingerprint(
         manifest,
         [*definition_files(warehouse.paths.definitions_dir), warehouse.paths.source_mapping_file],
+        installed_build_tools(),
     )
     views = view_models(manifest)
     with warehouse.connect() as connection:
-        last_fingerprint = last_build_fingerprint(connection)
+        built_with = code_in_place(connection)
         # dbt's sources of a CRM system the landing folder does not hold: empty tables.
         try:
             absent = load_absent_systems(
@@ -109,7 +112,7 @@ def revenue_dbt_models(
             )
         except MissingSystemError as error:
             raise dg.Failure(description=str(error)) from error
-        full_refresh = needs_full_refresh(is_full_refresh(context), last_fingerprint, fingerprint)
+        full_refresh = needs_full_refresh(is_full_refresh(context), built_with, fingerprint)
         # A run of some models keeps dagster-dbt's own selection of them and their tests.
         views_current = (
             not full_refresh
@@ -117,12 +120,14 @@ def revenue_dbt_models(
             and not views_holding_build_time_values(manifest)
             and views_still_bind(connection, views)
         )
+        record_attempt(connection, fingerprint)
     for note in absent:
         context.log.info(note)
     if full_refresh and not is_full_refresh(context):
         context.log.info(
-            "Full refresh: first build, or the models' code or the agreements changed "
-            "since the last complete build."
+            "Full refresh: first build, or the models' code, the build tools or the "
+            "agreements changed since the last complete build, or a build since then "
+            "ran other code."
         )
     with secrets_withheld():
         build = dbt.cli(

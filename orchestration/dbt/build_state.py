@@ -1,8 +1,10 @@
 """When an incremental dbt build would be wrong: rows already processed depend on the
 models' code and on the agreements, so a change to either needs a full refresh.
 
-The build database remembers a fingerprint of both as of the last complete build;
-a run whose fingerprint differs rebuilds every model from scratch.
+The build database remembers a fingerprint of both as of the last complete build, and
+of every build started since: a build that fails, or builds some models only, has
+still created those models again with its own code. A run whose fingerprint differs
+from any of them rebuilds every model from scratch.
 """
 
 from __future__ import annotations
@@ -11,57 +13,86 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 BUILD_STATE_TABLE = "warehouse_state.dbt_builds"
+ATTEMPTS_TABLE = "warehouse_state.dbt_build_attempts"
+# What runs the SQL and the macros dbt ships: a new version may write other SQL, or
+# DuckDB may read the same SQL otherwise.
+BUILD_TOOLS = ("dbt-core", "dbt-duckdb", "duckdb")
 
 
-def build_fingerprint(manifest: Mapping[str, Any], agreement_files: Iterable[Path]) -> str:
-    """Digest of every model's and macro's code in the project and the agreement files
-    (every version file of the agreed definitions, drafts included, and the mapping).
+def installed_build_tools() -> dict[str, str]:
+    return {package: version(package) for package in BUILD_TOOLS}
+
+
+def build_fingerprint(
+    manifest: Mapping[str, Any], agreement_files: Iterable[Path], tools: Mapping[str, str]
+) -> str:
+    """Digest of what the models' rows and relations are made from: every model's code,
+    every macro, the relations of the sources they read, the versions of the build
+    tools, and the agreement files (every version file of the agreed definitions,
+    drafts included, and the mapping).
 
     A model's code is its SQL file and its configuration, which `dbt_project.yml` and
     the models' YAML set too (materialisation, unique key, hooks): the file's checksum
-    alone misses those."""
-    project = manifest["metadata"].get("project_name")
+    alone misses those. Its relation name carries the project's quoting."""
     digest = hashlib.sha256()
+    digest.update(json.dumps(sorted(tools.items())).encode())
     for unique_id, node in sorted(manifest["nodes"].items()):
         if node["resource_type"] == "model":
-            config = json.dumps(node["config"], sort_keys=True)
-            digest.update(f"{unique_id}:{node['checksum']['checksum']}:{config}\n".encode())
+            code = node["checksum"]["checksum"], node["relation_name"], node["config"]
+            digest.update(f"{unique_id}:{json.dumps(code, sort_keys=True)}\n".encode())
+    # A source pointed at another table leaves the views on it reading the old one.
+    for unique_id, source in sorted(manifest["sources"].items()):
+        digest.update(f"{unique_id}:{source['relation_name']}\n".encode())
     for unique_id, macro in sorted(manifest["macros"].items()):
-        if macro["package_name"] == project:
-            digest.update(f"{unique_id}:{macro['macro_sql']}\n".encode())
+        digest.update(f"{unique_id}:{macro['macro_sql']}\n".encode())
     for path in agreement_files:
         digest.update(hashlib.sha256(path.read_bytes()).hexdigest().encode())
     return digest.hexdigest()
 
 
-def needs_full_refresh(requested: bool, last_fingerprint: str | None, fingerprint: str) -> bool:
-    """A full refresh when asked for, on the first build, or when code or agreements
-    changed since the last complete build."""
-    return requested or last_fingerprint != fingerprint
+def needs_full_refresh(requested: bool, code_in_place: set[str] | None, fingerprint: str) -> bool:
+    """A full refresh when asked for, on the first build, or when any model may have
+    been built from other code or agreements than this run's."""
+    return requested or code_in_place != {fingerprint}
 
 
-def last_build_fingerprint(connection: duckdb.DuckDBPyConnection) -> str | None:
-    exists = connection.execute(
-        "select count(*) from duckdb_tables() "
-        "where schema_name = 'warehouse_state' and table_name = 'dbt_builds'"
-    ).fetchone()[0]
-    if not exists:
-        return None
-    row = connection.execute(
-        f"select fingerprint from {BUILD_STATE_TABLE} order by built_at desc limit 1"
+def _has_table(connection: duckdb.DuckDBPyConnection, qualified_name: str) -> bool:
+    schema, table = qualified_name.split(".")
+    (count,) = connection.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+        [schema, table],
     ).fetchone()
-    return row[0] if row else None
+    return count > 0
 
 
-def record_build(
-    connection: duckdb.DuckDBPyConnection, fingerprint: str, full_refresh: bool
-) -> None:
+def code_in_place(connection: duckdb.DuckDBPyConnection) -> set[str] | None:
+    """The fingerprints of the code that built what the build database holds: the last
+    complete build's and those of the builds started after it. None before the first
+    complete build."""
+    if not _has_table(connection, BUILD_STATE_TABLE):
+        return None
+    last = connection.execute(
+        f"select fingerprint, built_at from {BUILD_STATE_TABLE} order by built_at desc limit 1"
+    ).fetchone()
+    if last is None:
+        return None
+    fingerprint, built_at = last
+    since = []
+    if _has_table(connection, ATTEMPTS_TABLE):
+        since = connection.execute(
+            f"select distinct fingerprint from {ATTEMPTS_TABLE} where started_at > ?", [built_at]
+        ).fetchall()
+    return {fingerprint, *(row[0] for row in since)}
+
+
+def _create_state_tables(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute("create schema if not exists warehouse_state")
     connection.execute(
         f"""
@@ -70,6 +101,24 @@ def record_build(
         )
         """
     )
+    connection.execute(
+        f"create table if not exists {ATTEMPTS_TABLE} (fingerprint varchar, started_at timestamptz)"
+    )
+
+
+def record_attempt(connection: duckdb.DuckDBPyConnection, fingerprint: str) -> None:
+    """Before dbt starts: whatever it builds from here on is this code's."""
+    _create_state_tables(connection)
+    connection.execute(
+        f"insert into {ATTEMPTS_TABLE} values (?, ?)", [fingerprint, dt.datetime.now(dt.UTC)]
+    )
+
+
+def record_build(
+    connection: duckdb.DuckDBPyConnection, fingerprint: str, full_refresh: bool
+) -> None:
+    """After a build of every model and test."""
+    _create_state_tables(connection)
     connection.execute(
         f"insert into {BUILD_STATE_TABLE} values (?, ?, ?)",
         [fingerprint, full_refresh, dt.datetime.now(dt.UTC)],
