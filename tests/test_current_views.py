@@ -39,45 +39,133 @@ def test_only_models_materialised_as_views_are_listed():
             "model.p.lead_funnel": node("model", "table", "lead_funnel", "model.p.stg_leads"),
             "model.p.int_touches": node("model", "incremental", "int_touches"),
             "test.p.primary_key_stg_leads": node("test", "test", "primary_key_stg_leads"),
-        }
+        },
+        "child_map": {
+            "model.p.stg_leads": [
+                "model.p.int_leads_unioned",
+                "model.p.lead_funnel",
+                "test.p.primary_key_stg_leads",
+            ],
+            "model.p.int_leads_unioned": [],
+        },
     }
     assert view_models(manifest) == [
         View("model.p.int_leads_unioned", "staging", "int_leads_unioned", ("model.p.stg_leads",)),
-        LEADS_VIEW,
+        View(
+            "model.p.stg_leads",
+            "staging",
+            "stg_leads",
+            read_by=("model.p.int_leads_unioned", "model.p.lead_funnel"),
+        ),
     ]
 
 
-def test_each_view_is_materialised_once_the_models_it_reads_are():
+def key(unique_id: str) -> dg.AssetKey:
+    return dg.AssetKey(unique_id.rsplit(".", 1)[-1])
+
+
+def check(asset: str, name: str, passed: bool = True, warn: bool = False):
+    severity = dg.AssetCheckSeverity.WARN if warn else dg.AssetCheckSeverity.ERROR
+    return dg.AssetCheckResult(
+        passed=passed, asset_key=dg.AssetKey(asset), check_name=name, severity=severity
+    )
+
+
+def reported(events, views, checks=()) -> list[str]:
+    """The order of events with the views' materialisations, the dbt events named by
+    the asset they concern."""
+
+    def checks_of(asset_key: dg.AssetKey):
+        return [check for check in checks if check.asset_key == asset_key]
+
+    def name(event) -> str:
+        if isinstance(event, dg.MaterializeResult):
+            return f"view {event.asset_key.to_user_string()}"
+        if isinstance(event, dg.Output):
+            return f"built {event.output_name}"
+        return f"tested {event.asset_key.to_user_string()}"
+
+    return [
+        name(event) for event in with_views_materialised(events, views, key, dg.AssetKey, checks_of)
+    ]
+
+
+def test_each_view_is_materialised_once_dbt_started_and_the_models_it_reads_are():
     views = [
-        View("model.p.stg_leads", "staging", "stg_leads"),
+        View("model.p.stg_leads", "staging", "stg_leads", read_by=("model.p.int_unioned",)),
         View("model.p.int_signals", "intermediate", "int_signals", ("model.p.int_scored",)),
         View("model.p.int_unioned", "intermediate", "int_unioned", ("model.p.stg_leads",)),
         View("model.p.int_failed_view", "intermediate", "int_failed_view", ("model.p.int_failed",)),
     ]
     events = [
         dg.Output(None, output_name="int_scored"),
-        dg.AssetCheckResult(passed=True, asset_key=dg.AssetKey("int_scored"), check_name="pk"),
+        check("int_scored", "pk"),
         dg.Output(None, output_name="lead_funnel"),
     ]
-
-    def key(unique_id: str) -> dg.AssetKey:
-        return dg.AssetKey(unique_id.rsplit(".", 1)[-1])
-
-    order = [
-        event.asset_key.to_user_string()
-        if isinstance(event, dg.MaterializeResult)
-        else f"dbt {type(event).__name__}"
-        for event in with_views_materialised(events, views, key, dg.AssetKey)
+    # Nothing before dbt's first event; int_failed never built: the view reading it is
+    # not materialised.
+    assert reported(events, views) == [
+        "built int_scored",
+        "view int_signals",
+        "view stg_leads",
+        "view int_unioned",
+        "tested int_scored",
+        "built lead_funnel",
     ]
-    # int_failed never built: the view reading it is not materialised.
-    assert order == [
-        "stg_leads",
-        "int_unioned",
-        "dbt Output",
-        "int_signals",
-        "dbt AssetCheckResult",
-        "dbt Output",
+    assert reported([], views) == []
+
+
+def test_a_view_waits_for_the_tests_of_the_models_it_reads():
+    views = [View("model.p.int_signals", "intermediate", "int_signals", ("model.p.int_scored",))]
+    pk, not_null = (
+        dg.AssetCheckKey(key("int_scored"), "pk"),
+        dg.AssetCheckKey(key("int_scored"), "not_null"),
+    )
+    built = dg.Output(None, output_name="int_scored")
+    passed = [built, check("int_scored", "pk"), check("int_scored", "not_null", False, warn=True)]
+    assert reported(passed, views, [pk, not_null]) == [
+        "built int_scored",
+        "tested int_scored",
+        "tested int_scored",
+        "view int_signals",
     ]
+    # dbt skips what reads a model whose test failed: the view is not materialised.
+    failed = [built, check("int_scored", "pk", passed=False), check("int_scored", "not_null")]
+    assert reported(failed, views, [pk, not_null]) == [
+        "built int_scored",
+        "tested int_scored",
+        "tested int_scored",
+    ]
+
+
+def test_a_view_comes_before_its_own_tests_and_what_reads_it():
+    # Dagster refuses an output after one downstream of it, and a check result belongs
+    # to the materialisation before it.
+    views = [
+        View("model.p.stg_leads", "staging", "stg_leads", read_by=("model.p.int_unioned",)),
+        View(
+            "model.p.int_unioned",
+            "intermediate",
+            "int_unioned",
+            ("model.p.stg_leads", "model.p.int_scored"),
+            ("model.p.lead_funnel",),
+        ),
+    ]
+    pk = dg.AssetCheckKey(key("int_scored"), "pk")
+    # int_scored's test result comes after what reads the view reading it.
+    events = [
+        dg.Output(None, output_name="int_scored"),
+        dg.Output(None, output_name="lead_funnel"),
+        check("int_scored", "pk"),
+    ]
+    assert reported(events, views, [pk]) == [
+        "built int_scored",
+        "view stg_leads",
+        "view int_unioned",
+        "built lead_funnel",
+        "tested int_scored",
+    ]
+    assert reported([check("stg_leads", "pk")], views[:1]) == ["view stg_leads", "tested stg_leads"]
 
 
 def test_a_view_binds_until_a_column_or_table_it_reads_is_gone():

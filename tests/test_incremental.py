@@ -207,6 +207,8 @@ def test_second_night_leaves_views_as_they_are_and_runs_every_data_test(incremen
         for event in second_night.run.get_asset_materialization_events()
     }
     assert {"staging/stg_salesforce__leads", "intermediate/int_leads_unioned"} <= set(materialised)
+    # Every model, view or not, as every data test passed.
+    assert {spec.key.to_user_string() for spec in revenue_dbt_models.specs} <= set(materialised)
     # With the view's code version, as for a built view, so nothing downstream of it
     # shows as unsynced.
     code_versions = {

@@ -142,6 +142,9 @@ def revenue_dbt_models(
             views,
             lambda unique_id: translator.get_asset_key(manifest["nodes"][unique_id]),
             context.assets_def.keys_by_output_name.__getitem__,
+            lambda asset_key: (
+                check for check in context.assets_def.check_keys if check.asset_key == asset_key
+            ),
         )
     else:
         yield from build.stream()

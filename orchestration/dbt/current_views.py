@@ -24,6 +24,8 @@ from orchestration.duckdb_sql import quote_identifier
 # dbt's values of the build running the SQL: a view whose SQL holds one is stamped
 # with the build that created it, and left as it is would keep that build's value.
 BUILD_TIME_VALUE = re.compile(r"\b(run_started_at|invocation_id)\b")
+# What dbt builds, as opposed to sources (loaded before dbt runs) and tests.
+PROJECT_NODES = ("model", "seed", "snapshot")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class View:
     # the project's nodes it reads (models, seeds, snapshots), by unique id; sources are
     # loaded before dbt runs
     nodes_read: tuple[str, ...] = ()
+    # the project's nodes that read it
+    read_by: tuple[str, ...] = ()
 
     @property
     def relation(self) -> str:
@@ -50,14 +54,17 @@ def view_nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
 
 def view_models(manifest: Mapping[str, Any]) -> list[View]:
     """The project's models dbt materialises as views."""
+
+    def project_nodes(unique_ids: Iterable[str]) -> tuple[str, ...]:
+        return tuple(node for node in unique_ids if node.split(".")[0] in PROJECT_NODES)
+
     return [
         View(
             unique_id,
             node["schema"],
             node["alias"],
-            tuple(
-                parent for parent in node["depends_on"]["nodes"] if not parent.startswith("source.")
-            ),
+            project_nodes(node["depends_on"]["nodes"]),
+            project_nodes(manifest["child_map"].get(unique_id, ())),
         )
         for unique_id, node in view_nodes(manifest).items()
     ]
@@ -121,33 +128,76 @@ def with_views_materialised(
     views: Sequence[View],
     asset_key_of: Callable[[str], dg.AssetKey],
     asset_key_of_output: Callable[[str], dg.AssetKey],
+    checks_of: Callable[[dg.AssetKey], Iterable[dg.AssetCheckKey]],
 ) -> Iterator[Any]:
     """dbt's events, with a materialisation of each view left as it is: the view's rows
     are the night's, and lineage shows it so, with the view's code version as for any
-    output. Dagster takes a multi-asset's outputs in topological order only, so each
-    view's comes as soon as the nodes it reads have theirs; one whose parent failed
-    gets none."""
-    waiting = {view.unique_id: {asset_key_of(node) for node in view.nodes_read} for view in views}
+    output.
+
+    A view's comes when dbt would have built it: once dbt has started, the nodes it
+    reads have theirs and their data tests have passed (or warned). At the latest it
+    comes just before an event about the view (its tests) or a node reading it:
+    Dagster takes a multi-asset's outputs in topological order only, and a check
+    result belongs to the materialisation before it. A view whose parent failed, or
+    failed a test, gets none, as dbt would have skipped it.
+    """
+    by_key = {asset_key_of(view.unique_id): view for view in views}
+    reads = {key: {asset_key_of(node) for node in view.nodes_read} for key, view in by_key.items()}
+    read_by = {key: {asset_key_of(node) for node in view.read_by} for key, view in by_key.items()}
+    tests_awaited = {
+        key: {check for parent in parents for check in checks_of(parent)}
+        for key, parents in reads.items()
+    }
+    waiting = set(by_key)
     materialised: set[dg.AssetKey] = set()
+    passed: set[dg.AssetCheckKey] = set()
+
+    def report(key: dg.AssetKey) -> dg.MaterializeResult:
+        waiting.discard(key)
+        materialised.add(key)
+        return dg.MaterializeResult(
+            asset_key=key,
+            metadata={
+                "unique_id": by_key[key].unique_id,
+                "view": "as the last complete build created it, from the same code",
+            },
+        )
+
+    def in_order(keys: Iterable[dg.AssetKey]) -> list[dg.AssetKey]:
+        return sorted(keys, key=dg.AssetKey.to_user_string)
 
     def views_now_current() -> Iterator[dg.MaterializeResult]:
-        while ready := sorted(view for view, reads in waiting.items() if reads <= materialised):
-            for view in ready:
-                del waiting[view]
-                materialised.add(asset_key_of(view))
-                yield dg.MaterializeResult(
-                    asset_key=asset_key_of(view),
-                    metadata={
-                        "unique_id": view,
-                        "view": "as the last complete build created it, from the same code",
-                    },
-                )
+        while ready := in_order(
+            key for key in waiting if reads[key] <= materialised and tests_awaited[key] <= passed
+        ):
+            for key in ready:
+                yield report(key)
 
-    yield from views_now_current()
+    def views_due_before(event_key: dg.AssetKey) -> Iterator[dg.MaterializeResult]:
+        due = {key for key in waiting if event_key == key or event_key in read_by[key]}
+        while more := {parent for key in due for parent in reads[key] & waiting} - due:
+            due |= more
+        while ready := in_order(key for key in due if not reads[key] & due):
+            for key in ready:
+                due.discard(key)
+                if reads[key] <= materialised:
+                    yield report(key)
+                else:
+                    waiting.discard(key)
+
     for event in events:
+        key = (
+            asset_key_of_output(event.output_name)
+            if isinstance(event, dg.Output)
+            else getattr(event, "asset_key", None)
+        )
+        if key is not None:
+            yield from views_due_before(key)
         yield event
-        if isinstance(event, dg.Output):
-            materialised.add(asset_key_of_output(event.output_name))
-        elif isinstance(event, dg.AssetMaterialization):
-            materialised.add(event.asset_key)
+        if isinstance(event, dg.Output | dg.AssetMaterialization):
+            materialised.add(key)
+        elif isinstance(event, dg.AssetCheckResult) and (
+            event.passed or event.severity == dg.AssetCheckSeverity.WARN
+        ):
+            passed.add(dg.AssetCheckKey(event.asset_key, event.check_name))
         yield from views_now_current()
