@@ -7,6 +7,7 @@ directory is materialised once and every KPI test reads the published result.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 import sys
@@ -109,6 +110,21 @@ def run_org(tmp_path_factory: pytest.TempPathFactory, org: Path, name: str) -> W
     )
     assert run.result.success, f"the nightly job failed on the {name}"
     return run
+
+
+def dbt_results(warehouse: WarehouseResource) -> dict[str, str]:
+    """Each dbt node the warehouse's last build ran, by unique id, with its status."""
+    run_results = json.loads((warehouse.paths.dbt_target_dir / "run_results.json").read_text())
+    return {result["unique_id"]: result["status"] for result in run_results["results"]}
+
+
+def mart_rows(database: Path) -> dict[str, list[tuple]]:
+    """Every mart's rows, in an order independent of how they were written."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return {
+            path.stem: sorted(connection.execute(f"select * from {path.stem}").fetchall(), key=repr)
+            for path in MARTS_DIR.glob("*.sql")
+        }
 
 
 def copy_landing(source: Path, target: Path) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 import dagster as dg
@@ -14,7 +13,7 @@ from orchestration.dbt.assets import revenue_dbt_models
 from orchestration.definitions import build_definitions
 from orchestration.nightly import run_nightly_refresh
 from orchestration.settings import DEFAULT_SOURCE_MAPPING_FILE
-from tests.conftest import FIXTURE_LANDING, MARTS_DIR, copy_landing, make_warehouse
+from tests.conftest import FIXTURE_LANDING, copy_landing, dbt_results, make_warehouse, mart_rows
 
 LEAD_HEADER = (FIXTURE_LANDING / "salesforce" / "Lead.csv").read_text().splitlines()[0]
 TASK_HEADER = (FIXTURE_LANDING / "salesforce" / "Task.csv").read_text().splitlines()[0]
@@ -79,24 +78,10 @@ L8_WHITEPAPER = (
 L8 = "00Q0000000000000L8"
 
 
-def dbt_results(warehouse) -> dict[str, str]:
-    """Each dbt node the warehouse's last build ran, by unique id, with its status."""
-    run_results = json.loads((warehouse.paths.dbt_target_dir / "run_results.json").read_text())
-    return {result["unique_id"]: result["status"] for result in run_results["results"]}
-
-
 @dataclass(frozen=True)
 class SecondNight:
     run: dg.ExecuteInProcessResult
     dbt_results: dict[str, str]
-
-
-def mart_rows(database) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(database), read_only=True) as connection:
-        return {
-            path.stem: sorted(connection.execute(f"select * from {path.stem}").fetchall(), key=repr)
-            for path in MARTS_DIR.glob("*.sql")
-        }
 
 
 def content_of(warehouse, lead_id: str) -> list[tuple]:
