@@ -11,8 +11,8 @@ import duckdb
 from orchestration.dbt.current_views import (
     View,
     view_models,
-    views_holding_build_time_values,
     views_still_bind,
+    views_varying_by_build,
     with_views_materialised,
 )
 from orchestration.dbt.project import revenue_dbt_project
@@ -197,50 +197,80 @@ def test_a_view_binds_until_a_column_or_table_it_reads_is_gone():
         assert not views_still_bind(connection, [as_table])
 
 
-def test_views_reading_a_value_of_their_build_are_found_through_any_macro():
-    def model(materialized: str, raw_code: str, *macros: str) -> dict:
+def test_views_that_may_compile_otherwise_on_another_build_are_found_through_any_macro():
+    def model(materialized: str, raw_code: str, *macros: str, **config) -> dict:
         return {
             "resource_type": "model",
-            "config": {"materialized": materialized},
+            "config": {"materialized": materialized, **config},
             "raw_code": raw_code,
             "depends_on": {"macros": list(macros), "nodes": []},
         }
 
-    def macro(sql: str, *macros: str) -> dict:
-        return {"macro_sql": sql, "depends_on": {"macros": list(macros)}}
+    def macro(sql: str, *macros: str, package: str = "p") -> dict:
+        return {"macro_sql": sql, "depends_on": {"macros": list(macros)}, "package_name": package}
 
     manifest = {
+        "metadata": {"project_name": "p"},
         "nodes": {
+            "model.p.plain": model(
+                "view",
+                "{{ config(materialized='view') }} select {{ stage_of('s') }} from {{ ref('a') }}",
+                "macro.p.stage_of",
+            ),
+            "model.p.from_source": model("view", "select * from {{ source('crm', 'lead') }}"),
             "model.p.stamped_directly": model("view", "select '{{ run_started_at }}' as at"),
+            "model.p.invocation": model("view", "select '{{ invocation_id }}' as build"),
+            "model.p.clock": model("view", "select '{{ modules.datetime.datetime.now() }}'"),
+            "model.p.variable": model("view", "select '{{ var(\"since\") }}' as since"),
             "model.p.stamped_by_macro": model(
                 "view", "select {{ stamped() }} as at", "macro.p.stamped"
             ),
-            "model.p.invocation": model("view", "select '{{ invocation_id }}' as build"),
-            "model.p.plain": model("view", "select {{ quoted() }} as lead_id", "macro.p.quoted"),
+            "model.p.queries": model(
+                "view", "select {{ run_query('select 1') }}", "macro.dbt.run_query"
+            ),
+            "model.p.hooked": model(
+                "view", "select 1 as one", **{"post-hook": ["grant select on {{ this }}"]}
+            ),
+            "model.p.unparsable": model("view", "select {{ 1 as one"),
             "model.p.stamped_table": model(
                 "table", "select {{ stamped() }} as at", "macro.p.stamped"
             ),
         },
         "macros": {
-            # `stamped` reaches run_started_at through `now`; the two call each other.
-            "macro.p.stamped": macro("{{ now() }}", "macro.p.now"),
+            # stage_of reads ref only, through a loop variable and a macro argument.
+            "macro.p.stage_of": macro(
+                "{% macro stage_of(c) %}{% for s in ['a'] %}{{ c }}{{ s }}{% endfor %}"
+                "{{ ref('stages') }}{% endmacro %}"
+            ),
+            # stamped reaches run_started_at through now; the two call each other.
+            "macro.p.stamped": macro(
+                "{% macro stamped() %}{{ now() }}{% endmacro %}", "macro.p.now"
+            ),
             "macro.p.now": macro(
-                "{% if false %}{{ stamped() }}{% endif %}'{{ run_started_at }}'",
+                "{% macro now() %}{% if false %}{{ stamped() }}{% endif %}"
+                "'{{ run_started_at }}'{% endmacro %}",
                 "macro.p.stamped",
             ),
-            "macro.p.quoted": macro("'{{ started_running }}'", "macro.dbt.run_query"),
+            "macro.dbt.run_query": macro(
+                "{% macro run_query(sql) %}{{ sql }}{% endmacro %}", package="dbt"
+            ),
         },
     }
-    assert views_holding_build_time_values(manifest) == [
+    assert views_varying_by_build(manifest) == [
+        "model.p.clock",
+        "model.p.hooked",
         "model.p.invocation",
+        "model.p.queries",
         "model.p.stamped_by_macro",
         "model.p.stamped_directly",
+        "model.p.unparsable",
+        "model.p.variable",
     ]
 
 
-def test_no_view_of_the_project_holds_a_value_of_its_build():
+def test_every_view_of_the_project_compiles_the_same_on_every_build():
     # Else a quiet night creates every view again, as any other night does.
     manifest = json.loads(revenue_dbt_project.manifest_path.read_text())
     views = view_models(manifest)
     assert {"stg_salesforce__leads", "int_lead_signals_combined"} <= {view.name for view in views}
-    assert views_holding_build_time_values(manifest) == []
+    assert views_varying_by_build(manifest) == []

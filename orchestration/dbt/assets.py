@@ -21,8 +21,8 @@ from orchestration.dbt.build_state import (
 from orchestration.dbt.current_views import (
     VIEWS_LEFT_AS_THEY_ARE,
     view_models,
-    views_holding_build_time_values,
     views_still_bind,
+    views_varying_by_build,
     with_views_materialised,
 )
 from orchestration.dbt.project import revenue_dbt_project
@@ -117,7 +117,7 @@ def revenue_dbt_models(
         views_current = (
             not full_refresh
             and not context.is_subset
-            and not views_holding_build_time_values(manifest)
+            and not views_varying_by_build(manifest)
             and views_still_bind(connection, views)
         )
         record_attempt(connection, fingerprint)

@@ -4,26 +4,32 @@ A view holds no rows: it reads its sources' current rows whenever it is queried,
 night with new data needs no new view. Creating the staging and union views again
 costs a quiet night at S about 4 of its 18 s of dbt (each view a few statements and
 dbt's bookkeeping). They are left as they are when the last complete build made them
-from the same code (the build fingerprint, build_state.py), none holds a value of the
-build that created it, and each still binds to the tables it reads; their data tests
+from the same code (the build fingerprint, build_state.py), none can compile to other
+SQL on another build, and each still binds to the tables it reads; their data tests
 run all the same.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
 import duckdb
+import jinja2
+from jinja2 import meta
 
 from orchestration.duckdb_sql import quote_identifier
 
-# dbt's values of the build running the SQL: a view whose SQL holds one is stamped
-# with the build that created it, and left as it is would keep that build's value.
-BUILD_TIME_VALUE = re.compile(r"\b(run_started_at|invocation_id)\b")
+# What a view's Jinja may read and still compile to the same SQL on every build: the
+# relations it reads and its configuration. Anything else dbt offers may differ from
+# one build to the next (run_started_at, invocation_id, modules.datetime, var,
+# env_var, run_query and other dbt macros reading the database), and a view left as it
+# is would keep the value of the build that created it.
+FIXED_NAMES = frozenset({"ref", "source", "config"})
+# Configuration that runs SQL besides the view's own.
+HOOKS = ("pre-hook", "post-hook", "sql_header")
 # What dbt builds, as opposed to sources (loaded before dbt runs) and tests.
 PROJECT_NODES = ("model", "seed", "snapshot")
 
@@ -70,26 +76,42 @@ def view_models(manifest: Mapping[str, Any]) -> list[View]:
     ]
 
 
-def views_holding_build_time_values(manifest: Mapping[str, Any]) -> list[str]:
-    """Views whose SQL, or a macro it calls however indirectly, reads a value of the
-    running build: each must be created again by every build."""
+def views_varying_by_build(manifest: Mapping[str, Any]) -> list[str]:
+    """Views whose SQL may compile otherwise on another build: each reads a name other
+    than ref, source, config and the project's macros that read only those (however
+    indirectly), or has hooks. Such a view must be created again by every build."""
+    project = manifest["metadata"]["project_name"]
+    parser = jinja2.Environment(extensions=["jinja2.ext.do"])
 
-    def holds_one(sql: str, macros: Iterable[str], seen: set[str]) -> bool:
-        if BUILD_TIME_VALUE.search(sql):
-            return True
-        for macro_id in macros:
-            if macro_id in seen or macro_id not in manifest["macros"]:
-                continue
-            seen.add(macro_id)
-            macro = manifest["macros"][macro_id]
-            if holds_one(macro["macro_sql"], macro["depends_on"]["macros"], seen):
-                return True
-        return False
+    def names_read(code: str) -> set[str] | None:
+        try:
+            return meta.find_undeclared_variables(parser.parse(code))
+        except jinja2.TemplateSyntaxError:
+            return None
+
+    def fixed(code: str, macro_ids: Iterable[str]) -> bool:
+        to_read, seen = [(code, macro_ids)], set()
+        while to_read:
+            code, macro_ids = to_read.pop()
+            macros = {
+                macro_id.rsplit(".", 1)[-1]: macro_id
+                for macro_id in macro_ids
+                if manifest["macros"].get(macro_id, {}).get("package_name") == project
+            }
+            names = names_read(code)
+            if names is None or not names - FIXED_NAMES <= macros.keys():
+                return False
+            for name in names - FIXED_NAMES - seen:
+                seen.add(name)
+                macro = manifest["macros"][macros[name]]
+                to_read.append((macro["macro_sql"], macro["depends_on"]["macros"]))
+        return True
 
     return [
         unique_id
         for unique_id, node in view_nodes(manifest).items()
-        if holds_one(node["raw_code"], node["depends_on"]["macros"], set())
+        if any(node["config"].get(hook) for hook in HOOKS)
+        or not fixed(node["raw_code"], node["depends_on"]["macros"])
     ]
 
 
