@@ -21,47 +21,27 @@ LEADS_VIEW = View("model.p.stg_leads", "staging", "stg_leads")
 
 
 def test_only_models_materialised_as_views_are_listed():
-    def node(resource_type: str, materialized: str, name: str, *parents: str) -> dict:
+    def node(resource_type: str, materialized: str, name: str) -> dict:
         return {
             "resource_type": resource_type,
             "config": {"materialized": materialized},
             "schema": "staging",
             "alias": name,
-            "depends_on": {"nodes": list(parents)},
         }
 
     manifest = {
         "nodes": {
-            "model.p.stg_leads": node("model", "view", "stg_leads", "source.p.crm.lead"),
-            "model.p.int_leads_unioned": node(
-                "model", "view", "int_leads_unioned", "model.p.stg_leads", "source.p.hs.contacts"
-            ),
-            "model.p.lead_funnel": node("model", "table", "lead_funnel", "model.p.stg_leads"),
+            "model.p.stg_leads": node("model", "view", "stg_leads"),
+            "model.p.int_leads_unioned": node("model", "view", "int_leads_unioned"),
+            "model.p.lead_funnel": node("model", "table", "lead_funnel"),
             "model.p.int_touches": node("model", "incremental", "int_touches"),
             "test.p.primary_key_stg_leads": node("test", "test", "primary_key_stg_leads"),
-        },
-        "child_map": {
-            "model.p.stg_leads": [
-                "model.p.int_leads_unioned",
-                "model.p.lead_funnel",
-                "test.p.primary_key_stg_leads",
-            ],
-            "model.p.int_leads_unioned": [],
-        },
+        }
     }
     assert view_models(manifest) == [
-        View("model.p.int_leads_unioned", "staging", "int_leads_unioned", ("model.p.stg_leads",)),
-        View(
-            "model.p.stg_leads",
-            "staging",
-            "stg_leads",
-            read_by=("model.p.int_leads_unioned", "model.p.lead_funnel"),
-        ),
+        View("model.p.int_leads_unioned", "staging", "int_leads_unioned"),
+        LEADS_VIEW,
     ]
-
-
-def key(unique_id: str) -> dg.AssetKey:
-    return dg.AssetKey(unique_id.rsplit(".", 1)[-1])
 
 
 def check(asset: str, name: str, passed: bool = True, warn: bool = False):
@@ -71,12 +51,18 @@ def check(asset: str, name: str, passed: bool = True, warn: bool = False):
     )
 
 
-def reported(events, views, checks=()) -> list[str]:
+def reported(events, views: list[str], deps: dict[str, set[str]], checks=()) -> list[str]:
     """The order of events with the views' materialisations, the dbt events named by
-    the asset they concern."""
+    the asset they concern. `deps`: each asset of the step and the assets it reads;
+    `checks`: (asset, check name)."""
 
-    def checks_of(asset_key: dg.AssetKey):
-        return [check for check in checks if check.asset_key == asset_key]
+    def key(name: str) -> dg.AssetKey:
+        return dg.AssetKey(name)
+
+    def checks_of(asset_key: dg.AssetKey) -> list[dg.AssetCheckKey]:
+        return [
+            dg.AssetCheckKey(key(asset), name) for asset, name in checks if key(asset) == asset_key
+        ]
 
     def name(event) -> str:
         if isinstance(event, dg.MaterializeResult):
@@ -85,26 +71,35 @@ def reported(events, views, checks=()) -> list[str]:
             return f"built {event.output_name}"
         return f"tested {event.asset_key.to_user_string()}"
 
+    asset_deps = {
+        key(asset): {key(parent) for parent in parents} for asset, parents in deps.items()
+    }
+    view_ids = {key(view): f"model.p.{view}" for view in views}
     return [
-        name(event) for event in with_views_materialised(events, views, key, dg.AssetKey, checks_of)
+        name(event)
+        for event in with_views_materialised(events, view_ids, asset_deps, key, checks_of)
     ]
 
 
-def test_each_view_is_materialised_once_dbt_started_and_the_models_it_reads_are():
-    views = [
-        View("model.p.stg_leads", "staging", "stg_leads", read_by=("model.p.int_unioned",)),
-        View("model.p.int_signals", "intermediate", "int_signals", ("model.p.int_scored",)),
-        View("model.p.int_unioned", "intermediate", "int_unioned", ("model.p.stg_leads",)),
-        View("model.p.int_failed_view", "intermediate", "int_failed_view", ("model.p.int_failed",)),
-    ]
+def test_each_view_is_materialised_once_dbt_started_and_the_assets_it_reads_are():
+    # stg_leads reads a source (an asset of another step); int_failed never gets built.
+    deps = {
+        "stg_leads": {"crm_lead"},
+        "int_scored": set(),
+        "int_signals": {"int_scored"},
+        "int_unioned": {"stg_leads"},
+        "int_failed": set(),
+        "int_failed_view": {"int_failed"},
+        "lead_funnel": set(),
+    }
+    views = ["stg_leads", "int_signals", "int_unioned", "int_failed_view"]
     events = [
         dg.Output(None, output_name="int_scored"),
         check("int_scored", "pk"),
         dg.Output(None, output_name="lead_funnel"),
     ]
-    # Nothing before dbt's first event; int_failed never built: the view reading it is
-    # not materialised.
-    assert reported(events, views) == [
+    # Nothing before dbt's first event; the view reading int_failed is not materialised.
+    assert reported(events, views, deps) == [
         "built int_scored",
         "view int_signals",
         "view stg_leads",
@@ -112,60 +107,60 @@ def test_each_view_is_materialised_once_dbt_started_and_the_models_it_reads_are(
         "tested int_scored",
         "built lead_funnel",
     ]
-    assert reported([], views) == []
+    assert reported([], views, deps) == []
 
 
-def test_a_view_waits_for_the_tests_of_the_models_it_reads():
-    views = [View("model.p.int_signals", "intermediate", "int_signals", ("model.p.int_scored",))]
-    pk, not_null = (
-        dg.AssetCheckKey(key("int_scored"), "pk"),
-        dg.AssetCheckKey(key("int_scored"), "not_null"),
-    )
+def test_a_view_waits_for_the_tests_of_what_it_reads_sources_included():
+    deps = {"int_scored": set(), "int_signals": {"int_scored", "crm_lead"}}
+    checks = [("int_scored", "pk"), ("int_scored", "not_null"), ("crm_lead", "fresh")]
     built = dg.Output(None, output_name="int_scored")
-    passed = [built, check("int_scored", "pk"), check("int_scored", "not_null", False, warn=True)]
-    assert reported(passed, views, [pk, not_null]) == [
+    passed = [
+        built,
+        check("int_scored", "pk"),
+        check("int_scored", "not_null", False, warn=True),
+        check("crm_lead", "fresh"),
+    ]
+    assert reported(passed, ["int_signals"], deps, checks) == [
         "built int_scored",
         "tested int_scored",
         "tested int_scored",
+        "tested crm_lead",
         "view int_signals",
     ]
-    # dbt skips what reads a model whose test failed: the view is not materialised.
-    failed = [built, check("int_scored", "pk", passed=False), check("int_scored", "not_null")]
-    assert reported(failed, views, [pk, not_null]) == [
-        "built int_scored",
-        "tested int_scored",
-        "tested int_scored",
-    ]
+    # dbt skips what reads a model or source whose test failed: no materialisation.
+    for failed in (
+        [built, check("int_scored", "pk", passed=False), check("int_scored", "not_null")],
+        [check("crm_lead", "fresh", passed=False), built, *passed[1:3]],
+    ):
+        assert "view int_signals" not in reported(failed, ["int_signals"], deps, checks)
 
 
 def test_a_view_comes_before_its_own_tests_and_what_reads_it():
     # Dagster refuses an output after one downstream of it, and a check result belongs
     # to the materialisation before it.
-    views = [
-        View("model.p.stg_leads", "staging", "stg_leads", read_by=("model.p.int_unioned",)),
-        View(
-            "model.p.int_unioned",
-            "intermediate",
-            "int_unioned",
-            ("model.p.stg_leads", "model.p.int_scored"),
-            ("model.p.lead_funnel",),
-        ),
-    ]
-    pk = dg.AssetCheckKey(key("int_scored"), "pk")
+    deps = {
+        "stg_leads": set(),
+        "int_scored": set(),
+        "int_unioned": {"stg_leads", "int_scored"},
+        "lead_funnel": {"int_unioned"},
+    }
     # int_scored's test result comes after what reads the view reading it.
     events = [
         dg.Output(None, output_name="int_scored"),
         dg.Output(None, output_name="lead_funnel"),
         check("int_scored", "pk"),
     ]
-    assert reported(events, views, [pk]) == [
+    assert reported(events, ["stg_leads", "int_unioned"], deps, [("int_scored", "pk")]) == [
         "built int_scored",
         "view stg_leads",
         "view int_unioned",
         "built lead_funnel",
         "tested int_scored",
     ]
-    assert reported([check("stg_leads", "pk")], views[:1]) == ["view stg_leads", "tested stg_leads"]
+    assert reported([check("stg_leads", "pk")], ["stg_leads"], deps) == [
+        "view stg_leads",
+        "tested stg_leads",
+    ]
 
 
 def test_a_view_binds_until_a_column_or_table_it_reads_is_gone():
@@ -207,7 +202,12 @@ def test_views_that_may_compile_otherwise_on_another_build_are_found_through_any
         }
 
     def macro(sql: str, *macros: str, package: str = "p") -> dict:
-        return {"macro_sql": sql, "depends_on": {"macros": list(macros)}, "package_name": package}
+        return {
+            "name": sql.split("(")[0].removeprefix("{% macro "),
+            "macro_sql": sql,
+            "depends_on": {"macros": list(macros)},
+            "package_name": package,
+        }
 
     manifest = {
         "metadata": {"project_name": "p"},
@@ -232,6 +232,12 @@ def test_views_that_may_compile_otherwise_on_another_build_are_found_through_any
                 "view", "select 1 as one", **{"post-hook": ["grant select on {{ this }}"]}
             ),
             "model.p.unparsable": model("view", "select {{ 1 as one"),
+            "model.p.lowered": model(
+                "view", "select '{{ config.get(\"alias\") | lower }}' from {{ ref('a') }}"
+            ),
+            "model.p.shuffled": model("view", "select {{ [1, 2] | random }} as one"),
+            "model.p.node_read": model("view", "select '{{ config.model.created_at }}' as at"),
+            "model.p.node_read_by_key": model("view", "select '{{ config[\"model\"] }}' as at"),
             "model.p.stamped_table": model(
                 "table", "select {{ stamped() }} as at", "macro.p.stamped"
             ),
@@ -260,12 +266,20 @@ def test_views_that_may_compile_otherwise_on_another_build_are_found_through_any
         "model.p.clock",
         "model.p.hooked",
         "model.p.invocation",
+        "model.p.node_read",
+        "model.p.node_read_by_key",
         "model.p.queries",
+        "model.p.shuffled",
         "model.p.stamped_by_macro",
         "model.p.stamped_directly",
         "model.p.unparsable",
         "model.p.variable",
     ]
+    # A project writing views' DDL with a macro of its own: any view may vary.
+    manifest["macros"]["macro.p.duckdb__create_view_as"] = macro(
+        "{% macro duckdb__create_view_as(relation, sql) %}{{ sql }}{% endmacro %}"
+    )
+    assert len(views_varying_by_build(manifest)) == 14
 
 
 def test_every_view_of_the_project_compiles_the_same_on_every_build():

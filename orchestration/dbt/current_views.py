@@ -11,14 +11,17 @@ run all the same.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
 import duckdb
 import jinja2
-from jinja2 import meta
+import jinja2.filters
+from jinja2 import meta, nodes
 
 from orchestration.duckdb_sql import quote_identifier
 
@@ -28,10 +31,15 @@ from orchestration.duckdb_sql import quote_identifier
 # env_var, run_query and other dbt macros reading the database), and a view left as it
 # is would keep the value of the build that created it.
 FIXED_NAMES = frozenset({"ref", "source", "config"})
+# config's own functions; its attributes hold the whole node (config.model).
+CONFIG_FUNCTIONS = frozenset({"get", "require"})
+# Jinja's filters give the same output for the same input, but `random`, and `attr`,
+# which reaches config's attributes as a filter.
+FIXED_FILTERS = frozenset(jinja2.filters.FILTERS) - {"random", "attr"}
 # Configuration that runs SQL besides the view's own.
 HOOKS = ("pre-hook", "post-hook", "sql_header")
-# What dbt builds, as opposed to sources (loaded before dbt runs) and tests.
-PROJECT_NODES = ("model", "seed", "snapshot")
+# Macros of dbt's that write a view's DDL, which a project may override with its own.
+VIEW_DDL_MACRO = re.compile(r"(materialization_view_\w+|(\w+__)?(get_)?create_view_as(_sql)?)")
 
 
 @dataclass(frozen=True)
@@ -39,11 +47,6 @@ class View:
     unique_id: str
     schema: str
     name: str
-    # the project's nodes it reads (models, seeds, snapshots), by unique id; sources are
-    # loaded before dbt runs
-    nodes_read: tuple[str, ...] = ()
-    # the project's nodes that read it
-    read_by: tuple[str, ...] = ()
 
     @property
     def relation(self) -> str:
@@ -60,34 +63,43 @@ def view_nodes(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
 
 def view_models(manifest: Mapping[str, Any]) -> list[View]:
     """The project's models dbt materialises as views."""
-
-    def project_nodes(unique_ids: Iterable[str]) -> tuple[str, ...]:
-        return tuple(node for node in unique_ids if node.split(".")[0] in PROJECT_NODES)
-
     return [
-        View(
-            unique_id,
-            node["schema"],
-            node["alias"],
-            project_nodes(node["depends_on"]["nodes"]),
-            project_nodes(manifest["child_map"].get(unique_id, ())),
-        )
+        View(unique_id, node["schema"], node["alias"])
         for unique_id, node in view_nodes(manifest).items()
     ]
 
 
 def views_varying_by_build(manifest: Mapping[str, Any]) -> list[str]:
     """Views whose SQL may compile otherwise on another build: each reads a name other
-    than ref, source, config and the project's macros that read only those (however
-    indirectly), or has hooks. Such a view must be created again by every build."""
+    than ref, source, config's own functions and the project's macros that read only
+    those (however indirectly), uses a filter that is not fixed, or has hooks. Such a
+    view must be created again by every build; so must every view when the project
+    writes views' DDL with macros of its own."""
     project = manifest["metadata"]["project_name"]
+    project_macros = {
+        macro["name"] for macro in manifest["macros"].values() if macro["package_name"] == project
+    }
+    if any(VIEW_DDL_MACRO.fullmatch(name) for name in project_macros):
+        return list(view_nodes(manifest))
     parser = jinja2.Environment(extensions=["jinja2.ext.do"])
 
     def names_read(code: str) -> set[str] | None:
+        """The names the code reads from dbt's context, or None for code read otherwise
+        than by name (config's attributes, a filter not fixed) or not read at all."""
         try:
-            return meta.find_undeclared_variables(parser.parse(code))
+            tree = parser.parse(code)
         except jinja2.TemplateSyntaxError:
             return None
+        reaches_into_config = any(
+            isinstance(node.node, nodes.Name)
+            and node.node.name in FIXED_NAMES
+            and not (isinstance(node, nodes.Getattr) and node.attr in CONFIG_FUNCTIONS)
+            for node in tree.find_all((nodes.Getattr, nodes.Getitem))
+        )
+        filters = {node.name for node in tree.find_all(nodes.Filter)}
+        if reaches_into_config or not filters <= FIXED_FILTERS:
+            return None
+        return meta.find_undeclared_variables(tree)
 
     def fixed(code: str, macro_ids: Iterable[str]) -> bool:
         to_read, seen = [(code, macro_ids)], set()
@@ -147,30 +159,31 @@ VIEWS_LEFT_AS_THEY_ARE = [
 
 def with_views_materialised(
     events: Iterable[Any],
-    views: Sequence[View],
-    asset_key_of: Callable[[str], dg.AssetKey],
+    views: Mapping[dg.AssetKey, str],
+    asset_deps: Mapping[dg.AssetKey, AbstractSet[dg.AssetKey]],
     asset_key_of_output: Callable[[str], dg.AssetKey],
     checks_of: Callable[[dg.AssetKey], Iterable[dg.AssetCheckKey]],
 ) -> Iterator[Any]:
-    """dbt's events, with a materialisation of each view left as it is: the view's rows
-    are the night's, and lineage shows it so, with the view's code version as for any
-    output.
+    """dbt's events, with a materialisation of each view left as it is (`views`: asset
+    key, dbt unique id): the view's rows are the night's, and lineage shows it so, with
+    the view's code version as for any output.
 
-    A view's comes when dbt would have built it: once dbt has started, the nodes it
-    reads have theirs and their data tests have passed (or warned). At the latest it
-    comes just before an event about the view (its tests) or a node reading it:
-    Dagster takes a multi-asset's outputs in topological order only, and a check
-    result belongs to the materialisation before it. A view whose parent failed, or
-    failed a test, gets none, as dbt would have skipped it.
+    A view's comes when dbt would have built it: once dbt has started, the assets of
+    this step it reads have theirs, and the tests of everything it reads (sources
+    included) have passed or warned. At the latest it comes just before an event about
+    the view (its tests) or an asset reading it: Dagster takes a step's outputs in the
+    order of its own dependencies (`asset_deps`, which pass over ephemeral models) and
+    refuses any other, and a check result belongs to the materialisation before it. A
+    view whose parent failed, or failed a test, gets none, as dbt would skip it.
     """
-    by_key = {asset_key_of(view.unique_id): view for view in views}
-    reads = {key: {asset_key_of(node) for node in view.nodes_read} for key, view in by_key.items()}
-    read_by = {key: {asset_key_of(node) for node in view.read_by} for key, view in by_key.items()}
-    tests_awaited = {
-        key: {check for parent in parents for check in checks_of(parent)}
-        for key, parents in reads.items()
+    reads = {key: set(asset_deps[key]) & asset_deps.keys() for key in views}
+    read_by = {
+        key: {reader for reader, parents in asset_deps.items() if key in parents} for key in views
     }
-    waiting = set(by_key)
+    tests_awaited = {
+        key: {check for parent in asset_deps[key] for check in checks_of(parent)} for key in views
+    }
+    waiting = set(views)
     materialised: set[dg.AssetKey] = set()
     passed: set[dg.AssetCheckKey] = set()
 
@@ -180,7 +193,7 @@ def with_views_materialised(
         return dg.MaterializeResult(
             asset_key=key,
             metadata={
-                "unique_id": by_key[key].unique_id,
+                "unique_id": views[key],
                 "view": "as the last complete build created it, from the same code",
             },
         )
