@@ -114,8 +114,7 @@ def test_code_in_place_is_the_last_complete_build_and_every_build_started_since(
     record_attempt(connection, "f1")
     # A first build that failed: nothing complete to build on.
     assert code_in_place(connection) is None
-    record_attempt(connection, "f1")
-    record_build(connection, "f1", full_refresh=True)
+    record_build(connection, record_attempt(connection, "f1"), "f1", full_refresh=True)
     assert code_in_place(connection) == {"f1"}
     # A failed night, or a model built from the UI, with the same code.
     record_attempt(connection, "f1")
@@ -125,26 +124,48 @@ def test_code_in_place_is_the_last_complete_build_and_every_build_started_since(
     assert code_in_place(connection) == {"f1", "f2"}
     assert needs_full_refresh(False, code_in_place(connection), "f1")
     # The rolled-back code's full refresh completes: everything is its again.
-    record_attempt(connection, "f1")
-    record_build(connection, "f1", full_refresh=True)
+    record_build(connection, record_attempt(connection, "f1"), "f1", full_refresh=True)
     assert code_in_place(connection) == {"f1"}
     # Code B's complete build: everything is B's.
-    record_attempt(connection, "f2")
-    record_build(connection, "f2", full_refresh=True)
+    record_build(connection, record_attempt(connection, "f2"), "f2", full_refresh=True)
     assert code_in_place(connection) == {"f2"}
 
 
-def test_a_warehouse_from_before_attempts_were_recorded():
+def test_builds_are_ordered_by_attempt_not_by_the_clock():
     connection = duckdb.connect()
-    connection.execute("create schema warehouse_state")
+    record_build(connection, record_attempt(connection, "f1"), "f1", full_refresh=True)
+    # The clock set back by an hour: the next attempt's start is earlier than the build.
     connection.execute(
-        "create table warehouse_state.dbt_builds "
+        "update warehouse_state.dbt_builds set built_at = built_at + interval 1 hour"
+    )
+    record_attempt(connection, "f2")
+    assert code_in_place(connection) == {"f1", "f2"}
+
+
+def legacy_build(connection, fingerprint: str) -> None:
+    """A complete build as a version from before attempts were numbered records it."""
+    connection.execute("create schema if not exists warehouse_state")
+    connection.execute(
+        "create table if not exists warehouse_state.dbt_builds "
         "(fingerprint varchar, full_refresh boolean, built_at timestamptz)"
     )
-    connection.execute("insert into warehouse_state.dbt_builds values ('f1', true, now())")
-    assert code_in_place(connection) == {"f1"}
-    record_attempt(connection, "f1")
-    assert code_in_place(connection) == {"f1"}
+    connection.execute(
+        "insert into warehouse_state.dbt_builds values (?, true, now())", [fingerprint]
+    )
+
+
+def test_builds_of_a_version_that_numbers_no_attempts():
+    connection = duckdb.connect()
+    legacy_build(connection, "old")
+    assert code_in_place(connection) == {"old"}
+    record_attempt(connection, "new")
+    assert code_in_place(connection) == {"old", "new"}
+    record_build(connection, record_attempt(connection, "new"), "new", full_refresh=True)
+    assert code_in_place(connection) == {"new"}
+    # Rolled back to the old version, which completes a build; then forward again.
+    legacy_build(connection, "old")
+    assert code_in_place(connection) == {"new", "old"}
+    assert needs_full_refresh(False, code_in_place(connection), "new")
 
 
 def test_a_new_version_file_of_the_agreement_makes_a_full_refresh(tmp_path):

@@ -120,7 +120,7 @@ def revenue_dbt_models(
             and not views_varying_by_build(manifest)
             and views_still_bind(connection, views)
         )
-        record_attempt(connection, fingerprint)
+        attempt = record_attempt(connection, fingerprint)
     for note in absent:
         context.log.info(note)
     if full_refresh and not is_full_refresh(context):
@@ -139,8 +139,11 @@ def revenue_dbt_models(
         translator = RevenueDbtTranslator()
         yield from with_views_materialised(
             build.stream(),
-            views,
-            lambda unique_id: translator.get_asset_key(manifest["nodes"][unique_id]),
+            {
+                translator.get_asset_key(manifest["nodes"][view.unique_id]): view.unique_id
+                for view in views
+            },
+            context.assets_def.asset_deps,
             context.assets_def.keys_by_output_name.__getitem__,
             lambda asset_key: (
                 check for check in context.assets_def.check_keys if check.asset_key == asset_key
@@ -153,7 +156,7 @@ def revenue_dbt_models(
     # everything vouches for the fingerprint and for the data tests' watermark.
     if not context.is_subset:
         with warehouse.connect() as connection:
-            record_build(connection, fingerprint, full_refresh)
+            record_build(connection, attempt, fingerprint, full_refresh)
 
 
 def mart_asset_keys() -> list[dg.AssetKey]:

@@ -21,6 +21,7 @@ import duckdb
 
 BUILD_STATE_TABLE = "warehouse_state.dbt_builds"
 ATTEMPTS_TABLE = "warehouse_state.dbt_build_attempts"
+ATTEMPT_NUMBERS = "warehouse_state.dbt_build_attempt_numbers"
 # What runs the SQL and the macros dbt ships: a new version may write other SQL, or
 # DuckDB may read the same SQL otherwise.
 BUILD_TOOLS = ("dbt-core", "dbt-duckdb", "duckdb")
@@ -75,21 +76,32 @@ def _has_table(connection: duckdb.DuckDBPyConnection, qualified_name: str) -> bo
 def code_in_place(connection: duckdb.DuckDBPyConnection) -> set[str] | None:
     """The fingerprints of the code that built what the build database holds: the last
     complete build's and those of the builds started after it. None before the first
-    complete build."""
+    complete build.
+
+    Builds are ordered by their attempt's number, not by a clock that may be set back.
+    A version of this code from before attempts were numbered records complete builds
+    only: one recorded after the last numbered build (a rollback) is in place too."""
     if not _has_table(connection, BUILD_STATE_TABLE):
         return None
-    last = connection.execute(
-        f"select fingerprint, built_at from {BUILD_STATE_TABLE} order by built_at desc limit 1"
+    builds, newest = connection.execute(
+        f"select count(*), arg_max(fingerprint, built_at) from {BUILD_STATE_TABLE}"
     ).fetchone()
-    if last is None:
+    if not builds:
         return None
-    fingerprint, built_at = last
-    since = []
+    last_complete, builds_numbered, since = None, 0, []
     if _has_table(connection, ATTEMPTS_TABLE):
+        last_complete, builds_numbered = connection.execute(
+            f"select max(attempt), coalesce(max(builds_recorded), 0) from {ATTEMPTS_TABLE} "
+            "where builds_recorded is not null"
+        ).fetchone()
         since = connection.execute(
-            f"select distinct fingerprint from {ATTEMPTS_TABLE} where started_at > ?", [built_at]
+            f"select distinct fingerprint from {ATTEMPTS_TABLE} where attempt >= ?",
+            [last_complete if last_complete is not None else -1],
         ).fetchall()
-    return {fingerprint, *(row[0] for row in since)}
+    in_place = {fingerprint for (fingerprint,) in since}
+    if builds > builds_numbered:
+        in_place.add(newest)
+    return in_place
 
 
 def _create_state_tables(connection: duckdb.DuckDBPyConnection) -> None:
@@ -101,25 +113,41 @@ def _create_state_tables(connection: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+    connection.execute(f"create sequence if not exists {ATTEMPT_NUMBERS}")
+    # builds_recorded: how many complete builds dbt_builds held once this attempt's was
+    # recorded; null for an attempt that failed or built some models only.
     connection.execute(
-        f"create table if not exists {ATTEMPTS_TABLE} (fingerprint varchar, started_at timestamptz)"
+        f"""
+        create table if not exists {ATTEMPTS_TABLE} (
+            attempt bigint primary key, fingerprint varchar, started_at timestamptz,
+            builds_recorded bigint
+        )
+        """
     )
 
 
-def record_attempt(connection: duckdb.DuckDBPyConnection, fingerprint: str) -> None:
-    """Before dbt starts: whatever it builds from here on is this code's."""
+def record_attempt(connection: duckdb.DuckDBPyConnection, fingerprint: str) -> int:
+    """Before dbt starts: whatever it builds from here on is this code's. Returns the
+    attempt's number."""
     _create_state_tables(connection)
-    connection.execute(
-        f"insert into {ATTEMPTS_TABLE} values (?, ?)", [fingerprint, dt.datetime.now(dt.UTC)]
-    )
+    (attempt,) = connection.execute(
+        f"insert into {ATTEMPTS_TABLE} values (nextval(?), ?, ?, null) returning attempt",
+        [ATTEMPT_NUMBERS, fingerprint, dt.datetime.now(dt.UTC)],
+    ).fetchone()
+    return attempt
 
 
 def record_build(
-    connection: duckdb.DuckDBPyConnection, fingerprint: str, full_refresh: bool
+    connection: duckdb.DuckDBPyConnection, attempt: int, fingerprint: str, full_refresh: bool
 ) -> None:
     """After a build of every model and test."""
     _create_state_tables(connection)
     connection.execute(
         f"insert into {BUILD_STATE_TABLE} values (?, ?, ?)",
         [fingerprint, full_refresh, dt.datetime.now(dt.UTC)],
+    )
+    connection.execute(
+        f"update {ATTEMPTS_TABLE} set builds_recorded = (select count(*) from {BUILD_STATE_TABLE}) "
+        "where attempt = ?",
+        [attempt],
     )
