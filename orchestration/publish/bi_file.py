@@ -43,7 +43,12 @@ def publish_marts(
     try:
         with duckdb.connect(
             str(staging_file),
-            config={"storage_compatibility_version": BI_STORAGE_COMPATIBILITY},
+            config={
+                "storage_compatibility_version": BI_STORAGE_COMPATIBILITY,
+                # The marts' rows have no order to keep (dbt writes them without), and
+                # copying them in any order takes an eighth less time at M.
+                "preserve_insertion_order": False,
+            },
         ) as connection:
             connection.execute(f"attach {quote_literal(str(build_database))} as build (read_only)")
             for table in tables:
