@@ -41,6 +41,11 @@ class WarehouseResource(dg.ConfigurableResource):
             source_mapping_file=Path(self.source_mapping_file),
         )
 
+    @property
+    def duckdb_limits(self) -> dict[str, object]:
+        """What every DuckDB connection of a run may use, the publish's included."""
+        return {"memory_limit": self.memory_limit, "threads": self.threads}
+
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
         """A run that writes the warehouse holds its lock from start to end."""
@@ -63,7 +68,7 @@ class WarehouseResource(dg.ConfigurableResource):
         connection = duckdb.connect(
             str(database),
             read_only=read_only,
-            config={"memory_limit": self.memory_limit, "threads": self.threads},
+            config=self.duckdb_limits,
         )
         try:
             yield connection

@@ -219,3 +219,29 @@ def test_a_reader_sees_the_new_version_only_once_every_connection_closed(tmp_pat
     held.close()
     with duckdb.connect(str(analytics_database), read_only=True) as reconnected:
         assert version_seen(reconnected) == 2
+
+
+def test_a_publish_keeps_within_the_warehouse_duckdb_limits(tmp_path):
+    # The limits bound the copy: too small a memory limit fails it, and the version
+    # before stays published, with nothing half-built beside it.
+    build_database = tmp_path / "build.duckdb"
+    analytics_database = tmp_path / "analytics.duckdb"
+    write_build_version(build_database, 1)
+    publish_marts(build_database, analytics_database, "marts", ["lead_funnel"])
+    with duckdb.connect(str(build_database)) as connection:
+        connection.execute(
+            "create or replace table marts.lead_funnel as "
+            "select 2 as version, range as row_id, md5(range::varchar) as payload "
+            "from range(300000)"
+        )
+    with pytest.raises(duckdb.OutOfMemoryException):
+        publish_marts(
+            build_database,
+            analytics_database,
+            "marts",
+            ["lead_funnel"],
+            {"memory_limit": "1MB", "threads": 1},
+        )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["analytics.duckdb", "build.duckdb"]
+    with duckdb.connect(str(analytics_database), read_only=True) as connection:
+        assert connection.execute("select distinct version from lead_funnel").fetchall() == [(1,)]

@@ -21,7 +21,11 @@ from orchestration.resources import WarehouseResource
 def analytics_duckdb(warehouse: WarehouseResource) -> dg.MaterializeResult:
     tables = [key.path[-1] for key in mart_asset_keys()]
     published = publish_marts(
-        warehouse.paths.build_database, warehouse.paths.analytics_database, "marts", tables
+        warehouse.paths.build_database,
+        warehouse.paths.analytics_database,
+        "marts",
+        tables,
+        warehouse.duckdb_limits,
     )
     return dg.MaterializeResult(
         metadata={

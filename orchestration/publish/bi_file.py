@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import duckdb
 
@@ -32,8 +33,13 @@ class PublishedTable:
 
 
 def publish_marts(
-    build_database: Path, analytics_database: Path, schema: str, tables: Sequence[str]
+    build_database: Path,
+    analytics_database: Path,
+    schema: str,
+    tables: Sequence[str],
+    limits: Mapping[str, object] = MappingProxyType({}),
 ) -> list[PublishedTable]:
+    """`limits`: DuckDB settings bounding the copy (memory_limit, threads)."""
     analytics_database.parent.mkdir(parents=True, exist_ok=True)
     remove_leftover_partials(analytics_database)
     staging_file = analytics_database.with_name(
@@ -44,6 +50,7 @@ def publish_marts(
         with duckdb.connect(
             str(staging_file),
             config={
+                **limits,
                 "storage_compatibility_version": BI_STORAGE_COMPATIBILITY,
                 # The marts' rows have no order to keep (dbt writes them without), and
                 # copying them in any order takes an eighth less time at M.
