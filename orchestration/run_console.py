@@ -33,7 +33,7 @@ class ProgressHandler(logging.Handler):
         self.started = time.monotonic()
         self.step_started: dict[str, float] = {}
         self.finished = 0
-        self.models_built = 0
+        self.models_current = 0
 
     def emit(self, record: logging.LogRecord) -> None:
         # Dagster attaches its event, or the message a step logged, to every record.
@@ -69,11 +69,12 @@ class ProgressHandler(logging.Handler):
             took = time.monotonic() - self.step_started.get(step, self.started)
             outcome = "done" if kind == dg.DagsterEventType.STEP_SUCCESS else "FAILED"
             return f"{self.finished}/{self.steps} {step} {outcome} ({took:.1f} s)"
+        # A view a quiet night leaves as it is counts as well: it is up to date unbuilt.
         if kind == dg.DagsterEventType.ASSET_MATERIALIZATION and step == "revenue_dbt_models":
-            self.models_built += 1
+            self.models_current += 1
             every = max(1, self.dbt_models // DBT_PROGRESS_STEPS)
-            if self.models_built % every == 0 or self.models_built == self.dbt_models:
-                return f"  dbt: {self.models_built}/{self.dbt_models} models built"
+            if self.models_current % every == 0 or self.models_current == self.dbt_models:
+                return f"  dbt: {self.models_current}/{self.dbt_models} models up to date"
         return None
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+from types import SimpleNamespace
 
-from orchestration.run_console import dbt_failures
+import dagster as dg
+
+from orchestration.run_console import ProgressHandler, dbt_failures
 from orchestration.settings import PROJECT_ROOT
 from tests.conftest import SALES_LED_ORG
 
@@ -84,3 +88,17 @@ def test_dbt_failures_name_each_failed_node_with_the_first_line_of_its_message(t
         "to fail if != 0",
     ]
     assert dbt_failures(tmp_path / "nowhere") == []
+
+
+def test_dbt_progress_counts_every_model_up_to_date_views_left_as_they_are_included():
+    # On a quiet night most views are not built but reported as materialised: the count
+    # is of models up to date, not of models built.
+    handler = ProgressHandler(steps=20, dbt_models=3, stream=io.StringIO())
+    materialised = SimpleNamespace(
+        event_type=dg.DagsterEventType.ASSET_MATERIALIZATION, step_key="revenue_dbt_models"
+    )
+    assert [handler.describe(materialised) for _ in range(3)] == [
+        "  dbt: 1/3 models up to date",
+        "  dbt: 2/3 models up to date",
+        "  dbt: 3/3 models up to date",
+    ]
