@@ -19,6 +19,7 @@ import sys
 import dagster as dg
 import duckdb
 
+from orchestration.duckdb_sql import table_exists
 from orchestration.ingest.privacy import (
     email_pseudonym,
     pseudonym_key,
@@ -33,12 +34,10 @@ def person_ids(connection: duckdb.DuckDBPyConnection, pseudonym: str) -> set[str
     """Every lead, contact, Marketo person and HubSpot contact id that belongs to this
     email pseudonym."""
     # A build database from before HubSpot was read has no hubspot schema.
-    (has_hubspot,) = connection.execute(
-        "select count(*) from duckdb_tables() "
-        "where schema_name = 'hubspot' and table_name = 'contacts'"
-    ).fetchone()
     hubspot_contacts = (
-        "union select id from hubspot.contacts where email = $pseudonym" if has_hubspot else ""
+        "union select id from hubspot.contacts where email = $pseudonym"
+        if table_exists(connection, "hubspot", "contacts")
+        else ""
     )
     rows = connection.execute(
         f"""

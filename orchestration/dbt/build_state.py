@@ -19,6 +19,8 @@ from typing import Any
 
 import duckdb
 
+from orchestration.duckdb_sql import table_exists
+
 BUILD_STATE_TABLE = "warehouse_state.dbt_builds"
 ATTEMPTS_TABLE = "warehouse_state.dbt_build_attempts"
 ATTEMPT_NUMBERS = "warehouse_state.dbt_build_attempt_numbers"
@@ -65,12 +67,7 @@ def needs_full_refresh(requested: bool, code_in_place: set[str] | None, fingerpr
 
 
 def _has_table(connection: duckdb.DuckDBPyConnection, qualified_name: str) -> bool:
-    schema, table = qualified_name.split(".")
-    (count,) = connection.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()
-    return count > 0
+    return table_exists(connection, *qualified_name.split("."))
 
 
 def code_in_place(connection: duckdb.DuckDBPyConnection) -> set[str] | None:
@@ -140,8 +137,7 @@ def record_attempt(connection: duckdb.DuckDBPyConnection, fingerprint: str) -> i
 def record_build(
     connection: duckdb.DuckDBPyConnection, attempt: int, fingerprint: str, full_refresh: bool
 ) -> None:
-    """After a build of every model and test."""
-    _create_state_tables(connection)
+    """After a build of every model and test, whose attempt created the tables."""
     connection.execute(
         f"insert into {BUILD_STATE_TABLE} values (?, ?, ?)",
         [fingerprint, full_refresh, dt.datetime.now(dt.UTC)],

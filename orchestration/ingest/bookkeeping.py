@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.duckdb_sql import table_exists
 from orchestration.ingest.exports import ExportSpec
 from orchestration.ingest.privacy import PrivacyRules
 from orchestration.ingest.quarantine import QUARANTINE_SCHEMA, QUARANTINE_TABLE
@@ -172,10 +173,7 @@ def previous_load(
         """,
         scope,
     ).fetchone()
-    table_exists = connection.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", scope
-    ).fetchone()[0]
-    if row is None or not table_exists or row[-1] != erasure_digest(privacy):
+    if row is None or not table_exists(connection, *scope) or row[-1] != erasure_digest(privacy):
         return loaded_before, None
     files, *counts, absent, problems, conflicting, _ = row
     return loaded_before, LoadResult(

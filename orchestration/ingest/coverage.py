@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from orchestration.duckdb_sql import table_exists
 from orchestration.ingest.bookkeeping import RECONCILIATION_TABLE, LoadResult
 from orchestration.ingest.contract import CRM_SYSTEMS
 from orchestration.ingest.exports import EXPORTS, NO_EFFECT, ExportSpec
@@ -87,11 +88,7 @@ def recorded_absent_systems(connection: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _recorded_loads(connection: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], LoadResult]:
-    exists = connection.execute(
-        "select count(*) from duckdb_tables() "
-        "where schema_name = 'raw_quarantine' and table_name = 'load_reconciliation'"
-    ).fetchone()[0]
-    if not exists:
+    if not table_exists(connection, "raw_quarantine", "load_reconciliation"):
         return {}
     return {
         (source, table): LoadResult(tuple(files), 0, 0, 0, 0, 0, tuple(absent))
