@@ -60,10 +60,19 @@ MEMBER_HEADER = (FIXTURE_LANDING / "salesforce" / "CampaignMember.csv").read_tex
 MEMBER_DELTA = (
     "00v000000000000M3,701000000000000W1,00Q0000000000000L3,,Attended,true,"
     "2026-01-12T08:02:00.000Z,2026-01-12,false,2026-03-10T09:00:00.000Z\n"
+    "00v000000000000M5,701000000000000W1,00Q0000000000000L5,,Attended,true,"
+    "2026-01-21T10:00:00.000Z,2026-01-21,true,2026-03-10T09:00:00.000Z\n"
 )
 L3 = "00Q0000000000000L3"
-# The shipped mapping, with a campaign-response rule: the fixture's only member on the
-# first day (L8's) has another status, so L3's is the first CRM signal of the warehouse.
+# L5 attended the webinar the day after its creation, by the first day's export: its
+# only CRM signal, and the only one of the first day (L8's membership has another
+# status). The second day deletes that membership (above), and nothing else about L5.
+L5 = "00Q0000000000000L5"
+L5_MEMBER = (
+    "00v000000000000M5,701000000000000W1,00Q0000000000000L5,,Attended,true,"
+    "2026-01-21T10:00:00.000Z,2026-01-21,false,2026-01-21T10:00:00.000Z\n"
+)
+# The shipped mapping, with a campaign-response rule.
 MAPPING_WITH_CRM_SIGNALS = DEFAULT_SOURCE_MAPPING_FILE.read_text().replace(
     "    campaign_responses: []\n",
     "    campaign_responses:\n"
@@ -100,6 +109,8 @@ def incremental_and_full(tmp_path_factory):
     (landing / "marketing" / "activities" / "2026-03-09.csv").write_text(
         ACTIVITY_HEADER + "\n" + L8_WHITEPAPER
     )
+    with (landing / "salesforce" / "CampaignMember.csv").open("a") as members:
+        members.write(L5_MEMBER)
     mapping = root / "source_mapping.yml"
     assert "campaign_responses:\n" in MAPPING_WITH_CRM_SIGNALS
     mapping.write_text(MAPPING_WITH_CRM_SIGNALS)
@@ -230,15 +241,62 @@ def test_delta_run_processes_only_the_activities_the_delta_concerns(incremental_
     for model in ("int_marketo_activities_linked_to_leads", "int_content_touches_linked_to_leads"):
         assert reprocessed_by_the_second_build(database, model, "marketo_lead_id") == [1008]
     # Per-lead models recompute the leads the delta concerns: L3 (its first CRM
-    # signal), L8 (lost its signal and content), L4, L11 and L12 (loaded again or new).
+    # signal), L5 (lost its only one), L8 (lost its signal and content), L4, L11 and
+    # L12 (loaded again or new).
     assert reprocessed_by_the_second_build(database, "int_lead_stages_reached", "lead_id") == [
         L3,
         "00Q0000000000000L4",
+        L5,
         L8,
         "00Q000000000000L11",
         "00Q000000000000L12",
     ]
     assert reprocessed_by_the_second_build(database, "int_lead_content_summarised", "lead_id") == []
+
+
+def test_delta_run_judges_again_only_the_leads_the_delta_concerns(incremental_and_full):
+    nightly, _, _ = incremental_and_full
+    database = nightly.paths.build_database
+    l1, l4, l11, l12 = (
+        "00Q0000000000000L1",
+        "00Q0000000000000L4",
+        "00Q000000000000L11",
+        "00Q000000000000L12",
+    )
+    # Scores follow the leads whose records or signals changed (previous test).
+    assert reprocessed_by_the_second_build(
+        database, "int_leads_scored_against_definition", "lead_id"
+    ) == [L3, l4, L5, L8, l11, l12]
+    # First campaigns: L3 now has the webinar, L5's membership is deleted; L11 and L12
+    # are new. L4's new version keeps its lead source, so its channel is unchanged.
+    assert reprocessed_by_the_second_build(
+        database, "int_leads_attributed_to_channels", "lead_id"
+    ) == [L3, L5, l11, l12]
+    # Sales touches: L4's second call and L11's first. L1's only one (T2) is deleted,
+    # which leaves L1 no row here.
+    assert reprocessed_by_the_second_build(database, "int_lead_first_sales_touches", "lead_id") == [
+        l4,
+        l11,
+    ]
+    # Judged again: all of the above, and L1, picked up in time by T2 alone.
+    assert reprocessed_by_the_second_build(
+        database, "int_leads_judged_under_each_version", "lead_id"
+    ) == [l1, L3, l4, L5, L8, l11, l12]
+
+
+def test_lead_that_lost_its_only_crm_signal_keeps_its_stages(incremental_and_full):
+    nightly, full, _ = incremental_and_full
+    query = (
+        "select lead_id, definition_version, mql_at, sql_at, has_crm_signals "
+        "from intermediate.int_lead_stages_reached order by all"
+    )
+    stages = {}
+    for warehouse in (nightly, full):
+        with duckdb.connect(str(warehouse.paths.build_database), read_only=True) as connection:
+            stages[warehouse] = connection.execute(query).fetchall()
+    assert stages[nightly] == stages[full]
+    [l5_stages] = [row for row in stages[nightly] if row[0] == L5]
+    assert l5_stages[-1] is False
 
 
 def lead_stays(warehouse, lead_id: str) -> list[tuple]:

@@ -77,13 +77,26 @@
     select lead_id from {{ ref('int_leads_unioned') }}
     where loaded_at > {{ last_build_started() }}
     union
-    select lead_id from {{ this }}
-    anti join {{ ref('int_leads_unioned') }} using (lead_id)
+    {{ leads_deleted() }}
     {%- endif %}
     {%- if rows_to_revisit %}
     union
     select lead_id from {{ this }} where {{ rows_to_revisit }}
     {%- endif %}
+{%- endmacro %}
+
+{#- The filter of a per-lead model's inputs to the leads an incremental build rebuilds
+    (the model's CTE `leads_to_rebuild`); none on a full build. -#}
+{% macro only_leads_to_rebuild() -%}
+    {%- if is_incremental() %}
+    where lead_id in (select leads_to_rebuild.lead_id from leads_to_rebuild)
+    {%- endif %}
+{%- endmacro %}
+
+{#- The leads of this model's rows that are no longer leads. -#}
+{% macro leads_deleted() -%}
+    select lead_id from {{ this }}
+    anti join {{ ref('int_leads_unioned') }} using (lead_id)
 {%- endmacro %}
 
 {#- Marts carry no processed_at (BI users read them), so an incremental mart's
@@ -107,16 +120,56 @@
     where {{ scope }}
 {%- endmacro %}
 
-{#- Pre-hook of the incremental models: delete the rows of `keys_to_rebuild` (the
-    model's macro in rebuild_sets.sql) among those where `scope` holds, and every row
-    where `rebuilt_in_full` holds, before the model writes them again; nothing on a
-    full build. A key left with no rows (a lead whose only activities are now credited
-    to another lead) must lose its old ones, which a delete+insert by key alone would
-    keep. The model's query then finds at least these keys: deleting rows can only move
-    a watermark back. -#}
+{#- Pre-hook of the incremental models: note the keys of `keys_to_rebuild` (the model's
+    macro in rebuild_sets.sql) in a temporary table, then delete their rows among those
+    where `scope` holds, and every row where `rebuilt_in_full` holds, before the model
+    writes them again; nothing on a full build. A key left with no rows (a lead whose
+    only activities are now credited to another lead) must lose its old ones, which a
+    delete+insert by key alone would keep. The model's query rebuilds the keys noted
+    (keys_to_rebuild): a set read from the model's own rows (a lead that had a CRM
+    signal) would have lost them to the delete if computed again. -#}
 {% macro delete_rows_to_rebuild(key, keys_to_rebuild, scope='true', rebuilt_in_full='false') -%}
     {%- if is_incremental() %}
+    create or replace temp table {{ keys_to_rebuild_table() }} as
+    {{ keys_to_rebuild }};
     delete from {{ this }}
-    where ({{ scope }} and {{ key }} in ({{ keys_to_rebuild }})) or ({{ rebuilt_in_full }})
+    where
+        ({{ scope }} and {{ key }} in (select {{ key }} from {{ keys_to_rebuild_table() }}))
+        or ({{ rebuilt_in_full }})
     {%- endif -%}
+{%- endmacro %}
+
+{#- The keys this model's incremental build rewrites, noted by its pre-hook. Temporary:
+    the build's own connection sees it, and it never reaches the warehouse file. -#}
+{% macro keys_to_rebuild_table() -%}
+    temp.main."{{ this.identifier }}__keys_to_rebuild"
+{%- endmacro %}
+
+{#- Incremental strategy `changed_rows`, for per-lead models cheap to compute in full
+    whose readers are incremental: the model's query computes every row, and only rows
+    that differ from the stored ones (new, changed or gone) are written, so
+    `processed_at` moves only where something changed and the readers rebuild just those
+    keys. A key left with no rows loses its stored ones: a reader that needs to know
+    must look for it. -#}
+{% macro get_incremental_changed_rows_sql(arg_dict) -%}
+    {%- set stored = arg_dict['target_relation'] -%}
+    {%- set computed = arg_dict['temp_relation'] -%}
+    {%- set key = arg_dict['unique_key'] -%}
+    {%- set key = [key] if key is string else key -%}
+    {%- set same_key = [] -%}
+    {%- for column in key -%}
+        {%- do same_key.append(stored ~ '.' ~ column ~ ' = outdated.' ~ column) -%}
+    {%- endfor -%}
+    delete from {{ stored }}
+    using (
+        select {{ key | join(', ') }} from (
+            select * exclude (processed_at) from {{ stored }}
+            except
+            select * exclude (processed_at) from {{ computed }}
+        )
+    ) as outdated
+    where {{ same_key | join(' and ') }};
+    insert into {{ stored }} by name
+    select computed.* from {{ computed }} as computed
+    anti join {{ stored }} as kept using ({{ key | join(', ') }})
 {%- endmacro %}

@@ -16,6 +16,37 @@
     ) }}
 {%- endmacro %}
 
+{#- The leads int_lead_stages_reached rebuilt since this model's last build, which are
+    all the leads whose records or signals changed, and leads deleted. -#}
+{% macro int_leads_scored_against_definition_leads_to_rebuild() -%}
+    select lead_id from {{ ref('int_lead_stages_reached') }}
+    where processed_at > {{ last_build_started() }}
+    union
+    {{ leads_deleted() }}
+{%- endmacro %}
+
+{#- Leads with a piece of their judgement (stages, scores, channel, first touch)
+    rewritten since this model's last build, leads deleted, and leads picked up in time
+    whose every sales touch is gone (int_lead_first_sales_touches keeps no row for
+    them). -#}
+{% macro int_leads_judged_under_each_version_leads_to_rebuild() -%}
+    {%- for piece in [
+        'int_lead_stages_reached',
+        'int_leads_scored_against_definition',
+        'int_leads_attributed_to_channels',
+        'int_lead_first_sales_touches',
+    ] %}
+    select lead_id from {{ ref(piece) }}
+    where processed_at > {{ last_build_started() }}
+    union
+    {%- endfor %}
+    {{ leads_deleted() }}
+    union
+    select judged.lead_id from {{ this }} as judged
+    anti join {{ ref('int_lead_first_sales_touches') }} as touches using (lead_id)
+    where judged.is_picked_up_within_window
+{%- endmacro %}
+
 {#- Leads whose content summary was rewritten or emptied. -#}
 {% macro lead_content_consumed_leads_to_rebuild() -%}
     {{ keys_changed_since_last_complete_build(

@@ -21,7 +21,7 @@ with
 
     leads_to_rebuild as (
 
-        {{ lead_content_consumed_leads_to_rebuild() }}
+        select * from {{ keys_to_rebuild_table() }}
 
     ),
 
@@ -30,9 +30,7 @@ with
 lead_content as (
 
     select * from {{ ref('int_lead_content_summarised') }}
-    {% if is_incremental() %}
-        where lead_id in (select leads_to_rebuild.lead_id from leads_to_rebuild)
-    {% endif %}
+    {{ only_leads_to_rebuild() }}
 
 ),
 

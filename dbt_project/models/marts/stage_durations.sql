@@ -30,7 +30,7 @@ with
 
     leads_to_rebuild as (
 
-        {{ stage_durations_leads_to_rebuild() }}
+        select * from {{ keys_to_rebuild_table() }}
 
     ),
 

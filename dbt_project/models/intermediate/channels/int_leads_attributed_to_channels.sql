@@ -2,6 +2,18 @@
 -- source, else the type of its first campaign; leads that match neither are
 -- 'unattributed' and never count as marketing-sourced. One row per lead and version
 -- of the agreed definitions (drafts included), under that version's channel mapping.
+--
+-- Computed in full, which is cheap; only leads whose channel or first campaign changed
+-- are written again (macros/incremental.sql, changed_rows), so that
+-- int_leads_judged_under_each_version rebuilds just those.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='changed_rows',
+        unique_key=['lead_id', 'definition_version'],
+    )
+}}
+
 with
 
 leads as (
@@ -67,7 +79,8 @@ final as (
     select
         *,
         {{ is_marketing_channel('attributed.source_channel', 'attributed.definition_version') }}
-            as is_marketing_sourced
+            as is_marketing_sourced,
+        {{ this_build_started() }} as processed_at
     from attributed
 
 )

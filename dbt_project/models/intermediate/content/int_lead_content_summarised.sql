@@ -20,7 +20,7 @@ with
 
     leads_to_rebuild as (
 
-        {{ int_lead_content_summarised_leads_to_rebuild() }}
+        select * from {{ keys_to_rebuild_table() }}
 
     ),
 

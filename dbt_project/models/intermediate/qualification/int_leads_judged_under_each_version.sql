@@ -3,11 +3,34 @@
 -- whether sales picked it up within the version's follow-up window. is_in_force marks
 -- the one version in force on the lead's creation day (reporting time zone), the one
 -- lead_funnel publishes; definition_impact restates the months under the others.
+--
+-- Incremental by lead: a build judges again the leads with a piece of their judgement
+-- rewritten, and drops deleted leads (macros/rebuild_sets.sql).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['lead_id', 'definition_version'],
+        pre_hook="{{ delete_rows_to_rebuild('lead_id', int_leads_judged_under_each_version_leads_to_rebuild()) }}",
+    )
+}}
+
 with
+
+{% if is_incremental() %}
+
+    leads_to_rebuild as (
+
+        select * from {{ keys_to_rebuild_table() }}
+
+    ),
+
+{% endif %}
 
 leads as (
 
     select * from {{ ref('int_leads_unioned') }}
+    {{ only_leads_to_rebuild() }}
 
 ),
 
@@ -26,24 +49,28 @@ versions as (
 scores as (
 
     select * from {{ ref('int_leads_scored_against_definition') }}
+    {{ only_leads_to_rebuild() }}
 
 ),
 
 stages as (
 
     select * from {{ ref('int_lead_stages_reached') }}
+    {{ only_leads_to_rebuild() }}
 
 ),
 
 channels as (
 
     select * from {{ ref('int_leads_attributed_to_channels') }}
+    {{ only_leads_to_rebuild() }}
 
 ),
 
 touches as (
 
     select * from {{ ref('int_lead_first_sales_touches') }}
+    {{ only_leads_to_rebuild() }}
 
 ),
 
@@ -165,7 +192,8 @@ final as (
                 cast(versions.follow_up_window_hours * 3600000 as bigint)
             ),
             false
-        ) as is_picked_up_within_window
+        ) as is_picked_up_within_window,
+        {{ this_build_started() }} as processed_at
     from combined
     inner join versions
         on combined.definition_version = versions.definition_version

@@ -3,11 +3,36 @@
 -- instead of only that it is not. One row per lead and version, drafts included:
 -- lead_funnel keeps the version in force at the lead's creation, definition_impact
 -- compares them all.
+--
+-- Incremental by lead: a build rescores the leads whose records or signals changed,
+-- which are the leads int_lead_stages_reached rebuilt, and drops deleted leads
+-- (macros/rebuild_sets.sql).
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['lead_id', 'definition_version'],
+        pre_hook="{{ delete_rows_to_rebuild('lead_id', int_leads_scored_against_definition_leads_to_rebuild()) }}",
+    )
+}}
+-- depends_on: {{ ref('int_lead_stages_reached') }}
+
 with
+
+{% if is_incremental() %}
+
+    leads_to_rebuild as (
+
+        select * from {{ keys_to_rebuild_table() }}
+
+    ),
+
+{% endif %}
 
 leads as (
 
     select * from {{ ref('int_leads_unioned') }}
+    {{ only_leads_to_rebuild() }}
 
 ),
 
@@ -32,6 +57,7 @@ intent_signals as (
 signals as (
 
     select * from {{ ref('int_lead_signals_combined') }}
+    {{ only_leads_to_rebuild() }}
 
 ),
 
@@ -152,7 +178,8 @@ final as (
             ''
         ) as failed_criteria,
         active_intent_signal,
-        active_intent_at
+        active_intent_at,
+        {{ this_build_started() }} as processed_at
     from criteria
 
 )

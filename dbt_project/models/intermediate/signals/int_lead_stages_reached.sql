@@ -24,7 +24,7 @@ with
 
     leads_to_rebuild as (
 
-        {{ int_lead_stages_reached_leads_to_rebuild() }}
+        select * from {{ keys_to_rebuild_table() }}
 
     ),
 
@@ -58,9 +58,7 @@ versions as (
 leads as (
 
     select * from {{ ref('int_leads_unioned') }}
-    {% if is_incremental() %}
-        where lead_id in (select leads_to_rebuild.lead_id from leads_to_rebuild)
-    {% endif %}
+    {{ only_leads_to_rebuild() }}
 
 ),
 
