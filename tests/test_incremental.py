@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 
 import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.dbt.assets import revenue_dbt_models
+from orchestration.dbt.assets import BUILD_DATABASE_ENV, dbt_environment, revenue_dbt_models
+from orchestration.dbt.project import DBT_EXECUTABLE
 from orchestration.definitions import build_definitions
 from orchestration.nightly import run_nightly_refresh
 from orchestration.settings import DEFAULT_SOURCE_MAPPING_FILE
-from tests.conftest import FIXTURE_LANDING, copy_landing, dbt_results, make_warehouse, mart_rows
+from tests.conftest import (
+    FIXTURE_LANDING,
+    PROJECT_DBT_DIR,
+    copy_landing,
+    dbt_results,
+    make_warehouse,
+    mart_rows,
+)
 
 LEAD_HEADER = (FIXTURE_LANDING / "salesforce" / "Lead.csv").read_text().splitlines()[0]
 TASK_HEADER = (FIXTURE_LANDING / "salesforce" / "Task.csv").read_text().splitlines()[0]
@@ -54,6 +65,18 @@ TASK_DELTA = (
     "00T000000000000T2,00Q0000000000000L1,,005000000000000S1,Call,Call,Call,Completed,"
     "2026-01-05T15:00:00.000Z,2026-01-05,300,true,2026-03-10T09:00:00.000Z\n"
 )
+
+
+OPPORTUNITY_HEADER = (
+    (FIXTURE_LANDING / "salesforce" / "Opportunity.csv").read_text().splitlines()[0]
+)
+# O2, converted from L2 and open, is won; nothing else about L2 changes.
+OPPORTUNITY_DELTA = (
+    "006000000000000O2,001000000000000A2,Bravo Ltd - Rollout,8500.00,GBP,Closed Won,100,"
+    "2026-02-03T10:00:00.000Z,2026-03-10,true,true,Google Ads,,005000000000000S1,false,"
+    "2026-03-10T09:00:00.000Z\n"
+)
+L2 = "00Q0000000000000L2"
 
 
 MEMBER_HEADER = (FIXTURE_LANDING / "salesforce" / "CampaignMember.csv").read_text().splitlines()[0]
@@ -123,6 +146,7 @@ def incremental_and_full(tmp_path_factory):
         ("Task", TASK_HEADER, TASK_DELTA),
         ("LeadHistory", HISTORY_HEADER, HISTORY_DELTA),
         ("CampaignMember", MEMBER_HEADER, MEMBER_DELTA),
+        ("Opportunity", OPPORTUNITY_HEADER, OPPORTUNITY_DELTA),
     ):
         (landing / "salesforce" / folder).mkdir()
         (landing / "salesforce" / folder / "2026-03-10.csv").write_text(header + "\n" + rows)
@@ -336,9 +360,10 @@ def test_incremental_result_equals_full_refresh(incremental_and_full):
     assert incremental_marts == mart_rows(full.paths.analytics_database)
     with duckdb.connect(str(nightly.paths.analytics_database), read_only=True) as connection:
         leads = {
-            lead_id: (meets_definition, first_sales_touch_at, mql_at)
-            for lead_id, meets_definition, first_sales_touch_at, mql_at in connection.execute(
-                "select lead_id, meets_definition, first_sales_touch_at, mql_at from lead_funnel"
+            lead_id: columns
+            for lead_id, *columns in connection.execute(
+                "select lead_id, meets_definition, first_sales_touch_at, mql_at, is_won "
+                "from lead_funnel"
             ).fetchall()
         }
     assert {"00Q000000000000L11", "00Q000000000000L12"} <= leads.keys()
@@ -348,6 +373,56 @@ def test_incremental_result_equals_full_refresh(incremental_and_full):
     assert leads["00Q0000000000000L1"][1] is None
     # L3 is an MQL from its webinar session, 08:02 UTC: 09:02 in Amsterdam (CET).
     assert leads[L3][2] == dt.datetime(2026, 1, 12, 9, 2)
+    # L2's opportunity is won.
+    assert leads[L2][3] is True
+
+
+def owner_teams(database) -> dict[str, str]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute("select lead_id, owner_team from marts.lead_funnel").fetchall()
+    return dict(rows)
+
+
+def test_lead_funnel_shows_the_team_its_owner_moved_to(incremental_and_full, tmp_path):
+    """Sid (S2) moves from Inside Sales to Marketing, a load of his user record alone:
+    L3, L4 and L6, which he owns, are shown under marketing, though nothing about them
+    changed (L6 has neither a new version nor sales touches)."""
+    nightly, _, _ = incremental_and_full
+    database = tmp_path / "build.duckdb"
+    shutil.copyfile(nightly.paths.build_database, database)
+    before = owner_teams(database)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(
+            """
+            update salesforce.user
+            set "Department" = 'Marketing', team_attribute = 'Marketing', _loaded_at = now()
+            where "Id" = '005000000000000S2'
+            """
+        )
+    completed = subprocess.run(
+        [
+            DBT_EXECUTABLE,
+            "run",
+            "--select",
+            "int_users_assigned_to_teams lead_funnel",
+            "--project-dir",
+            PROJECT_DBT_DIR,
+            "--profiles-dir",
+            PROJECT_DBT_DIR,
+            "--target-path",
+            tmp_path / "target",
+            "--log-path",
+            tmp_path / "logs",
+        ],
+        env={**os.environ, **dbt_environment(nightly), BUILD_DATABASE_ENV: str(database)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:]
+    moved = {L3: "marketing", "00Q0000000000000L4": "marketing", "00Q0000000000000L6": "marketing"}
+    assert {before[lead] for lead in moved} == {"sales"}
+    assert owner_teams(database) == {**before, **moved}
 
 
 def compiled_test_sql(warehouse, test_name: str) -> str:

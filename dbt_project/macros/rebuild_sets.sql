@@ -69,3 +69,28 @@
         scope="record_type = 'lead'",
     ) }}
 {%- endmacro %}
+
+{#- Leads loaded, deleted, judged again, or with their first touch or contact attempts
+    rewritten since the last complete build (a lead left with no sales touch has no
+    first touch row, but its attempts are rewritten to none); leads whose owner's team
+    is not the one shown; and every converted lead, whose opportunity (its stage,
+    amount in EUR or creation) may have changed with no load time to tell. -#}
+{% macro lead_funnel_leads_to_rebuild() -%}
+    {{ keys_changed_since_last_complete_build(
+        'lead_id',
+        [
+            (ref('int_leads_unioned'), 'lead_id', 'loaded_at'),
+            (ref('int_leads_judged_under_each_version'), 'lead_id', 'processed_at'),
+            (ref('int_lead_first_sales_touches'), 'lead_id', 'processed_at'),
+            (ref('int_lead_contact_attempts_counted'), 'lead_id', 'processed_at'),
+        ],
+        (ref('int_leads_unioned'), 'lead_id'),
+    ) }}
+    union
+    select built.lead_id from {{ this }} as built
+    left join {{ ref('int_users_assigned_to_teams') }} as users
+        on built.owner_id = users.user_id
+    where built.owner_team is distinct from users.team
+    union
+    select lead_id from {{ this }} where converted_opportunity_id is not null
+{%- endmacro %}

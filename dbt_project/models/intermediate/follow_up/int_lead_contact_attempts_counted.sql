@@ -4,6 +4,16 @@
 -- the last Status change into a disqualified-stage status, because a lead reopened
 -- and disqualified again was judged on everything before the final verdict. Without
 -- such a history row, every attempt counts.
+--
+-- Computed in full, which is cheap; only leads whose counts changed are written again
+-- (macros/incremental.sql, changed_rows), so that lead_funnel rewrites just those.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='changed_rows',
+        unique_key='lead_id',
+    )
+}}
 with
 
 leads as (
@@ -72,7 +82,8 @@ final as (
         case
             when disqualifications.lead_id is null then coalesce(attempts.contact_attempts, 0)
             else coalesce(attempts_until_disqualified.attempts, 0)
-        end as contact_attempts_before_disqualification
+        end as contact_attempts_before_disqualification,
+        {{ this_build_started() }} as processed_at
     from leads
     left join attempts
         on leads.lead_id = attempts.lead_id
