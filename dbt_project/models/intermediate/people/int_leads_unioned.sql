@@ -2,7 +2,9 @@
 -- A Salesforce lead, or a HubSpot contact (its size from its primary company; its
 -- opportunity the first deal it is the first contact of). A lead's funnel stage
 -- follows its status by the one status rule (macros/funnel_stage_of.sql). A view: the
--- per-lead models read only the leads they rebuild.
+-- per-lead models read only the leads they rebuild. A contact's loaded_at is the
+-- latest load of what its row is made of (it, its primary company, its first deal),
+-- as incremental builds rebuild the leads loaded since they last ran.
 {{ config(materialized='view') }}
 
 with
@@ -35,7 +37,8 @@ hubspot_first_deals as (
 
     select
         primary_contact_id as contact_id,
-        arg_min(deal_id, (created_at, deal_id)) as deal_id
+        arg_min(deal_id, (created_at, deal_id)) as deal_id,
+        arg_min(loaded_at, (created_at, deal_id)) as loaded_at
     from hubspot_deals
     where primary_contact_id is not null
     group by primary_contact_id
@@ -71,7 +74,9 @@ final as (
         hubspot_contacts.email,
         hubspot_contacts.company_name as company,
         hubspot_contacts.job_title as title,
-        hubspot_companies.number_of_employees,
+        case
+            when not hubspot_companies.is_archived then hubspot_companies.number_of_employees
+        end as number_of_employees,
         {{ hubspot_lead_source('hubspot_contacts.analytics_source') }} as lead_source,
         hubspot_contacts.lead_status,
         {{ funnel_stage_of('hubspot_contacts.lead_status', 'hubspot') }} as funnel_stage,
@@ -83,7 +88,10 @@ final as (
         null as crm_signal_fields,
         hubspot_contacts.created_at,
         hubspot_contacts.modified_at,
-        hubspot_contacts.loaded_at
+        -- greatest() skips nulls: a contact with no company or deal has its own.
+        greatest(
+            hubspot_contacts.loaded_at, hubspot_companies.loaded_at, hubspot_first_deals.loaded_at
+        ) as loaded_at
     from hubspot_contacts
     left join hubspot_companies
         on hubspot_contacts.primary_company_id = hubspot_companies.company_id

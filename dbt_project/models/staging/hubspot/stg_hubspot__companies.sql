@@ -19,11 +19,11 @@ renamed as (
 
 ),
 
+-- Archived companies stay, flagged: their contacts lose their size, and the load of
+-- the archiving is what tells an incremental build those contacts changed.
 final as (
 
-    select * exclude (is_archived)
-    from renamed
-    where not is_archived
+    select * from renamed
 
 )
 
