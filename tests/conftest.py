@@ -132,6 +132,45 @@ def copy_landing(source: Path, target: Path) -> Path:
     return target
 
 
+@dataclass(frozen=True)
+class PortalNights:
+    """Nights of the HubSpot portal fixture on a landing folder of its own, to which
+    each later night adds one export."""
+
+    root: Path
+    landing: Path
+    nightly: WarehouseResource
+    instance: dg.DagsterInstance
+
+    def next_night(self, folder: str, day: str, records: list[dict]) -> None:
+        """A night whose only news is `records`, in hubspot/`folder`/`day`.jsonl."""
+        (self.landing / "hubspot" / folder).mkdir(exist_ok=True)
+        (self.landing / "hubspot" / folder / f"{day}.jsonl").write_text(
+            "".join(json.dumps(record) + "\n" for record in records)
+        )
+        assert run_nightly_refresh(build_definitions(self.nightly), self.instance).success
+
+    def full_refresh(self) -> WarehouseResource:
+        """A warehouse built in full from every export the nights have seen."""
+        full = make_warehouse(
+            self.landing, self.root / "full", source_mapping_file=self.nightly.source_mapping_file
+        )
+        assert run_nightly_refresh(
+            build_definitions(full), self.instance, full_refresh=True
+        ).success
+        return full
+
+
+def first_portal_night(root: Path) -> PortalNights:
+    landing = copy_landing(HUBSPOT_PORTAL / "landing", root / "landing")
+    nightly = make_warehouse(
+        landing, root / "nightly", source_mapping_file=str(HUBSPOT_PORTAL / "source_mapping.yml")
+    )
+    instance = dg.DagsterInstance.ephemeral()
+    assert run_nightly_refresh(build_definitions(nightly), instance).success
+    return PortalNights(root, landing, nightly, instance)
+
+
 @contextmanager
 def running_python(
     script: str, *arguments: str, ready: str, **options

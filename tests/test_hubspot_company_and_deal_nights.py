@@ -14,15 +14,10 @@ BV has 5 FTE) and active intent, and he has no deal.
 
 from __future__ import annotations
 
-import json
-
-import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.definitions import build_definitions
-from orchestration.nightly import run_nightly_refresh
-from tests.conftest import HUBSPOT_PORTAL, copy_landing, make_warehouse, mart_rows
+from tests.conftest import first_portal_night, mart_rows
 
 DIRK = "103"
 
@@ -93,23 +88,14 @@ def dirk_has_crm_signals(warehouse) -> bool:
 
 @pytest.fixture(scope="module")
 def company_and_deal_nights(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hubspot_company_and_deal")
-    landing = copy_landing(HUBSPOT_PORTAL / "landing", root / "landing")
-    mapping = str(HUBSPOT_PORTAL / "source_mapping.yml")
-    nightly = make_warehouse(landing, root / "nightly", source_mapping_file=mapping)
-    instance = dg.DagsterInstance.ephemeral()
-    assert run_nightly_refresh(build_definitions(nightly), instance).success
-    dirk_each_night = [dirk_in_the_funnel(nightly)]
-    signals_each_night = [dirk_has_crm_signals(nightly)]
+    nights = first_portal_night(tmp_path_factory.mktemp("hubspot_company_and_deal"))
+    dirk_each_night = [dirk_in_the_funnel(nights.nightly)]
+    signals_each_night = [dirk_has_crm_signals(nights.nightly)]
     for folder, day, record in NIGHTS:
-        (landing / "hubspot" / folder).mkdir(exist_ok=True)
-        (landing / "hubspot" / folder / f"{day}.jsonl").write_text(json.dumps(record) + "\n")
-        assert run_nightly_refresh(build_definitions(nightly), instance).success
-        dirk_each_night.append(dirk_in_the_funnel(nightly))
-        signals_each_night.append(dirk_has_crm_signals(nightly))
-    full = make_warehouse(landing, root / "full", source_mapping_file=mapping)
-    assert run_nightly_refresh(build_definitions(full), instance, full_refresh=True).success
-    return nightly, full, dirk_each_night, signals_each_night
+        nights.next_night(folder, day, [record])
+        dirk_each_night.append(dirk_in_the_funnel(nights.nightly))
+        signals_each_night.append(dirk_has_crm_signals(nights.nightly))
+    return nights.nightly, nights.full_refresh(), dirk_each_night, signals_each_night
 
 
 def test_company_and_deal_reach_a_contact_that_did_not_change(company_and_deal_nights):

@@ -13,15 +13,11 @@ intent criterion is met; at 5 FTE he still fails the employee floor.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.definitions import build_definitions
-from orchestration.nightly import run_nightly_refresh
-from tests.conftest import HUBSPOT_PORTAL, copy_landing, dbt_results, make_warehouse, mart_rows
+from tests.conftest import dbt_results, first_portal_night, mart_rows
 
 DIRK = "103"
 DIRK_CONTACT_FORM = {
@@ -44,22 +40,11 @@ def dirk_in_the_funnel(warehouse) -> tuple:
 
 @pytest.fixture(scope="module")
 def portal_nights(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hubspot_nights")
-    landing = copy_landing(HUBSPOT_PORTAL / "landing", root / "landing")
-    mapping = str(HUBSPOT_PORTAL / "source_mapping.yml")
-    nightly = make_warehouse(landing, root / "nightly", source_mapping_file=mapping)
-    instance = dg.DagsterInstance.ephemeral()
-    assert run_nightly_refresh(build_definitions(nightly), instance).success
-    first_night = dirk_in_the_funnel(nightly)
-    (landing / "hubspot" / "form_submissions").mkdir()
-    (landing / "hubspot" / "form_submissions" / "2026-02-14.jsonl").write_text(
-        json.dumps(DIRK_CONTACT_FORM) + "\n"
-    )
-    assert run_nightly_refresh(build_definitions(nightly), instance).success
-    second_build = dbt_results(nightly)
-    full = make_warehouse(landing, root / "full", source_mapping_file=mapping)
-    assert run_nightly_refresh(build_definitions(full), instance, full_refresh=True).success
-    return first_night, nightly, second_build, full
+    nights = first_portal_night(tmp_path_factory.mktemp("hubspot_nights"))
+    first_night = dirk_in_the_funnel(nights.nightly)
+    nights.next_night("form_submissions", "2026-02-14", [DIRK_CONTACT_FORM])
+    second_build = dbt_results(nights.nightly)
+    return first_night, nights.nightly, second_build, nights.full_refresh()
 
 
 def test_the_second_night_carries_a_new_form_of_a_known_contact(portal_nights):

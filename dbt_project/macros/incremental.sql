@@ -85,12 +85,14 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- The filter of a per-lead model's inputs to the leads an incremental build rebuilds
-    (the model's CTE `leads_to_rebuild`); none on a full build. -#}
-{% macro only_leads_to_rebuild() -%}
-    {%- if is_incremental() %}
-    where lead_id in (select leads_to_rebuild.lead_id from leads_to_rebuild)
-    {%- endif %}
+{#- Whether a per-lead model's input row is of a lead its incremental build rebuilds
+    (noted by its pre-hook, delete_rows_to_rebuild); every row is on a full build. -#}
+{% macro is_lead_to_rebuild() -%}
+    {%- if is_incremental() -%}
+        lead_id in (select * from {{ keys_to_rebuild_table() }})
+    {%- else -%}
+        true
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The leads of this model's rows that are no longer leads. -#}

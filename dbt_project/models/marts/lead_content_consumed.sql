@@ -17,20 +17,10 @@
 
 with
 
-{% if is_incremental() %}
-
-    leads_to_rebuild as (
-
-        select * from {{ keys_to_rebuild_table() }}
-
-    ),
-
-{% endif %}
-
 lead_content as (
 
     select * from {{ ref('int_lead_content_summarised') }}
-    {{ only_leads_to_rebuild() }}
+    where {{ is_lead_to_rebuild() }}
 
 ),
 

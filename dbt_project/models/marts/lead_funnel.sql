@@ -18,20 +18,10 @@
 
 with
 
-{% if is_incremental() %}
-
-    leads_to_rebuild as (
-
-        select * from {{ keys_to_rebuild_table() }}
-
-    ),
-
-{% endif %}
-
 leads as (
 
     select * from {{ ref('int_leads_unioned') }}
-    {{ only_leads_to_rebuild() }}
+    where {{ is_lead_to_rebuild() }}
 
 ),
 
@@ -60,16 +50,14 @@ judged as (
     select * from {{ ref('int_leads_judged_under_each_version') }}
     where
         is_in_force
-        {% if is_incremental() %}
-            and lead_id in (select leads_to_rebuild.lead_id from leads_to_rebuild)
-        {% endif %}
+        and {{ is_lead_to_rebuild() }}
 
 ),
 
 touches as (
 
     select * from {{ ref('int_lead_first_sales_touches') }}
-    {{ only_leads_to_rebuild() }}
+    where {{ is_lead_to_rebuild() }}
 
 ),
 
@@ -88,7 +76,7 @@ opportunity_amounts as (
 attempts as (
 
     select * from {{ ref('int_lead_contact_attempts_counted') }}
-    {{ only_leads_to_rebuild() }}
+    where {{ is_lead_to_rebuild() }}
 
 ),
 

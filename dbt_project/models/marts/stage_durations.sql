@@ -26,22 +26,10 @@
 
 with
 
-{% if is_incremental() %}
-
-    leads_to_rebuild as (
-
-        select * from {{ keys_to_rebuild_table() }}
-
-    ),
-
-{% endif %}
-
 leads as (
 
     select * from {{ ref('int_leads_unioned') }}
-    {% if is_incremental() %}
-        where lead_id in (select leads_to_rebuild.record_id from leads_to_rebuild)
-    {% endif %}
+    where {{ is_lead_to_rebuild() }}
 
 ),
 

@@ -16,16 +16,6 @@
 
 with
 
-{% if is_incremental() %}
-
-    leads_to_rebuild as (
-
-        select * from {{ keys_to_rebuild_table() }}
-
-    ),
-
-{% endif %}
-
 -- Read twice (all touches, webinar touches) and not materialised: a full build would
 -- hold every content touch in memory.
 content_touches as not materialized (
@@ -33,9 +23,7 @@ content_touches as not materialized (
     select * from {{ ref('int_content_touches_linked_to_leads') }}
     where
         lead_id is not null
-        {% if is_incremental() %}
-            and lead_id in (select leads_to_rebuild.lead_id from leads_to_rebuild)
-        {% endif %}
+        and {{ is_lead_to_rebuild() }}
 
 ),
 

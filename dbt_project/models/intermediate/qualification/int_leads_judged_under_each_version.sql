@@ -17,20 +17,10 @@
 
 with
 
-{% if is_incremental() %}
-
-    leads_to_rebuild as (
-
-        select * from {{ keys_to_rebuild_table() }}
-
-    ),
-
-{% endif %}
-
 leads as (
 
     select * from {{ ref('int_leads_unioned') }}
-    {{ only_leads_to_rebuild() }}
+    where {{ is_lead_to_rebuild() }}
 
 ),
 
@@ -49,28 +39,28 @@ versions as (
 scores as (
 
     select * from {{ ref('int_leads_scored_against_definition') }}
-    {{ only_leads_to_rebuild() }}
+    where {{ is_lead_to_rebuild() }}
 
 ),
 
 stages as (
 
     select * from {{ ref('int_lead_stages_reached') }}
-    {{ only_leads_to_rebuild() }}
+    where {{ is_lead_to_rebuild() }}
 
 ),
 
 channels as (
 
     select * from {{ ref('int_leads_attributed_to_channels') }}
-    {{ only_leads_to_rebuild() }}
+    where {{ is_lead_to_rebuild() }}
 
 ),
 
 touches as (
 
     select * from {{ ref('int_lead_first_sales_touches') }}
-    {{ only_leads_to_rebuild() }}
+    where {{ is_lead_to_rebuild() }}
 
 ),
 

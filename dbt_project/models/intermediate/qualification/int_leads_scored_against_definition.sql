@@ -19,20 +19,10 @@
 
 with
 
-{% if is_incremental() %}
-
-    leads_to_rebuild as (
-
-        select * from {{ keys_to_rebuild_table() }}
-
-    ),
-
-{% endif %}
-
 leads as (
 
     select * from {{ ref('int_leads_unioned') }}
-    {{ only_leads_to_rebuild() }}
+    where {{ is_lead_to_rebuild() }}
 
 ),
 
@@ -57,7 +47,7 @@ intent_signals as (
 signals as (
 
     select * from {{ ref('int_lead_signals_combined') }}
-    {{ only_leads_to_rebuild() }}
+    where {{ is_lead_to_rebuild() }}
 
 ),
 

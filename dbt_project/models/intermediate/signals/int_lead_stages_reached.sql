@@ -20,16 +20,6 @@
 
 with
 
-{% if is_incremental() %}
-
-    leads_to_rebuild as (
-
-        select * from {{ keys_to_rebuild_table() }}
-
-    ),
-
-{% endif %}
-
 -- Read twice (occurrences, leads with CRM signals) and not materialised: a full build
 -- would hold every signal in memory.
 signals as not materialized (
@@ -37,9 +27,7 @@ signals as not materialized (
     select * from {{ ref('int_lead_signals_combined') }}
     where
         lead_id is not null
-        {% if is_incremental() %}
-            and lead_id in (select leads_to_rebuild.lead_id from leads_to_rebuild)
-        {% endif %}
+        and {{ is_lead_to_rebuild() }}
 
 ),
 
@@ -58,7 +46,7 @@ versions as (
 leads as (
 
     select * from {{ ref('int_leads_unioned') }}
-    {{ only_leads_to_rebuild() }}
+    where {{ is_lead_to_rebuild() }}
 
 ),
 
