@@ -128,7 +128,7 @@
     writes them again; nothing on a full build. A key left with no rows (a lead whose
     only activities are now credited to another lead) must lose its old ones, which a
     delete+insert by key alone would keep. The model's query rebuilds the keys noted
-    (keys_to_rebuild): a set read from the model's own rows (a lead that had a CRM
+    (is_lead_to_rebuild, keys_to_rebuild_table): a set read from the model's own rows (a lead that had a CRM
     signal) would have lost them to the delete if computed again. -#}
 {% macro delete_rows_to_rebuild(key, keys_to_rebuild, scope='true', rebuilt_in_full='false') -%}
     {%- if is_incremental() %}
