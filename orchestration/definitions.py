@@ -1,12 +1,12 @@
 """The Dagster code location: assets, checks, jobs, schedules and resources."""
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.agreements.assets import agreed_definitions, source_mapping
 from orchestration.checks.assets import definition_checks
 from orchestration.dbt.assets import revenue_dbt_models
 from orchestration.dbt.project import DBT_EXECUTABLE, revenue_dbt_project
+from orchestration.dbt.resource import RevenueDbtCliResource
 from orchestration.ingest.assets import export_assets_for
 from orchestration.publish.assets import analytics_duckdb
 from orchestration.reports.assets import weekly_pipeline_review_report
@@ -39,7 +39,9 @@ def build_definitions(warehouse: WarehouseResource) -> dg.Definitions:
         schedules=[nightly_refresh_schedule, weekly_full_refresh_schedule, weekly_review_schedule],
         resources={
             "warehouse": warehouse,
-            "dbt": DbtCliResource(project_dir=revenue_dbt_project, dbt_executable=DBT_EXECUTABLE),
+            "dbt": RevenueDbtCliResource(
+                project_dir=revenue_dbt_project, dbt_executable=DBT_EXECUTABLE
+            ),
         },
         # Every step writes the same DuckDB file, which allows one writing process.
         executor=dg.in_process_executor,

@@ -190,6 +190,20 @@ def test_oversized_configuration_file_is_refused_unread(tmp_path):
         load_source_mapping(path)
 
 
+def test_a_document_is_parsed_once_and_again_once_edited(tmp_path):
+    path = tmp_path / "source_mapping.yml"
+    text = DEFAULT_SOURCE_MAPPING_FILE.read_text()
+    assert "max_shrink_share: 0.2\n" in text
+    path.write_text(text)
+    first = load_source_mapping(path)
+    assert load_source_mapping(path) is first
+    # Same size, same second: only the text tells the edit apart.
+    path.write_text(text.replace("max_shrink_share: 0.2\n", "max_shrink_share: 0.5\n"))
+    assert load_source_mapping(path).max_shrink_share == 0.5
+    path.write_text(text)
+    assert load_source_mapping(path).max_shrink_share == 0.2
+
+
 def test_unknown_time_zone_is_rejected(tmp_path):
     path = edited_definitions(tmp_path, lambda d: d["reporting"].update(time_zone="Mars/Olympus"))
     with pytest.raises(ConfigurationError, match="unknown time zone 'Mars/Olympus'"):

@@ -175,7 +175,7 @@ class _Reader:
 MAX_DOCUMENT_BYTES = 1_000_000
 
 
-def _read_yaml(path: Path) -> _Reader:
+def _document_text(path: Path) -> str:
     try:
         size = path.stat().st_size
     except FileNotFoundError as error:
@@ -185,8 +185,12 @@ def _read_yaml(path: Path) -> _Reader:
             f"{path}: {size:,} bytes, more than the {MAX_DOCUMENT_BYTES:,} a configuration "
             "file may have"
         )
+    return path.read_text(encoding="utf-8")
+
+
+def _parse_yaml(path: Path, text: str) -> _Reader:
     try:
-        data = load_plain_yaml(path.read_text(encoding="utf-8"))
+        data = load_plain_yaml(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -291,8 +295,20 @@ class AgreedDefinitions:
         return decided
 
 
+# Every asset and check of a run reads the two documents, and parsing one (YAML, then
+# each pattern's dialect check) costs tens of milliseconds: a second of every run, read
+# afresh. The parsed objects are immutable, so each text is parsed once per process;
+# keyed by the text, an edited file is parsed again.
+PARSED_DOCUMENTS_KEPT = 64
+
+
 def load_agreed_definitions(path: Path) -> AgreedDefinitions:
-    root = _read_yaml(path)
+    return _agreed_definitions_in(path, _document_text(path))
+
+
+@functools.lru_cache(maxsize=PARSED_DOCUMENTS_KEPT)
+def _agreed_definitions_in(path: Path, text: str) -> AgreedDefinitions:
+    root = _parse_yaml(path, text)
     lead = root.child("lead_definition")
     titles = lead.child("budget_authority_titles")
     intent = lead.child("active_intent")
@@ -647,7 +663,12 @@ def unproduced_signals(definitions: AgreedDefinitions, mapping: SourceMapping) -
 
 
 def load_source_mapping(path: Path) -> SourceMapping:
-    root = _read_yaml(path)
+    return _source_mapping_in(path, _document_text(path))
+
+
+@functools.lru_cache(maxsize=PARSED_DOCUMENTS_KEPT)
+def _source_mapping_in(path: Path, text: str) -> SourceMapping:
+    root = _parse_yaml(path, text)
     if not isinstance(root.data, Mapping) or not ({"salesforce", "hubspot"} & set(root.data)):
         raise root.fail("expected a 'salesforce' or a 'hubspot' section (or both)")
     return SourceMapping(
