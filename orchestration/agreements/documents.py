@@ -297,8 +297,9 @@ class AgreedDefinitions:
 
 # Every asset and check of a run reads the two documents, and parsing one (YAML, then
 # each pattern's dialect check) costs tens of milliseconds: a second of every run, read
-# afresh. The parsed objects are immutable, so each text is parsed once per process;
-# keyed by the text, an edited file is parsed again.
+# afresh. The parsed objects are frozen and no caller changes them (their dicts
+# included), so each text is parsed once per process; keyed by the text, an edited
+# file is parsed again.
 PARSED_DOCUMENTS_KEPT = 64
 
 

@@ -12,10 +12,11 @@ class RevenueDbtCliResource(DbtCliResource):
     process before every dbt command.
 
     dagster-dbt keeps that adapter for `fetch_row_counts()` and `fetch_column_metadata()`,
-    which this project does not call. Opening it imports dbt and loads every dbt macro in
-    the run's process, before dbt itself starts: 1 to 2 s of every run, as much as dbt's
-    own work on a quiet night at size S. The hook is private to dagster-dbt (pinned below
-    0.30); tests/test_dbt_resource.py fails if it stops being called by that name.
+    which this project does not call. Opening it imports dbt, reads the profile and the
+    project and loads dbt's own macros in the run's process, before dbt itself starts:
+    1 to 2 s of every run. The hook is private to dagster-dbt (pinned below 0.30);
+    tests/test_dbt_resource.py fails if a dbt command gets an adapter again, or if
+    dagster-dbt calls the hook in a way this override does not take.
     """
 
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
