@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import dagster as dg
 import pytest
 
@@ -116,3 +119,20 @@ def test_dbt_build_arguments():
         "--indirect-selection",
         "empty",
     ]
+
+
+def test_loading_the_definitions_leaves_the_chart_library_for_the_monday_report():
+    # Every nightly run loads the definitions; only the Monday report draws charts.
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, orchestration.definitions; "
+            "print(sorted({'altair', 'vl_convert', 'dagster_dbt'} & set(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # dagster_dbt shows the definitions did load.
+    assert loaded.stdout.strip().splitlines()[-1] == "['dagster_dbt']"

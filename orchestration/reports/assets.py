@@ -9,8 +9,6 @@ import duckdb
 from orchestration.agreements.documents import load_source_mapping
 from orchestration.agreements.history import load_agreement_history
 from orchestration.publish.assets import analytics_duckdb
-from orchestration.reports.charts import chart_svg, funnel_chart
-from orchestration.reports.html_page import render_html
 from orchestration.reports.markdown import render_markdown
 from orchestration.reports.review_queries import load_weekly_review
 from orchestration.reports.weekly_review import latest_complete_week, report_week
@@ -40,6 +38,12 @@ class WeeklyReviewConfig(dg.Config):
 def weekly_pipeline_review_report(
     context: dg.AssetExecutionContext, config: WeeklyReviewConfig, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
+    # Imported here, not with the module: the chart library takes 0.3 s to import, and
+    # every process that loads these definitions (each nightly run among them) would
+    # pay it for a page only this asset draws.
+    from orchestration.reports.charts import chart_svg, funnel_chart
+    from orchestration.reports.html_page import render_html
+
     history = load_agreement_history(warehouse.paths.definitions_dir)
     mapping = load_source_mapping(warehouse.paths.source_mapping_file)
     today = dt.datetime.now(zoneinfo.ZoneInfo(history.time_zone)).date()
