@@ -144,7 +144,8 @@ def test_two_versions_with_the_same_stamp_are_counted(tmp_path):
         + f"005B,Bob,Sales,{STAMP}\n"
         + f"005B,Bob,Sales,{STAMP}\n"
         + "005C,Cy,Sales,2026-03-01T08:00:00.000Z\n"
-        + f"005C,Cyd,Sales,{STAMP}\n",
+        + f"005C,Cyd,Sales,{STAMP}\n"
+        + f"005D,Di,Sales,{STAMP}\n",
         name="User.csv",
     )
     connection = duckdb.connect()
@@ -156,12 +157,13 @@ def test_two_versions_with_the_same_stamp_are_counted(tmp_path):
         PRIVACY,
     )
     # 005A: same stamp, different names: a conflict, the later row (Anne) wins. 005B:
-    # an identical duplicate. 005C: the newer stamp wins, no conflict.
+    # an identical duplicate. 005C: the newer stamp wins, no conflict. 005D: read once.
     assert result.conflicting_versions == 1
     assert connection.execute("select Name from salesforce.user order by Id").fetchall() == [
         ("Anne",),
         ("Bob",),
         ("Cyd",),
+        ("Di",),
     ]
 
 

@@ -50,6 +50,10 @@ from orchestration.ingest.quarantine import (
     quarantine_broken_rows,
 )
 
+# The hashes of the keys read more than once in a load (_build_incoming): the keys that
+# can have been superseded or have conflicting versions.
+REPEATED_KEY_HASHES = "repeated_key_hashes"
+
 
 def load_export(
     connection: duckdb.DuckDBPyConnection,
@@ -130,7 +134,7 @@ def load_export(
             connection, spec, {str(f): fingerprints[str(f)] for f in plan.files}, loaded_at
         )
         drop_scratch_tables(connection)
-        for table in ("rejected_rows", "incoming"):
+        for table in ("rejected_rows", "incoming", REPEATED_KEY_HASHES):
             connection.execute(f"drop table if exists temp.{table}")
         connection.execute("commit")
     except duckdb.Error as error:
@@ -277,21 +281,20 @@ def _build_incoming(
     # text (count(distinct) of 50M activity keys took DuckDB 0.5 GB past its memory
     # limit); only the keys of hashes that occur twice are compared as text, so a
     # collision of two different keys counts nothing.
+    connection.execute(
+        f"""
+        create or replace temp table {REPEATED_KEY_HASHES} as
+        select hash({key}) as key_hash
+        from read_rows anti join rejected_rows using (_source_file, _file_row)
+        group by key_hash
+        having count(*) > 1
+        """
+    )
     (superseded,) = connection.execute(
         f"""
-        with valid_rows as (
-            select {key} as record_key
-            from read_rows anti join rejected_rows using (_source_file, _file_row)
-        ),
-        repeated_hashes as (
-            select hash(record_key) as key_hash
-            from valid_rows
-            group by key_hash
-            having count(*) > 1
-        )
-        select count(*) - count(distinct record_key)
-        from valid_rows
-        where hash(record_key) in (select key_hash from repeated_hashes)
+        select count(*) - count(distinct {key})
+        from read_rows anti join rejected_rows using (_source_file, _file_row)
+        where hash({key}) in (select key_hash from {REPEATED_KEY_HASHES})
         """
     ).fetchone()
     # Keeping the newest version per key is costly, and changes nothing when no key
@@ -334,6 +337,8 @@ def _conflicting_versions(
         spec.version_column, spec.columns[spec.version_column].type, spec.is_json_lines
     )
     content = ", ".join(quote_identifier(c) for c in read_columns if c not in BOOKKEEPING_COLUMNS)
+    # Only a key read more than once can have two versions: the others are left out
+    # before the window, which would otherwise sort every record read.
     (conflicting,) = connection.execute(
         f"""
         select count(*) from (
@@ -342,6 +347,7 @@ def _conflicting_versions(
                 select {key}, {stamp} as stamp, hash({content}) as content,
                        max({stamp}) over (partition by {key}) as newest_stamp
                 from read_rows anti join rejected_rows using (_source_file, _file_row)
+                where hash({key}) in (select key_hash from {REPEATED_KEY_HASHES})
             )
             where stamp = newest_stamp
             group by {key}
