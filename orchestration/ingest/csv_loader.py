@@ -294,34 +294,43 @@ def _build_incoming(
         f"""
         select count(*) - count(distinct {key})
         from read_rows anti join rejected_rows using (_source_file, _file_row)
-        where hash({key}) in (select key_hash from {REPEATED_KEY_HASHES})
+        where {_read_more_than_once(key)}
         """
     ).fetchone()
-    # Keeping the newest version per key is costly, and changes nothing when no key
-    # occurs twice: the count is over the same raw keys the window partitions by,
-    # none of them null (an empty key is quarantined).
-    newest_only = (
+    rows = f"""
+        select {typed}{extras}{aliases}{_signal_fields(spec, org_fields)},
+               _source_file, $loaded_at::timestamptz as _loaded_at
+        from read_rows
+        anti join rejected_rows using (_source_file, _file_row)
+    """
+    # Keeping the newest version per key sorts the rows by key: only the rows of keys
+    # read more than once need it, and none when no key is (the count is over the same
+    # raw keys the window partitions by, none of them null: an empty key is
+    # quarantined).
+    newest = (
         f"""
+        {rows} where not {_read_more_than_once(key)}
+        union all
+        {rows} where {_read_more_than_once(key)}
         qualify row_number() over (
             partition by {key} order by {_newest_first(spec)}_source_file desc, _file_row desc
         ) = 1
         """
         if superseded
-        else ""
+        else rows
     )
     conflicting = _conflicting_versions(connection, spec, read_columns) if superseded else 0
     connection.execute(
-        f"""
-        create or replace {f"table {target}" if target else "temp table incoming"} as
-        select {typed}{extras}{aliases}{_signal_fields(spec, org_fields)},
-               _source_file, ?::timestamptz as _loaded_at
-        from read_rows
-        anti join rejected_rows using (_source_file, _file_row)
-        {newest_only}
-        """,
-        [loaded_at],
+        f"create or replace {f'table {target}' if target else 'temp table incoming'} as {newest}",
+        {"loaded_at": loaded_at},
     )
     return superseded, conflicting
+
+
+def _read_more_than_once(key: str) -> str:
+    """SQL: whether the row's `key` (quoted) is among those read more than once, by hash
+    (REPEATED_KEY_HASHES)."""
+    return f"hash({key}) in (select key_hash from {REPEATED_KEY_HASHES})"
 
 
 def _conflicting_versions(
@@ -347,7 +356,7 @@ def _conflicting_versions(
                 select {key}, {stamp} as stamp, hash({content}) as content,
                        max({stamp}) over (partition by {key}) as newest_stamp
                 from read_rows anti join rejected_rows using (_source_file, _file_row)
-                where hash({key}) in (select key_hash from {REPEATED_KEY_HASHES})
+                where {_read_more_than_once(key)}
             )
             where stamp = newest_stamp
             group by {key}
