@@ -217,22 +217,28 @@ def test_a_full_disk_is_named_as_such_not_as_a_failed_rollback(tmp_path):
     assert "rollback" not in message
 
 
-def scratch_tables(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+def scratch_tables(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    """Every table but the raw layer's bookkeeping and quarantine."""
     return connection.execute(
         """
-        select database_name, table_name from duckdb_tables()
-        where schema_name = 'main' order by all
+        select database_name, schema_name, table_name from duckdb_tables()
+        where schema_name <> 'raw_quarantine' order by all
         """
     ).fetchall()
 
 
-@pytest.mark.parametrize("scratch", ["temp", "build"])
-def test_the_rows_a_failed_load_read_are_dropped_by_the_next_load(tmp_path, monkeypatch, scratch):
+@pytest.mark.parametrize(("scratch", "schema"), [("temp", "main"), ("build", "salesforce")])
+def test_the_rows_a_failed_load_read_are_dropped_by_the_next_load(
+    tmp_path, monkeypatch, scratch, schema
+):
     # Small files are read into temp tables; files too large for memory into the build
-    # database itself, as files this size would be under a memory limit of a few kB.
+    # database itself, in the raw table's schema, as files this size would be under a
+    # memory limit of a few kB.
     if scratch == "build":
         monkeypatch.setattr(
-            csv_loader, "scratch_space", lambda connection, files: ScratchSpace(in_memory=False)
+            csv_loader,
+            "scratch_space",
+            lambda connection, files, schema: ScratchSpace(in_memory=False, schema=schema),
         )
     database = tmp_path / "build.duckdb"
     first = write(tmp_path, LEAD_HEADER + lead("00Q1") + lead("00Q2"), "Lead.csv")
@@ -241,12 +247,15 @@ def test_the_rows_a_failed_load_read_are_dropped_by_the_next_load(tmp_path, monk
         with pytest.raises(ExportFileError):
             load_export(FullDisk(connection), LEAD, [first, later], LEAD_FIELDS, PRIVACY)
         # The two files' rows, stacked into the larger file's table.
-        assert scratch_tables(connection) == [(scratch, "read_rows")]
+        assert scratch_tables(connection) == [(scratch, schema, "read_rows")]
         # A table of the org's own in the same schema is not the loader's to drop.
-        connection.execute("create table main.file_rows_notes as select 1 as note")
+        connection.execute(f"create table build.{schema}.file_rows_notes as select 1 as note")
         result = load_export(connection, LEAD, [first, later], LEAD_FIELDS, PRIVACY)
         assert (result.rows_read, result.rows_loaded) == (3, 3)
-        assert scratch_tables(connection) == [("build", "file_rows_notes")]
+        assert scratch_tables(connection) == [
+            ("build", schema, "file_rows_notes"),
+            ("build", "salesforce", "lead"),
+        ]
 
 
 @pytest.mark.parametrize(("file_bytes", "in_memory"), [(970_000, True), (990_000, False)])

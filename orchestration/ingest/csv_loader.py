@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.duckdb_sql import column_names, quote_identifier, quote_literal
+from orchestration.duckdb_sql import column_names, quote_identifier
 from orchestration.ingest.bookkeeping import (
     FilesRead,
     LoadPlan,
@@ -35,6 +35,7 @@ from orchestration.ingest.csv_reading import (
     ScratchSpace,
     drop_scratch_tables,
     read_file_as_text,
+    scratch_in_reach,
     scratch_space,
     swallowed_records,
 )
@@ -48,6 +49,12 @@ from orchestration.ingest.quarantine import (
     define_number_parsing,
     ensure_quarantine,
     quarantine_broken_rows,
+)
+from orchestration.ingest.raw_columns import (
+    can_type_in_place,
+    raw_columns,
+    select_list,
+    type_read_rows_in_place,
 )
 
 # The hashes of the keys read more than once in a load (_build_incoming): the keys that
@@ -85,65 +92,68 @@ def load_export(
     if plan.mode == "unchanged" and previous is not None:
         return previous
 
-    # Files are read into scratch tables before the transaction: a failed parallel
-    # read must not abort it, and the read is retried on one thread. A failed load
-    # leaves its scratch tables behind.
-    drop_scratch_tables(connection)
-    try:
-        reader = read_json_lines if spec.is_json_lines else _read_files
-        scratch = scratch_space(connection, plan.files)
-        read = reader(connection, spec, plan.files, org_fields, privacy, scratch)
-    except duckdb.Error as error:
-        raise unloadable(connection, plan.files, error) from error
-    connection.execute("begin transaction")
-    try:
-        if plan.mode == "full":
-            clear_bookkeeping(connection, spec)
-        quarantine_broken_rows(connection, spec, loaded_at)
-        replaced_or_older = 0
-        if plan.mode == "full":
-            # Written straight into place: a copy of the largest tables costs as much
-            # as reading them.
-            connection.execute(f"create schema if not exists {quote_identifier(spec.source)}")
-            superseded_in_read, conflicting = _build_incoming(
-                connection, spec, org_fields, loaded_at, target
-            )
-        else:
-            superseded_in_read, conflicting = _build_incoming(
-                connection, spec, org_fields, loaded_at
-            )
-            replaced_or_older = _merge_incoming(connection, spec, target)
-        earlier = previous if plan.mode == "incremental" else LoadResult((), 0, 0, 0, 0, 0)
-        (rows_loaded,) = connection.execute(f"select count(*) from {target}").fetchone()
-        (rows_quarantined,) = connection.execute("select count(*) from rejected_rows").fetchone()
-        # Each outcome is counted on its own, not as a remainder, so the
-        # reconciliation can fail.
-        result = LoadResult(
-            files=tuple(files),
-            rows_read=read.records + earlier.rows_read,
-            rows_loaded=rows_loaded,
-            rows_quarantined=rows_quarantined,
-            rows_superseded=superseded_in_read + replaced_or_older + earlier.rows_superseded,
-            rows_erased=read.erased + earlier.rows_erased,
-            absent_columns=_absent_columns(spec, read.absent, earlier),
-            problems=(*earlier.problems, *read.problems),
-            conflicting_versions=conflicting + earlier.conflicting_versions,
-        )
-        record_reconciliation(connection, spec, result, loaded_at, privacy)
-        record_loaded_files(
-            connection, spec, {str(f): fingerprints[str(f)] for f in plan.files}, loaded_at
-        )
+    scratch = scratch_space(connection, plan.files, spec.source)
+    with scratch_in_reach(connection, scratch):
+        # Files are read into scratch tables before the transaction: a failed parallel
+        # read must not abort it, and the read is retried on one thread. A failed load
+        # leaves its scratch tables behind.
         drop_scratch_tables(connection)
-        for table in ("rejected_rows", "incoming", REPEATED_KEY_HASHES):
-            connection.execute(f"drop table if exists temp.{table}")
-        connection.execute("commit")
-    except duckdb.Error as error:
-        _roll_back(connection)
-        raise unloadable(connection, plan.files, error) from error
-    except ExportFileError:
-        _roll_back(connection)
-        raise
-    return result
+        try:
+            reader = read_json_lines if spec.is_json_lines else _read_files
+            read = reader(connection, spec, plan.files, org_fields, privacy, scratch)
+        except duckdb.Error as error:
+            raise unloadable(connection, plan.files, error) from error
+        connection.execute("begin transaction")
+        try:
+            if plan.mode == "full":
+                clear_bookkeeping(connection, spec)
+            quarantine_broken_rows(connection, spec, loaded_at)
+            replaced_or_older = 0
+            if plan.mode == "full":
+                # Written straight into place: a copy of the largest tables costs as much
+                # as reading them.
+                connection.execute(f"create schema if not exists {quote_identifier(spec.source)}")
+                superseded_in_read, conflicting = _build_incoming(
+                    connection, spec, org_fields, loaded_at, scratch, full=True
+                )
+            else:
+                superseded_in_read, conflicting = _build_incoming(
+                    connection, spec, org_fields, loaded_at, scratch, full=False
+                )
+                replaced_or_older = _merge_incoming(connection, spec, target)
+            earlier = previous if plan.mode == "incremental" else LoadResult((), 0, 0, 0, 0, 0)
+            (rows_loaded,) = connection.execute(f"select count(*) from {target}").fetchone()
+            (rows_quarantined,) = connection.execute(
+                "select count(*) from rejected_rows"
+            ).fetchone()
+            # Each outcome is counted on its own, not as a remainder, so the
+            # reconciliation can fail.
+            result = LoadResult(
+                files=tuple(files),
+                rows_read=read.records + earlier.rows_read,
+                rows_loaded=rows_loaded,
+                rows_quarantined=rows_quarantined,
+                rows_superseded=superseded_in_read + replaced_or_older + earlier.rows_superseded,
+                rows_erased=read.erased + earlier.rows_erased,
+                absent_columns=_absent_columns(spec, read.absent, earlier),
+                problems=(*earlier.problems, *read.problems),
+                conflicting_versions=conflicting + earlier.conflicting_versions,
+            )
+            record_reconciliation(connection, spec, result, loaded_at, privacy)
+            record_loaded_files(
+                connection, spec, {str(f): fingerprints[str(f)] for f in plan.files}, loaded_at
+            )
+            drop_scratch_tables(connection)
+            for table in ("rejected_rows", "incoming", REPEATED_KEY_HASHES):
+                connection.execute(f"drop table if exists temp.{table}")
+            connection.execute("commit")
+        except duckdb.Error as error:
+            _roll_back(connection)
+            raise unloadable(connection, plan.files, error) from error
+        except ExportFileError:
+            _roll_back(connection)
+            raise
+        return result
 
 
 def _absent_columns(spec: ExportSpec, read: set[str], earlier: LoadResult) -> tuple[str, ...]:
@@ -252,30 +262,17 @@ def _build_incoming(
     spec: ExportSpec,
     org_fields: OrgFields,
     loaded_at: dt.datetime,
-    target: str | None = None,
+    scratch: ScratchSpace,
+    full: bool,
 ) -> tuple[int, int]:
-    """Typed, valid rows read this time, newest version per key, in the table `target`
-    (on a full load: the raw table itself), else in the temp table `incoming`.
+    """Typed, valid rows read this time, newest version per key: on a full load in the
+    raw table itself, else in the temp table `incoming`.
 
     Returns how many valid rows read this time a newer version of theirs supersedes,
     and how many records have two different versions under the same version stamp.
     """
     read_columns = column_names(connection, "read_rows")
-    typed = ", ".join(
-        f"{cast_expression(name, column.type, spec.is_json_lines)} as {quote_identifier(name)}"
-        for name, column in spec.columns.items()
-    )
-    extras = "".join(
-        f", nullif({quote_identifier(column)}, '') as {quote_identifier(column)}"
-        for column in read_columns
-        if column not in spec.columns and column not in BOOKKEEPING_COLUMNS
-    )
-    aliases = "".join(
-        f", nullif({quote_identifier(org_fields.aliases[field])}, '') as {quote_identifier(field)}"
-        if field in org_fields.aliases
-        else f", null::varchar as {quote_identifier(field)}"
-        for field in spec.mapped_fields
-    )
+    columns = raw_columns(spec, org_fields, read_columns)
     key = quote_identifier(spec.key_column)
     # Keys are grouped by their 64-bit hash, a much smaller hash table than the keys'
     # text (count(distinct) of 50M activity keys took DuckDB 0.5 GB past its memory
@@ -297,33 +294,62 @@ def _build_incoming(
         where {_read_more_than_once(key)}
         """
     ).fetchone()
+    conflicting = _conflicting_versions(connection, spec, read_columns) if superseded else 0
+    # Keeping the newest version per key sorts rows by key: only the rows of keys read
+    # more than once need it, and none when no key is (the count is over the same raw
+    # keys the window partitions by, none of them null: an empty key is quarantined).
+    version_rank = (
+        f"row_number() over (partition by {key} "
+        f"order by {_newest_first(spec)}_source_file desc, _file_row desc)"
+    )
+    read_rows = scratch.name("read_rows")
+    if (
+        full
+        and not spec.is_json_lines
+        and not scratch.in_memory
+        and scratch.schema == spec.source
+        and can_type_in_place(columns, read_columns)
+    ):
+        connection.execute(
+            f"""
+            delete from {read_rows} using rejected_rows
+            where {read_rows}._source_file = rejected_rows._source_file
+                and {read_rows}._file_row = rejected_rows._file_row
+            """
+        )
+        if superseded:
+            connection.execute(
+                f"""
+                delete from {read_rows} where rowid in (
+                    select rowid from {read_rows}
+                    where {_read_more_than_once(key)}
+                    qualify {version_rank} > 1
+                )
+                """
+            )
+        type_read_rows_in_place(connection, read_rows, columns, loaded_at, spec)
+        return superseded, conflicting
     rows = f"""
-        select {typed}{extras}{aliases}{_signal_fields(spec, org_fields)},
-               _source_file, $loaded_at::timestamptz as _loaded_at
+        select {select_list(columns)}, _source_file, $loaded_at::timestamptz as _loaded_at
         from read_rows
         anti join rejected_rows using (_source_file, _file_row)
     """
-    # Keeping the newest version per key sorts the rows by key: only the rows of keys
-    # read more than once need it, and none when no key is (the count is over the same
-    # raw keys the window partitions by, none of them null: an empty key is
-    # quarantined).
     newest = (
         f"""
         {rows} where not {_read_more_than_once(key)}
         union all
         {rows} where {_read_more_than_once(key)}
-        qualify row_number() over (
-            partition by {key} order by {_newest_first(spec)}_source_file desc, _file_row desc
-        ) = 1
+        qualify {version_rank} = 1
         """
         if superseded
         else rows
     )
-    conflicting = _conflicting_versions(connection, spec, read_columns) if superseded else 0
-    connection.execute(
-        f"create or replace {f'table {target}' if target else 'temp table incoming'} as {newest}",
-        {"loaded_at": loaded_at},
+    target = (
+        f"table {quote_identifier(spec.source)}.{quote_identifier(spec.table)}"
+        if full
+        else "temp table incoming"
     )
+    connection.execute(f"create or replace {target} as {newest}", {"loaded_at": loaded_at})
     return superseded, conflicting
 
 
@@ -365,19 +391,6 @@ def _conflicting_versions(
         """
     ).fetchone()
     return conflicting
-
-
-def _signal_fields(spec: ExportSpec, org_fields: OrgFields) -> str:
-    """The columns CRM signal rules read, as one JSON object keyed by column name, so
-    the models find them whatever the org calls them."""
-    if not spec.signal_fields_column:
-        return ""
-    pairs = ", ".join(
-        f"{quote_literal(column)}, nullif({quote_identifier(column)}, '')"
-        for column in org_fields.signal_fields
-    )
-    value = f"json_object({pairs})::varchar" if pairs else "null::varchar"
-    return f", {value} as {quote_identifier(spec.signal_fields_column)}"
 
 
 def _newest_first(spec: ExportSpec) -> str:

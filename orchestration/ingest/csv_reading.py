@@ -16,14 +16,14 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import duckdb
 
-from orchestration.duckdb_sql import column_names, quote_identifier
+from orchestration.duckdb_sql import column_names, quote_identifier, quote_literal
 from orchestration.ingest.contract import CRM_SYSTEMS, ExportSpec, OrgFields
 
 # Marks a field the reader padded because the row was short: an empty field reads as ''.
@@ -55,18 +55,23 @@ class ScratchSpace:
     """Where a load keeps the rows it read until they are loaded (scratch_space)."""
 
     in_memory: bool
+    # The schema of the export's raw table, where a full load types the rows it read
+    # in place (csv_loader.py): DuckDB renames a table only within its schema.
+    schema: str = "main"
 
     def name(self, table: str) -> str:
-        return f"{'temp' if self.in_memory else 'main'}.{table}"
+        return f"{'temp' if self.in_memory else quote_identifier(self.schema)}.{table}"
 
     def create(self, table: str) -> str:
         """The start of a statement that creates or replaces `table` there."""
         return f"create or replace {'temp ' if self.in_memory else ''}table {self.name(table)}"
 
 
-def scratch_space(connection: duckdb.DuckDBPyConnection, files: Sequence[Path]) -> ScratchSpace:
-    """Temp tables for the rows of `files`, or the build database's `main` schema, which
-    nothing else uses.
+def scratch_space(
+    connection: duckdb.DuckDBPyConnection, files: Sequence[Path], schema: str = "main"
+) -> ScratchSpace:
+    """Temp tables for the rows of `files`, or ordinary tables in the database's
+    `schema`.
 
     Temp tables are fastest while they fit in DuckDB's memory, but hold text
     uncompressed and spill it as it is. Text takes about 1.5 times its size in the file,
@@ -76,22 +81,42 @@ def scratch_space(connection: duckdb.DuckDBPyConnection, files: Sequence[Path]) 
     (limit,) = connection.execute("select current_setting('memory_limit')").fetchone()
     amount, unit = limit.split()
     size = sum(path.stat().st_size for path in files)
-    return ScratchSpace(in_memory=size <= float(amount) * _SIZE_UNITS[unit] / 3)
+    return ScratchSpace(in_memory=size <= float(amount) * _SIZE_UNITS[unit] / 3, schema=schema)
+
+
+@contextmanager
+def scratch_in_reach(
+    connection: duckdb.DuckDBPyConnection, scratch: ScratchSpace
+) -> Iterator[None]:
+    """While loading: `read_rows` and the files' tables named without a schema are the
+    scratch tables, in temp (always searched first) or in the scratch's schema."""
+    if scratch.in_memory:
+        yield
+        return
+    connection.execute(f"create schema if not exists {quote_identifier(scratch.schema)}")
+    connection.execute(f"set search_path = {quote_literal(f'{scratch.schema},main')}")
+    try:
+        yield
+    finally:
+        # A failed load has rolled its transaction back already; an error here must not
+        # hide its error.
+        with suppress(duckdb.Error):
+            connection.execute("reset search_path")
 
 
 def drop_scratch_tables(connection: duckdb.DuckDBPyConnection) -> None:
-    """Drop the tables the readers keep rows in, in either scratch space: `read_rows`,
+    """Drop the tables the readers keep rows in, in any scratch space: `read_rows`,
     and each file's `file_rows_<n>` (CSV) or `file_lines_<n>` (JSON lines)."""
     tables = connection.execute(
         """
-        select database_name, table_name from duckdb_tables()
-        where database_name in (current_database(), 'temp') and schema_name = 'main'
+        select database_name, schema_name, table_name from duckdb_tables()
+        where database_name in (current_database(), 'temp')
             and regexp_full_match(table_name, 'read_rows|file_(rows|lines)_[0-9]+')
         """
     ).fetchall()
-    for database, table in tables:
+    for database, schema, table in tables:
         connection.execute(
-            f"drop table {quote_identifier(database)}.main.{quote_identifier(table)}"
+            f"drop table {'.'.join(quote_identifier(part) for part in (database, schema, table))}"
         )
 
 
