@@ -303,6 +303,8 @@ def _build_incoming(
         f"order by {_newest_first(spec)}_source_file desc, _file_row desc)"
     )
     read_rows = scratch.name("read_rows")
+    # Rows a full load read into the raw table's schema become that table, typed in
+    # place (raw_columns.py), once the rows it must not hold are deleted.
     if (
         full
         and not spec.is_json_lines
