@@ -57,9 +57,9 @@ def scratch_at(monkeypatch: pytest.MonkeyPatch, in_memory: bool) -> list[str]:
     )
     typed_in_place = []
 
-    def spy(connection, read_rows, columns, loaded_at, spec):
+    def spy(connection, read_rows, read, columns, loaded_at, spec):
         typed_in_place.append(spec.table)
-        type_read_rows_in_place(connection, read_rows, columns, loaded_at, spec)
+        type_read_rows_in_place(connection, read_rows, read, columns, loaded_at, spec)
 
     monkeypatch.setattr(csv_loader, "type_read_rows_in_place", spy)
     return typed_in_place

@@ -329,7 +329,7 @@ def _build_incoming(
                 )
                 """
             )
-        type_read_rows_in_place(connection, read_rows, columns, loaded_at, spec)
+        type_read_rows_in_place(connection, read_rows, read_columns, columns, loaded_at, spec)
         return superseded, conflicting
     rows = f"""
         select {select_list(columns)}, _source_file, $loaded_at::timestamptz as _loaded_at

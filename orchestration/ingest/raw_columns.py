@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from orchestration.duckdb_sql import column_names, quote_identifier, quote_literal
+from orchestration.duckdb_sql import quote_identifier, quote_literal
 from orchestration.ingest.csv_reading import BOOKKEEPING_COLUMNS
 from orchestration.ingest.exports import ExportSpec, OrgFields
 from orchestration.ingest.quarantine import cast_expression
@@ -27,8 +27,9 @@ TEXT = "VARCHAR"
 class RawColumn:
     name: str
     type: str
-    # SQL of its value over read_rows' text columns.
-    value: str
+    # SQL of its value over read_rows' text columns; None for an org field the org does
+    # not map, which stays empty.
+    value: str | None
 
 
 def raw_columns(
@@ -52,7 +53,7 @@ def raw_columns(
             TEXT,
             f"nullif({quote_identifier(org_fields.aliases[field])}, '')"
             if field in org_fields.aliases
-            else f"null::{TEXT}",
+            else None,
         )
         for field in spec.mapped_fields
     ]
@@ -61,36 +62,36 @@ def raw_columns(
             f"{quote_literal(column)}, nullif({quote_identifier(column)}, '')"
             for column in org_fields.signal_fields
         )
-        value = f"json_object({pairs})::{TEXT}" if pairs else f"null::{TEXT}"
+        value = f"json_object({pairs})::{TEXT}" if pairs else None
         columns.append(RawColumn(spec.signal_fields_column, TEXT, value))
     return columns
 
 
 def select_list(columns: Sequence[RawColumn]) -> str:
-    return ", ".join(f"{column.value} as {quote_identifier(column.name)}" for column in columns)
+    return ", ".join(
+        f"{column.value or f'null::{column.type}'} as {quote_identifier(column.name)}"
+        for column in columns
+    )
 
 
 def can_type_in_place(columns: Sequence[RawColumn], read_columns: Sequence[str]) -> bool:
     """Whether the raw table's columns that `read_rows` lacks are all empty (an org field
     the org does not map): filling one would rewrite every row, and DuckDB holds what an
     update writes in memory until the load commits."""
-    return all(
-        column.value == f"null::{column.type}"
-        for column in columns
-        if column.name not in read_columns
-    )
+    return all(column.value is None for column in columns if column.name not in read_columns)
 
 
 def type_read_rows_in_place(
     connection: duckdb.DuckDBPyConnection,
     read_rows: str,
+    read: Sequence[str],
     columns: Sequence[RawColumn],
     loaded_at: dt.datetime,
     spec: ExportSpec,
 ) -> None:
-    """Turn `read_rows` (rejected rows and superseded versions already deleted), in the
-    schema of the export's raw table, into that table (see can_type_in_place)."""
-    read = column_names(connection, read_rows)
+    """Turn `read_rows` (columns `read`; rejected rows and superseded versions already
+    deleted), in the schema of the export's raw table, into that table (see
+    can_type_in_place)."""
     # Text columns are rewritten only where some value is empty, and then by rewriting
     # the column: an update would hold every value it writes in memory until the load
     # commits.
