@@ -3,8 +3,11 @@
 import dagster as dg
 
 from orchestration.dbt.assets import mart_asset_keys
-from orchestration.publish.bi_file import publish_marts
+from orchestration.ingest.privacy import ERASURES_FILE
+from orchestration.publish.bi_file import PublishedTable, publish_marts
 from orchestration.resources import WarehouseResource
+from orchestration.run_tags import is_full_refresh
+from orchestration.settings import WarehousePaths
 
 
 @dg.asset(
@@ -15,10 +18,13 @@ from orchestration.resources import WarehouseResource
     description=(
         "`analytics.duckdb`: the marts only, for BI tools. Replaced atomically; blocking "
         "definition checks on the marts must pass first, so a failed check leaves the "
-        "previous version in place."
+        "previous version in place. A quiet night rewrites only the rows that changed, "
+        "in a copy of the previous version; a full refresh writes a new file."
     ),
 )
-def analytics_duckdb(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def analytics_duckdb(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     tables = [key.path[-1] for key in mart_asset_keys()]
     published = publish_marts(
         warehouse.paths.build_database,
@@ -26,12 +32,38 @@ def analytics_duckdb(warehouse: WarehouseResource) -> dg.MaterializeResult:
         "marts",
         tables,
         warehouse.duckdb_limits,
+        from_scratch=is_full_refresh(context) or erased_since_last_publish(warehouse.paths),
     )
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(warehouse.paths.analytics_database)),
-            "tables": dg.MetadataValue.md(
-                "\n".join(f"- `{table.name}`: {table.rows} rows" for table in published)
+            "written": (
+                "changed rows only, in a copy of the previous version"
+                if published and published[0].change
+                else "a new file"
             ),
+            "tables": dg.MetadataValue.md("\n".join(map(_described, published))),
         }
+    )
+
+
+def erased_since_last_publish(paths: WarehousePaths) -> bool:
+    """Whether someone was erased since the BI file was last published. Rows deleted
+    from a file stay in its blocks until they are reused, so only a new file is sure
+    to hold nothing of them (`make erase` runs a full refresh, which writes one too)."""
+    erasures = paths.warehouse_dir / ERASURES_FILE
+    published = paths.analytics_database
+    return (
+        erasures.exists()
+        and published.exists()
+        and erasures.stat().st_mtime_ns >= published.stat().st_mtime_ns
+    )
+
+
+def _described(table: PublishedTable) -> str:
+    if table.change is None:
+        return f"- `{table.name}`: {table.rows:,} rows"
+    return (
+        f"- `{table.name}`: {table.rows:,} rows "
+        f"({table.change.rows_removed:,} removed, {table.change.rows_added:,} added)"
     )
