@@ -1,5 +1,5 @@
 -- "Was the lead called, and how many times?" before anyone calls it a bad lead. A
--- contact attempt is a sales follow-up (see int_crm_activities_linked_to_leads). For
+-- contact attempt is a sales touch: int_lead_first_sales_touches counts them. For
 -- a disqualified lead only the attempts up to the moment it was disqualified count:
 -- the last Status change into a disqualified-stage status, because a lead reopened
 -- and disqualified again was judged on everything before the final verdict. Without
@@ -19,6 +19,12 @@ with
 leads as (
 
     select * from {{ ref('int_leads_unioned') }}
+
+),
+
+touches as (
+
+    select * from {{ ref('int_lead_first_sales_touches') }}
 
 ),
 
@@ -46,18 +52,6 @@ disqualifications as (
 
 ),
 
-attempts as (
-
-    select
-        lead_id,
-        count(*) as contact_attempts,
-        min(touched_at) as first_attempt_at,
-        max(touched_at) as last_attempt_at
-    from sales_touches
-    group by lead_id
-
-),
-
 attempts_until_disqualified as (
 
     select
@@ -75,18 +69,16 @@ final as (
 
     select
         leads.lead_id,
-        coalesce(attempts.contact_attempts, 0) as contact_attempts,
-        attempts.first_attempt_at,
-        attempts.last_attempt_at,
+        coalesce(touches.sales_touches, 0) as contact_attempts,
         disqualifications.disqualified_at,
         case
-            when disqualifications.lead_id is null then coalesce(attempts.contact_attempts, 0)
+            when disqualifications.lead_id is null then coalesce(touches.sales_touches, 0)
             else coalesce(attempts_until_disqualified.attempts, 0)
         end as contact_attempts_before_disqualification,
         {{ this_build_started() }} as processed_at
     from leads
-    left join attempts
-        on leads.lead_id = attempts.lead_id
+    left join touches
+        on leads.lead_id = touches.lead_id
     left join disqualifications
         on leads.lead_id = disqualifications.lead_id
     left join attempts_until_disqualified
