@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -208,3 +209,33 @@ def test_an_erasure_since_the_last_publish_asks_for_a_new_file(tmp_path):
     assert erased_since_last_publish(paths)
     os.utime(paths.analytics_database, ns=(published_at + 1, published_at + 1))
     assert not erased_since_last_publish(paths)
+
+
+def test_a_bi_tool_holding_the_file_for_writing_gets_a_new_file_not_a_failure(databases):
+    build_database, analytics_database = databases
+    build_with(
+        build_database,
+        f"select * from (values (1, 'converted', null)) as leads(lead_id, status, note) "
+        f"union all {UNCHANGED}",
+    )
+    # What DBeaver does unless told to connect read-only: a writer's lock on the file.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, duckdb; connection = duckdb.connect(sys.argv[1]); "
+            "print('holding', flush=True); sys.stdin.read()",
+            str(analytics_database),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        published = publish_marts(build_database, analytics_database, "marts", ["leads", "totals"])
+    finally:
+        holder.communicate("", timeout=30)
+
+    assert [table.change for table in published] == [None, None]
+    assert differences(analytics_database, build_database) == 0

@@ -3,7 +3,7 @@
 BI tools hold `analytics.duckdb` open read-only. The new version is built in a
 separate file, checkpointed (no WAL left behind) and moved over the old one in one
 rename, so a reader sees the previous complete version or the new one, never half.
-The live file is never opened for writing: a reader's lock on it cannot block a
+The live file is only ever read, never written: a reader's lock on it cannot block a
 publish, and a reader that still has the old file open keeps reading the old inode.
 """
 
@@ -107,16 +107,23 @@ def _changes_since(
     schema: str,
     tables: Sequence[str],
 ) -> list[TableChange] | None:
-    """The rows each mart changed since the live file, or None when the live file does
-    not hold what a publish writes or the night changed too much. `probe_file` (not
-    yet existing) learns how DuckDB labels the storage version BI tools read."""
+    """The rows each mart changed since the live file, or None when the live file
+    cannot be read, does not hold what a publish writes, or the night changed too
+    much. `probe_file` (not yet existing) learns how DuckDB labels the storage version
+    BI tools read."""
     _attach_target(connection, probe_file, BI_STORAGE_COMPATIBILITY)
     (tags,) = connection.execute(
         "select tags from duckdb_databases() where database_name = ?", [TARGET]
     ).fetchone()
     connection.execute(f"detach {TARGET}")
     probe_file.unlink()
-    connection.execute(f"attach {quote_literal(str(live_file))} as live (read_only)")
+    try:
+        connection.execute(f"attach {quote_literal(str(live_file))} as live (read_only)")
+    except duckdb.Error:
+        # A BI tool that opened the file for writing holds a lock no reader gets past
+        # (DBeaver does unless told read-only); nor can a damaged file be read. Either
+        # way the new version is written from scratch, as before this shortcut.
+        return None
     try:
         return changes_worth_rewriting(
             connection, "live", "build", schema, tables, tags.get("storage_version")
