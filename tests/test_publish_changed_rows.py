@@ -239,3 +239,59 @@ def test_a_bi_tool_holding_the_file_for_writing_gets_a_new_file_not_a_failure(da
 
     assert [table.change for table in published] == [None, None]
     assert differences(analytics_database, build_database) == 0
+
+
+def test_a_write_ahead_log_left_beside_the_live_file_gets_a_new_file_without_it(databases):
+    build_database, analytics_database = databases
+    # A BI tool that opened the file for writing, deleted a lead and died before
+    # DuckDB wrote the change into the file: the change sits in analytics.duckdb.wal.
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys, duckdb; connection = duckdb.connect(sys.argv[1]); "
+            "connection.execute('delete from leads where lead_id = 150'); os._exit(0)",
+            str(analytics_database),
+        ],
+        check=True,
+    )
+    assert Path(f"{analytics_database}.wal").exists()
+
+    published = publish_marts(build_database, analytics_database, "marts", ["leads", "totals"])
+
+    assert [table.change for table in published] == [None, None]
+    assert not Path(f"{analytics_database}.wal").exists()
+    assert differences(analytics_database, build_database) == 0
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["[lead_id] as touches", "interval 1 day * lead_id as age"],
+    ids=["a list", "an interval"],
+)
+def test_a_mart_whose_values_may_share_a_hash_gets_a_new_file(databases, column):
+    # DuckDB hashes a missing list like an empty one, and '1 day' like '24 hours'.
+    build_database, analytics_database = databases
+    leads = f"select *, {column} from ({UNCHANGED})"
+    build_with(build_database, leads)
+    publish_marts(build_database, analytics_database, "marts", ["leads", "totals"])
+    build_with(build_database, f"{leads} union all select 1, 'open', null, null")
+
+    published = publish_marts(build_database, analytics_database, "marts", ["leads", "totals"])
+
+    assert [table.change for table in published] == [None, None]
+    assert differences(analytics_database, build_database) == 0
+
+
+def test_a_live_column_compared_otherwise_than_the_marts_gets_a_new_file(databases):
+    build_database, analytics_database = databases
+    with duckdb.connect(str(analytics_database)) as connection:
+        connection.execute("alter table leads alter status type varchar collate nocase")
+
+    published = publish_marts(build_database, analytics_database, "marts", ["leads", "totals"])
+
+    assert [table.change for table in published] == [None, None]
+    with duckdb.connect(str(analytics_database), read_only=True) as connection:
+        assert connection.execute(
+            "select sql from duckdb_tables() where table_name = 'leads'"
+        ).fetchone() == ("CREATE TABLE leads(lead_id BIGINT, status VARCHAR, note VARCHAR);",)

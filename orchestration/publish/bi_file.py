@@ -71,16 +71,20 @@ def publish_marts(
         ) as connection:
             connection.execute(f"attach {quote_literal(str(build_database))} as build (read_only)")
             changes = (
-                None
-                if from_scratch or not analytics_database.exists()
-                else _changes_since(connection, analytics_database, staging_file, schema, tables)
+                not from_scratch
+                and _copied(connection, analytics_database, staging_file)
+                and _changes_in_copy(connection, staging_file, schema, tables)
             )
-            if changes is None:
-                published = _write_new_file(connection, staging_file, schema, tables)
+            if changes:
+                published = _rewrite_changed_rows(connection, schema, changes)
             else:
-                shutil.copyfile(analytics_database, staging_file)
-                published = _rewrite_changed_rows(connection, staging_file, schema, changes)
+                staging_file.unlink(missing_ok=True)
+                published = _write_new_file(connection, staging_file, schema, tables)
         os.replace(staging_file, analytics_database)
+        # A write-ahead log beside the live file was written for the version just
+        # replaced (by a BI tool that opened it for writing): applied to the new one,
+        # it would corrupt it.
+        Path(f"{analytics_database}.wal").unlink(missing_ok=True)
     finally:
         staging_file.unlink(missing_ok=True)
         Path(f"{staging_file}.wal").unlink(missing_ok=True)
@@ -100,45 +104,59 @@ def _close_target(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(f"detach {TARGET}")
 
 
-def _changes_since(
-    connection: duckdb.DuckDBPyConnection,
-    live_file: Path,
-    probe_file: Path,
-    schema: str,
-    tables: Sequence[str],
-) -> list[TableChange] | None:
-    """The rows each mart changed since the live file, or None when the live file
-    cannot be read, does not hold what a publish writes, or the night changed too
-    much. `probe_file` (not yet existing) learns how DuckDB labels the storage version
-    BI tools read."""
-    _attach_target(connection, probe_file, BI_STORAGE_COMPATIBILITY)
-    (tags,) = connection.execute(
-        "select tags from duckdb_databases() where database_name = ?", [TARGET]
-    ).fetchone()
-    connection.execute(f"detach {TARGET}")
-    probe_file.unlink()
+def _copied(connection: duckdb.DuckDBPyConnection, live_file: Path, copy_file: Path) -> bool:
+    """Copy the live file, as its readers see it; False when there is none to copy."""
+    if not live_file.exists() or Path(f"{live_file}.wal").exists():
+        # Changes in a write-ahead log are what a reader sees, and no copy of the file
+        # alone holds them.
+        return False
     try:
         connection.execute(f"attach {quote_literal(str(live_file))} as live (read_only)")
     except duckdb.Error:
         # A BI tool that opened the file for writing holds a lock no reader gets past
-        # (DBeaver does unless told read-only); nor can a damaged file be read. Either
-        # way the new version is written from scratch, as before this shortcut.
-        return None
+        # (DBeaver does unless told read-only); nor can a damaged file be read.
+        return False
     try:
-        return changes_worth_rewriting(
-            connection, "live", "build", schema, tables, tags.get("storage_version")
-        )
+        # A reader's lock keeps writers out until the copy is whole.
+        shutil.copyfile(live_file, copy_file)
     finally:
         connection.execute("detach live")
+    return True
+
+
+def _changes_in_copy(
+    connection: duckdb.DuckDBPyConnection, copy_file: Path, schema: str, tables: Sequence[str]
+) -> list[TableChange] | None:
+    """The rows each mart changed since the copy of the live file, attached as the
+    target when it is worth rewriting (changed_rows.py); else None, the copy let go.
+
+    What the copy must hold is learnt from a new, empty file of the marts' tables, as
+    a publish creates them, in the storage format BI tools read."""
+    probe_file = copy_file.with_name(f"{copy_file.name}.probe{PARTIAL_SUFFIX}")
+    connection.execute(
+        f"attach {quote_literal(str(probe_file))} as fresh "
+        f"(storage_version {quote_literal(BI_STORAGE_COMPATIBILITY)})"
+    )
+    try:
+        for table in tables:
+            connection.execute(
+                f"create table fresh.main.{quote_identifier(table)} as select * from "
+                f"build.{quote_identifier(schema)}.{quote_identifier(table)} limit 0"
+            )
+        _attach_target(connection, copy_file)
+        changes = changes_worth_rewriting(connection, TARGET, "fresh", "build", schema, tables)
+    finally:
+        connection.execute("detach fresh")
+        probe_file.unlink(missing_ok=True)
+        Path(f"{probe_file}.wal").unlink(missing_ok=True)
+    if changes is None:
+        connection.execute(f"detach {TARGET}")
+    return changes
 
 
 def _rewrite_changed_rows(
-    connection: duckdb.DuckDBPyConnection,
-    copy_file: Path,
-    schema: str,
-    changes: Sequence[TableChange],
+    connection: duckdb.DuckDBPyConnection, schema: str, changes: Sequence[TableChange]
 ) -> list[PublishedTable]:
-    _attach_target(connection, copy_file)
     published = []
     for change in changes:
         apply_changed_rows(connection, TARGET, "build", schema, change.table)
