@@ -295,3 +295,23 @@ def test_a_live_column_compared_otherwise_than_the_marts_gets_a_new_file(databas
         assert connection.execute(
             "select sql from duckdb_tables() where table_name = 'leads'"
         ).fetchone() == ("CREATE TABLE leads(lead_id BIGINT, status VARCHAR, note VARCHAR);",)
+
+
+def test_a_live_file_storing_many_deleted_rows_gets_a_new_file(databases):
+    build_database, analytics_database = databases
+    # 200 rows added and deleted: the file stores them until DuckDB reuses the space,
+    # while its live rows are still the marts' (104 leads and one total).
+    with duckdb.connect(str(analytics_database)) as connection:
+        connection.execute("insert into leads select range, 'gone', null from range(1000, 1200)")
+        connection.execute("checkpoint")
+        connection.execute("delete from leads where status = 'gone'")
+        connection.execute("checkpoint")
+
+    published = publish_marts(build_database, analytics_database, "marts", ["leads", "totals"])
+
+    assert [table.change for table in published] == [None, None]
+    assert differences(analytics_database, build_database) == 0
+    with duckdb.connect(str(analytics_database), read_only=True) as connection:
+        assert connection.execute("select sum(estimated_size) from duckdb_tables()").fetchone() == (
+            105,
+        )

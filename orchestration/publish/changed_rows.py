@@ -30,6 +30,10 @@ from orchestration.duckdb_sql import quote_identifier
 # write, and holds no space left by deleted rows.
 MOST_CHANGED_SHARE = 0.25
 
+# Deleted rows stay stored until DuckDB reuses their space; past this many of them per
+# live row, a new file is written, so the file cannot keep growing.
+MOST_DELETED_ROWS_STORED = 0.5
+
 # Column types whose hash tells every two values apart that DuckDB tells apart: no
 # nested values (lists, structs, maps, unions, arrays, enums) and no intervals.
 PLAIN_TYPE = re.compile(r"(?!INTERVAL$)[A-Z_0-9 ]+|DECIMAL\(\d+,\d+\)")
@@ -113,11 +117,18 @@ def changes_worth_rewriting(
     rows to delete and insert are few enough; else None."""
     if not holds_what_a_publish_writes(connection, copy, fresh):
         return None
-    changes = [note_changed_rows(connection, copy, build, schema, table) for table in tables]
-    (rows,) = connection.execute(
+    # duckdb_tables() counts the rows stored, deleted ones included.
+    (stored,) = connection.execute(
         "select coalesce(sum(estimated_size), 0) from duckdb_tables() where database_name = ?",
         [copy],
     ).fetchone()
+    rows = sum(
+        connection.execute(f"select count(*) from {_relation(copy, 'main', table)}").fetchone()[0]
+        for table in tables
+    )
+    if stored - rows > MOST_DELETED_ROWS_STORED * rows:
+        return None
+    changes = [note_changed_rows(connection, copy, build, schema, table) for table in tables]
     rewritten = sum(change.rows_removed + change.rows_added for change in changes)
     if rewritten >= MOST_CHANGED_SHARE * rows:
         for table in tables:
