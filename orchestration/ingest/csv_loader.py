@@ -105,22 +105,18 @@ def load_export(
             raise unloadable(connection, plan.files, error) from error
         connection.execute("begin transaction")
         try:
-            if plan.mode == "full":
+            full = plan.mode == "full"
+            if full:
                 clear_bookkeeping(connection, spec)
             quarantine_broken_rows(connection, spec, loaded_at)
-            replaced_or_older = 0
-            if plan.mode == "full":
+            if full:
                 # Written straight into place: a copy of the largest tables costs as much
                 # as reading them.
                 connection.execute(f"create schema if not exists {quote_identifier(spec.source)}")
-                superseded_in_read, conflicting = _build_incoming(
-                    connection, spec, org_fields, loaded_at, scratch, full=True
-                )
-            else:
-                superseded_in_read, conflicting = _build_incoming(
-                    connection, spec, org_fields, loaded_at, scratch, full=False
-                )
-                replaced_or_older = _merge_incoming(connection, spec, target)
+            superseded_in_read, conflicting = _build_incoming(
+                connection, spec, org_fields, loaded_at, scratch, full
+            )
+            replaced_or_older = 0 if full else _merge_incoming(connection, spec, target)
             earlier = previous if plan.mode == "incremental" else LoadResult((), 0, 0, 0, 0, 0)
             (rows_loaded,) = connection.execute(f"select count(*) from {target}").fetchone()
             (rows_quarantined,) = connection.execute(
