@@ -11,12 +11,18 @@ Dagster.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orchestration.settings import DEFAULT_DEFINITIONS_DIR, DEFAULT_SOURCE_MAPPING_FILE
+from orchestration.settings import (
+    DEFAULT_DEFINITIONS_DIR,
+    DEFAULT_SOURCE_MAPPING_FILE,
+    PROJECT_ROOT,
+)
 
 if TYPE_CHECKING:
     from orchestration.resources import WarehouseResource
@@ -92,7 +98,10 @@ def nightly(arguments: Arguments) -> dict:
     resource = warehouse(arguments)
     instance_dir = Path(resource.warehouse_dir) / "dagster_home"
     instance_dir.mkdir(parents=True, exist_ok=True)
-    with dg.DagsterInstance.local_temp(str(instance_dir)) as instance:
+    # The instance `make run` records into: the shipped dagster.yaml under DAGSTER_HOME.
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", instance_dir / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(instance_dir)
+    with dg.DagsterInstance.get() as instance:
         result = run_nightly_refresh(build_definitions(resource), instance)
     return {
         "success": result.success,

@@ -79,6 +79,13 @@ def instance_from(config_dir: Path) -> dg.DagsterInstance:
     return dg.DagsterInstance.from_config(str(config_dir))
 
 
+@pytest.fixture(autouse=True)
+def instance_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped event log storage finds its files under DAGSTER_HOME, as in
+    `make run` and `make dev`."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+
+
 @pytest.fixture
 def shipped_instance(tmp_path: Path) -> Iterator[dg.DagsterInstance]:
     shutil.copy(SHIPPED_CONFIG, tmp_path / "dagster.yaml")
