@@ -4,12 +4,12 @@ Dagster's SQLite event log creates a SQLAlchemy engine and opens a SQLite connec
 for every event it stores, then closes both; closing a write-ahead-logged database's
 last connection checkpoints it into the database file. A nightly refresh stores about
 a thousand events (324 of them planned before its first step), and that cost 5 to 6 s
-of a quiet night's 31 to 32 s at size S. This storage keeps one engine, and its open
-connection, per database file for the life of the process. Each event is still its
-own committed transaction, in the same files, so nothing is less durable and another
-process (the webserver, the daemon) reads each event as soon as it is stored. Dagster
-starts run workers, and by default step processes, as new processes, not forks, so no
-process uses another's connections.
+of a quiet night's 31 to 32 s at size S. This storage keeps an engine, and its open
+connection, per database file (the run's, the index, at most four in all) for the life
+of the process. Each event is still its own committed transaction, in the same files,
+so nothing is less durable and another process (the webserver, the daemon) reads each
+event as soon as it is stored. Dagster starts run workers, and by default step
+processes, as new processes, not forks, so no process uses another's connections.
 
 Dagster's SQLite storage is for one machine (`make run`, `make dev`); production runs
 on PostgreSQL (deploy/dagster.production.yaml), which pools its connections already.
@@ -19,13 +19,16 @@ tests/test_event_log_storage.py fails if Dagster stops storing events through th
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dagster._config import StringSource
+from dagster._core.errors import DagsterInvariantViolationError
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     INDEX_SHARD_NAME,
     SqliteEventLogStorage,
@@ -34,6 +37,10 @@ from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._serdes import ConfigurableClassData
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import QueuePool
+
+if TYPE_CHECKING:
+    from dagster import DagsterInstance
 
 # Where Dagster's default storage keeps the event log under the instance's directory,
 # so runs stored before or by the default storage stay in the UI's history.
@@ -56,6 +63,7 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, dagster_home: str, inst_data: ConfigurableClassData | None = None):
         # Dagster's constructor already connects, to bring the index up to date.
         self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._dagster_home = Path(dagster_home)
         super().__init__(event_log_dir(dagster_home), inst_data)
 
     @classmethod
@@ -67,6 +75,17 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
         cls, inst_data: ConfigurableClassData | None, config_value: dict
     ) -> KeptOpenSqliteEventLogStorage:
         return cls(inst_data=inst_data, **config_value)
+
+    def register_instance(self, instance: DagsterInstance) -> None:
+        # An instance made from a copy of dagster.yaml elsewhere would otherwise write
+        # its event log into DAGSTER_HOME's run history, and its runs into its own.
+        if self._dagster_home.resolve() != Path(instance.root_directory).resolve():
+            raise DagsterInvariantViolationError(
+                f"The event log is configured under {self._dagster_home} (DAGSTER_HOME) "
+                f"but the instance is in {instance.root_directory}: set DAGSTER_HOME to "
+                "the instance's directory."
+            )
+        super().register_instance(instance)
 
     @contextmanager
     def _connect(self, shard: str) -> Iterator[Connection]:
@@ -83,6 +102,8 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
         if engine is None:
             engine = create_engine(
                 self.conn_string_for_shard(shard),
+                poolclass=QueuePool,
+                pool_size=1,
                 connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
             )
             if shard not in self._initialized_dbs:
@@ -101,7 +122,9 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
         the connection used to cause; with it kept open, the events wait in the
         write-ahead log until a checkpoint. Only writes touch it: a watcher reads the
         file when it changes, and must not wake itself."""
-        os.utime(self.path_for_shard(shard))
+        # The event is stored by then: a failed notice must not fail the store.
+        with contextlib.suppress(OSError):
+            os.utime(self.path_for_shard(shard))
 
     def _close_engines(self) -> None:
         with self._db_lock:
@@ -111,10 +134,12 @@ class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
 
     def wipe(self) -> None:
         # Wiping deletes the run databases' files, which open connections would keep
-        # writing to.
+        # writing to: those opened before, and any another thread opens meanwhile.
         self._close_engines()
         super().wipe()
+        self._close_engines()
 
     def dispose(self) -> None:
-        self._close_engines()
+        # The watchers first: they would open connections again.
         super().dispose()
+        self._close_engines()

@@ -70,6 +70,13 @@ def test_the_shipped_instance_uses_it_in_dagsters_own_files(instance, dagster_ho
     assert (dagster_home / "history" / "runs" / f"{run_id}.db").exists()
 
 
+def test_an_instance_elsewhere_than_dagster_home_is_refused(dagster_home, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    shutil.copy(dagster_home / "dagster.yaml", elsewhere / "dagster.yaml")
+    with pytest.raises(dg.DagsterInvariantViolationError, match="set DAGSTER_HOME"):
+        dg.DagsterInstance.from_config(str(elsewhere))
+
+
 def test_a_run_opens_each_database_once(instance, monkeypatch):
     engines: list[str] = []
     create_engine = event_log_storage.create_engine
@@ -98,7 +105,7 @@ def test_another_process_reads_every_event_while_the_writer_stays_open(instance,
         assert reader.get_latest_materialization_event(dg.AssetKey("leads")).run_id == run_id
 
 
-def test_a_watcher_in_another_process_hears_of_each_new_event(instance, dagster_home):
+def test_a_watcher_in_another_instance_hears_of_a_new_event(instance, dagster_home):
     run_id = run_once(instance)
     heard = threading.Event()
     with dg.DagsterInstance.from_config(str(dagster_home)) as webserver:
@@ -121,7 +128,7 @@ def test_a_reader_of_many_runs_keeps_few_files_open(instance, dagster_home):
     run_ids = [run_once(instance) for _ in range(MOST_OPEN_DATABASES + 2)]
     for run_id in run_ids:
         instance.all_logs(run_id)
-    # The index, and the latest runs read.
+    # The latest databases used; the least recent are closed.
     assert len(open_databases(dagster_home)) <= MOST_OPEN_DATABASES
     assert str(Path(event_log_dir(str(dagster_home))) / f"{run_ids[-1]}.db") in open_databases(
         dagster_home
