@@ -4,7 +4,6 @@ writes, or a night that changed most rows, gets a new file instead."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +12,7 @@ import duckdb
 import pytest
 
 from orchestration.duckdb_sql import quote_literal
-from orchestration.ingest.privacy import ERASURES_FILE
-from orchestration.publish.assets import erased_since_last_publish
 from orchestration.publish.bi_file import publish_marts
-from orchestration.settings import WarehousePaths
 from tests.test_bi_file import OLD_DUCKDB_PYTHON
 
 # 100 rows no night touches, beside the few each test changes.
@@ -195,20 +191,6 @@ def test_a_full_refresh_publishes_a_new_file(databases):
     )
     assert [table.change for table in published] == [None, None]
     assert differences(analytics_database, build_database) == 0
-
-
-def test_an_erasure_since_the_last_publish_asks_for_a_new_file(tmp_path):
-    paths = WarehousePaths(tmp_path, tmp_path, tmp_path, tmp_path / "mapping.yml")
-    assert not erased_since_last_publish(paths)  # nothing published, nobody erased
-    paths.analytics_database.write_bytes(b"")
-    assert not erased_since_last_publish(paths)
-    erasures = paths.warehouse_dir / ERASURES_FILE
-    erasures.write_text("{}")
-    published_at = erasures.stat().st_mtime_ns
-    os.utime(paths.analytics_database, ns=(published_at - 1, published_at - 1))
-    assert erased_since_last_publish(paths)
-    os.utime(paths.analytics_database, ns=(published_at + 1, published_at + 1))
-    assert not erased_since_last_publish(paths)
 
 
 def test_a_bi_tool_holding_the_file_for_writing_gets_a_new_file_not_a_failure(databases):

@@ -3,11 +3,10 @@
 import dagster as dg
 
 from orchestration.dbt.assets import mart_asset_keys
-from orchestration.ingest.privacy import ERASURES_FILE
 from orchestration.publish.bi_file import PublishedTable, publish_marts
+from orchestration.publish.publish_record import needs_new_file, record_publish
 from orchestration.resources import WarehouseResource
 from orchestration.run_tags import is_full_refresh
-from orchestration.settings import WarehousePaths
 
 
 @dg.asset(
@@ -32,8 +31,9 @@ def analytics_duckdb(
         "marts",
         tables,
         warehouse.duckdb_limits,
-        from_scratch=is_full_refresh(context) or erased_since_last_publish(warehouse.paths),
+        from_scratch=is_full_refresh(context) or needs_new_file(warehouse.paths),
     )
+    record_publish(warehouse.paths)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(warehouse.paths.analytics_database)),
@@ -44,19 +44,6 @@ def analytics_duckdb(
             ),
             "tables": dg.MetadataValue.md("\n".join(map(_described, published))),
         }
-    )
-
-
-def erased_since_last_publish(paths: WarehousePaths) -> bool:
-    """Whether someone was erased since the BI file was last published. Rows deleted
-    from a file stay in its blocks until they are reused, so only a new file is sure
-    to hold nothing of them (`make erase` runs a full refresh, which writes one too)."""
-    erasures = paths.warehouse_dir / ERASURES_FILE
-    published = paths.analytics_database
-    return (
-        erasures.exists()
-        and published.exists()
-        and erasures.stat().st_mtime_ns >= published.stat().st_mtime_ns
     )
 
 
