@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.agreements.documents import ConfigurationError
 from orchestration.agreements.fingerprints import changed_keys, fingerprint
 from orchestration.agreements.history import AgreementHistory
+from orchestration.json_files import replace_json
 
 APPLIED_FILE = "applied_agreements.json"
 
@@ -114,7 +114,4 @@ def _write(warehouse_dir: Path, applied: dict[str, AppliedVersion]) -> None:
             for record in applied.values()
         }
     }
-    path = warehouse_dir / APPLIED_FILE
-    partial = path.with_suffix(".json.partial")
-    partial.write_text(json.dumps(document, indent=2, sort_keys=True), encoding="utf-8")
-    os.replace(partial, path)
+    replace_json(warehouse_dir / APPLIED_FILE, document)

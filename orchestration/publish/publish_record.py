@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from orchestration.ingest.privacy import ERASURES_FILE
+from orchestration.json_files import replace_json
 from orchestration.settings import WarehousePaths
 
 RECORD_FILE = "bi_file_published.json"
@@ -55,7 +55,4 @@ def needs_new_file(paths: WarehousePaths) -> bool:
 
 def record_publish(paths: WarehousePaths) -> None:
     """Record the live BI file just published and the erasure list it follows."""
-    record = paths.warehouse_dir / RECORD_FILE
-    partial = record.with_name(f".{record.name}.partial")
-    partial.write_text(json.dumps(_current(paths)), encoding="utf-8")
-    os.replace(partial, record)
+    replace_json(paths.warehouse_dir / RECORD_FILE, _current(paths))
