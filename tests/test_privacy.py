@@ -17,7 +17,14 @@ import pytest
 
 from orchestration.definitions import build_definitions
 from orchestration.erase import NobodyToErase, erase_person, record_erasure
-from orchestration.ingest.privacy import ERASURES_FILE, KEY_ENV, email_pseudonym
+from orchestration.ingest.privacy import (
+    ERASURES_FILE,
+    KEY_ENV,
+    Erasures,
+    email_pseudonym,
+    read_erasures,
+    write_erasures,
+)
 from orchestration.nightly import run_nightly_refresh
 from orchestration.settings import PROJECT_ROOT
 from tests.conftest import FIXTURE_LANDING, PROJECT_DBT_DIR, copy_landing, make_warehouse
@@ -239,6 +246,22 @@ def test_a_person_only_in_the_quarantine_can_be_erased(erased_from_quarantine):
     )
     quarantine = table_texts(warehouse.paths.build_database)["raw_quarantine.rejected_rows"]
     assert IVY_LEAD not in quarantine
+
+
+def test_an_erasure_list_write_cut_short_leaves_the_previous_list(tmp_path, monkeypatch):
+    first = Erasures().adding("pseudonym-a", ["00Q000000000001"])
+    write_erasures(tmp_path, first)
+    real_write_text = Path.write_text
+
+    def write_half(path, text, *args, **kwargs):
+        real_write_text(path, text[: len(text) // 2], *args, **kwargs)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Path, "write_text", write_half)
+    with pytest.raises(OSError):
+        write_erasures(tmp_path, first.adding("pseudonym-b", ["00Q000000000002"]))
+    monkeypatch.undo()
+    assert read_erasures(tmp_path) == Erasures(("pseudonym-a",), ("00Q000000000001",))
 
 
 def test_the_key_leaves_the_environment_when_the_code_loads(tmp_path):

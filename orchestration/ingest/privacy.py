@@ -24,6 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.json_files import replace_json
+
 KEY_ENV = "REVENUE_PSEUDONYM_KEY"
 KEY_FILE = ".pseudonym.key"
 ERASURES_FILE = "erasures.json"
@@ -128,10 +130,13 @@ def read_erasures(warehouse_dir: Path) -> Erasures:
 
 
 def write_erasures(warehouse_dir: Path, erasures: Erasures) -> None:
-    path = warehouse_dir / ERASURES_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"pseudonyms": list(erasures.pseudonyms), "person_ids": list(erasures.person_ids)}
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    """Every load reads the list: a crash while `make erase` writes it must leave the
+    previous list whole, not a truncated file no load can parse."""
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    replace_json(
+        warehouse_dir / ERASURES_FILE,
+        {"pseudonyms": list(erasures.pseudonyms), "person_ids": list(erasures.person_ids)},
+    )
 
 
 def privacy_rules(warehouse_dir: Path) -> PrivacyRules:
