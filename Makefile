@@ -7,8 +7,6 @@ DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/te
 	dbt_project/dbt_project.yml dbt_project/profiles.yml
 
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
-# dagster dev re-parses the dbt project with the `dbt` on PATH: the venv's.
-export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: install postgres-server chromium run report test dev lint format sample erase clean bench
 
