@@ -51,7 +51,9 @@ def check(asset: str, name: str, passed: bool = True, warn: bool = False):
     )
 
 
-def reported(events, views: list[str], deps: dict[str, set[str]], checks=()) -> list[str]:
+def reported(
+    events, views: list[str], deps: dict[str, set[str]], checks=(), passed_already=()
+) -> list[str]:
     """The order of events with the views' materialisations, the dbt events named by
     the asset they concern. `deps`: each asset of the step and the assets it reads;
     `checks`: (asset, check name)."""
@@ -77,7 +79,14 @@ def reported(events, views: list[str], deps: dict[str, set[str]], checks=()) -> 
     view_ids = {key(view): f"model.p.{view}" for view in views}
     return [
         name(event)
-        for event in with_views_materialised(events, view_ids, asset_deps, key, checks_of)
+        for event in with_views_materialised(
+            events,
+            view_ids,
+            asset_deps,
+            key,
+            checks_of,
+            {dg.AssetCheckKey(key(asset), name) for asset, name in passed_already},
+        )
     ]
 
 
@@ -133,6 +142,19 @@ def test_a_view_waits_for_the_tests_of_what_it_reads_sources_included():
         [check("crm_lead", "fresh", passed=False), built, *passed[1:3]],
     ):
         assert "view int_signals" not in reported(failed, ["int_signals"], deps, checks)
+
+
+def test_a_view_does_not_wait_for_tests_carried_over():
+    deps = {"int_scored": set(), "int_signals": {"int_scored"}, "other": set()}
+    checks = [("int_scored", "pk")]
+    events = [dg.Output(None, output_name="int_scored"), dg.Output(None, output_name="other")]
+    # Waiting for a test dbt does not run, the view would never come.
+    assert reported(events, ["int_signals"], deps, checks) == ["built int_scored", "built other"]
+    assert reported(events, ["int_signals"], deps, checks, passed_already=checks) == [
+        "built int_scored",
+        "view int_signals",
+        "built other",
+    ]
 
 
 def test_a_view_comes_before_its_own_tests_and_what_reads_it():

@@ -119,6 +119,15 @@ def test_dbt_build_arguments():
         "--indirect-selection",
         "empty",
     ]
+    # Tests carried over are left out by name, beside the views.
+    assert dbt_build_args(False, True, ["pk_a", "pk_b"]) == [
+        *nightly,
+        "--exclude",
+        "config.materialized:view,resource_type:model pk_a pk_b",
+        "--indirect-selection",
+        "empty",
+    ]
+    assert dbt_build_args(False, False, ["pk_a"]) == [*nightly, "--exclude", "pk_a"]
 
 
 def test_loading_the_definitions_leaves_the_chart_library_for_the_monday_report():

@@ -2,7 +2,7 @@
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import dagster as dg
@@ -10,6 +10,14 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.agreements.documents import load_source_mapping
 from orchestration.agreements.history import definition_files
+from orchestration.dbt.agreement_tests import (
+    agreement_data_tests,
+    carried_tests,
+    record_vouched,
+    still_vouched_for,
+    vouched_by_last_complete_build,
+    with_carried_results,
+)
 from orchestration.dbt.build_state import (
     build_fingerprint,
     code_in_place,
@@ -39,19 +47,25 @@ BUILD_DATABASE_ENV = "REVENUE_BUILD_DATABASE"
 SECRET_ENV_VARS = (KEY_ENV, "DAGSTER_PG_PASSWORD")
 
 
-def dbt_build_args(full_refresh: bool, views_current: bool = False) -> list[str]:
+def dbt_build_args(
+    full_refresh: bool, views_current: bool = False, tests_carried: Sequence[str] = ()
+) -> list[str]:
     """Arguments for `dbt build`; selection comes from the Dagster run.
 
     Unit tests check SQL logic on fixed inputs, not the night's data: they run in the
     test suite (tests/test_dbt_unit_tests.py), as dbt recommends, not every night.
-    Views already current are left as they are (current_views.py).
+    Views already current are left as they are (current_views.py), and so are the data
+    tests named in `tests_carried` (agreement_tests.py).
     """
+    excluded = [*([VIEWS_LEFT_AS_THEY_ARE] if views_current else []), *tests_carried]
     return [
         "build",
         "--exclude-resource-type",
         "unit_test",
         *(["--full-refresh"] if full_refresh else []),
-        *(VIEWS_LEFT_AS_THEY_ARE if views_current else []),
+        # One value: dagster-dbt takes one per `--exclude`, and dbt reads spaces as "or".
+        *(["--exclude", " ".join(excluded)] if excluded else []),
+        *(["--indirect-selection", "empty"] if views_current else []),
     ]
 
 
@@ -99,6 +113,9 @@ def revenue_dbt_models(
         installed_build_tools(),
     )
     views = view_models(manifest)
+    varying = views_varying_by_build(manifest)
+    agreement_tests = agreement_data_tests(manifest, varying)
+    translator = RevenueDbtTranslator()
     with warehouse.connect() as connection:
         built_with = code_in_place(connection)
         # dbt's sources of a CRM system the landing folder does not hold: empty tables.
@@ -114,11 +131,15 @@ def revenue_dbt_models(
             raise dg.Failure(description=str(error)) from error
         full_refresh = needs_full_refresh(is_full_refresh(context), built_with, fingerprint)
         # A run of some models keeps dagster-dbt's own selection of them and their tests.
-        views_current = (
-            not full_refresh
-            and not context.is_subset
-            and not views_varying_by_build(manifest)
-            and views_still_bind(connection, views)
+        quiet = not full_refresh and not context.is_subset
+        views_current = quiet and not varying and views_still_bind(connection, views)
+        carried = carried_tests(
+            still_vouched_for(agreement_tests, vouched_by_last_complete_build(connection))
+            if quiet
+            else [],
+            manifest,
+            translator,
+            context.assets_def.check_keys,
         )
         attempt = record_attempt(connection, fingerprint)
     for note in absent:
@@ -131,32 +152,34 @@ def revenue_dbt_models(
         )
     with secrets_withheld():
         build = dbt.cli(
-            dbt_build_args(full_refresh, views_current),
+            dbt_build_args(full_refresh, views_current, [test.name for test in carried]),
             context=context,
             target_path=warehouse.paths.dbt_target_dir,
         )
+    asset_key_of_output = context.assets_def.keys_by_output_name.__getitem__
+    events = build.stream()
     if views_current:
-        translator = RevenueDbtTranslator()
-        yield from with_views_materialised(
-            build.stream(),
+        events = with_views_materialised(
+            events,
             {
                 translator.get_asset_key(manifest["nodes"][view.unique_id]): view.unique_id
                 for view in views
             },
             context.assets_def.asset_deps,
-            context.assets_def.keys_by_output_name.__getitem__,
+            asset_key_of_output,
             lambda asset_key: (
                 check for check in context.assets_def.check_keys if check.asset_key == asset_key
             ),
+            passed_already={test.check_key for test in carried},
         )
-    else:
-        yield from build.stream()
+    yield from with_carried_results(events, carried, asset_key_of_output)
     # A run of some models, or of some of their tests ("Materialize selected" in the
     # UI), leaves the others as they were and rows untested, so only a build of
     # everything vouches for the fingerprint and for the data tests' watermark.
     if not context.is_subset:
         with warehouse.connect() as connection:
             record_build(connection, attempt, fingerprint, full_refresh)
+            record_vouched(connection, attempt, agreement_tests)
 
 
 def mart_asset_keys() -> list[dg.AssetKey]:

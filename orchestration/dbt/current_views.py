@@ -146,15 +146,11 @@ def views_still_bind(connection: duckdb.DuckDBPyConnection, views: Sequence[View
     return True
 
 
+# The dbt selector of the views, for `--exclude`. With `--indirect-selection empty`,
 # `fqn:*`, which dagster-dbt passes when the run builds every model, selects each data
 # test itself, so no test is dropped with the views it reads (by default dbt leaves out
 # the tests of excluded models).
-VIEWS_LEFT_AS_THEY_ARE = [
-    "--exclude",
-    "config.materialized:view,resource_type:model",
-    "--indirect-selection",
-    "empty",
-]
+VIEWS_LEFT_AS_THEY_ARE = "config.materialized:view,resource_type:model"
 
 
 def with_views_materialised(
@@ -163,6 +159,7 @@ def with_views_materialised(
     asset_deps: Mapping[dg.AssetKey, AbstractSet[dg.AssetKey]],
     asset_key_of_output: Callable[[str], dg.AssetKey],
     checks_of: Callable[[dg.AssetKey], Iterable[dg.AssetCheckKey]],
+    passed_already: AbstractSet[dg.AssetCheckKey] = frozenset(),
 ) -> Iterator[Any]:
     """dbt's events, with a materialisation of each view left as it is (`views`: asset
     key, dbt unique id): the view's rows are the night's, and lineage shows it so, with
@@ -174,7 +171,8 @@ def with_views_materialised(
     the view (its tests) or an asset reading it: Dagster takes a step's outputs in the
     order of its own dependencies (`asset_deps`, which pass over ephemeral models) and
     refuses any other, and a check result belongs to the materialisation before it. A
-    view whose parent failed, or failed a test, gets none, as dbt would skip it.
+    view whose parent failed, or failed a test, gets none, as dbt would skip it. Tests
+    not run, known to pass (`passed_already`), are not waited for.
     """
     reads = {key: set(asset_deps[key]) & asset_deps.keys() for key in views}
     read_by = {
@@ -185,7 +183,7 @@ def with_views_materialised(
     }
     waiting = set(views)
     materialised: set[dg.AssetKey] = set()
-    passed: set[dg.AssetCheckKey] = set()
+    passed = set(passed_already)
 
     def report(key: dg.AssetKey) -> dg.MaterializeResult:
         waiting.discard(key)
