@@ -12,6 +12,7 @@ import duckdb
 from orchestration.dbt.agreement_tests import (
     CarriedTest,
     agreement_data_tests,
+    agreement_tables_digest,
     carried_tests,
     record_vouched,
     still_vouched_for,
@@ -28,22 +29,20 @@ def source(name: str) -> dict:
     return {"source_name": name}
 
 
-def model(*parents: str, materialized: str = "view") -> dict:
+def model(*parents: str, materialized: str = "view", sql: str = "select * from x") -> dict:
     return {
         "resource_type": "model",
         "config": {"materialized": materialized},
         "depends_on": {"nodes": list(parents)},
-        "fqn": ["p", "staging", "x"],
+        "raw_code": sql,
     }
 
 
-def data_test(
-    generic: str | None, *parents: str, severity: str = "ERROR", where: str | None = None
-) -> dict:
+def data_test(generic: str | None, *parents: str, severity: str = "ERROR", **config: str) -> dict:
     node = {
         "resource_type": "test",
         "name": f"{generic}_{'_'.join(p.rsplit('.', 1)[-1] for p in parents)}",
-        "config": {"severity": severity, "where": where},
+        "config": {"severity": severity, "warn_if": "!= 0", "error_if": "!= 0", **config},
         "depends_on": {"nodes": list(parents)},
         "raw_code": "{{ test(**_dbt_generic_test_kwargs) }}",
         "attached_node": parents[0] if parents else None,
@@ -66,6 +65,9 @@ MANIFEST = {
         "model.p.stg_leads": model("source.p.salesforce.lead"),
         "model.p.teams_table": model("source.p.source_mapping.user_teams", materialized="table"),
         "model.p.stg_teams_dated": model("source.p.source_mapping.user_teams"),
+        "model.p.stg_teams_today": model(
+            "source.p.source_mapping.user_teams", sql="select *, current_date as day from x"
+        ),
         "test.p.accepted_teams": data_test("accepted_values", "model.p.stg_teams"),
         "test.p.pk_channels_again": data_test("primary_key", "model.p.stg_channels_again"),
         "test.p.channels_to_teams": data_test(
@@ -80,15 +82,18 @@ MANIFEST = {
         "test.p.custom_teams": data_test("rows_recent", "model.p.stg_teams"),
         "test.p.pk_table": data_test("primary_key", "model.p.teams_table"),
         "test.p.pk_dated": data_test("primary_key", "model.p.stg_teams_dated"),
+        "test.p.pk_today": data_test("primary_key", "model.p.stg_teams_today"),
+        "test.p.few_teams": data_test("not_null", "model.p.stg_teams", error_if="> 5"),
     },
 }
 
 
 def test_tests_reading_only_the_agreement_tables_through_fixed_views_are_found():
-    found = agreement_data_tests(MANIFEST, views_varying=["model.p.stg_teams_dated"])
-    # Not: a relationship to the leads, a test that may warn or is limited by `where`,
-    # a singular test or a generic one not known to be fixed, a test of a table (built
-    # again every night) or of a view whose SQL may differ from build to build.
+    found = agreement_data_tests(MANIFEST, ["model.p.stg_teams_dated"], "rows")
+    # Not: a relationship to the leads, a test that may warn (by severity or threshold)
+    # or is limited by `where`, a singular test or a generic one not known to be fixed,
+    # a test of a table (built again every night), of a view whose Jinja may compile
+    # otherwise, or of one whose SQL reads the clock.
     assert sorted(found) == [
         "test.p.accepted_teams",
         "test.p.channels_to_teams",
@@ -96,15 +101,40 @@ def test_tests_reading_only_the_agreement_tables_through_fixed_views_are_found()
     ]
 
 
-def test_a_test_defined_otherwise_has_another_digest():
-    before = agreement_data_tests(MANIFEST, [])
+def test_a_test_defined_otherwise_or_on_other_rows_has_another_digest():
+    before = agreement_data_tests(MANIFEST, [], "rows")
     changed = copy.deepcopy(MANIFEST)
     changed["nodes"]["test.p.accepted_teams"]["test_metadata"]["kwargs"]["values"] = ["sales"]
-    after = agreement_data_tests(changed, [])
+    after = agreement_data_tests(changed, [], "rows")
     assert after["test.p.accepted_teams"] != before["test.p.accepted_teams"]
     assert {k: v for k, v in after.items() if k != "test.p.accepted_teams"} == {
         k: v for k, v in before.items() if k != "test.p.accepted_teams"
     }
+    other_rows = agreement_data_tests(MANIFEST, [], "other rows")
+    assert other_rows.keys() == before.keys()
+    assert not set(other_rows.values()) & set(before.values())
+
+
+def test_the_agreement_tables_digest_follows_their_rows_not_their_order():
+    with duckdb.connect() as connection:
+        connection.execute("create schema source_mapping")
+        connection.execute("create schema raw_salesforce")
+        connection.execute("create table source_mapping.user_teams (team varchar, n int)")
+        connection.execute("insert into source_mapping.user_teams values ('sales', 1), ('x', 2)")
+        connection.execute("create table raw_salesforce.lead (id varchar)")
+        first = agreement_tables_digest(connection, ["source_mapping"])
+        # Other schemas' tables change every night.
+        connection.execute("insert into raw_salesforce.lead values ('L1')")
+        # The same rows written in another order.
+        connection.execute(
+            "create table source_mapping.copy as select * from source_mapping.user_teams"
+        )
+        connection.execute("delete from source_mapping.user_teams")
+        connection.execute("insert into source_mapping.user_teams values ('x', 2), ('sales', 1)")
+        connection.execute("drop table source_mapping.copy")
+        assert agreement_tables_digest(connection, ["source_mapping"]) == first
+        connection.execute("update source_mapping.user_teams set team = 'Sales' where n = 1")
+        assert agreement_tables_digest(connection, ["source_mapping"]) != first
 
 
 def test_only_tests_the_last_complete_build_vouched_for_are_carried():
@@ -167,12 +197,14 @@ def test_the_projects_agreement_tests_are_checks_of_the_dbt_step():
     from orchestration.dbt.assets import revenue_dbt_models
 
     manifest = json.loads(revenue_dbt_project.manifest_path.read_text())
-    eligible = agreement_data_tests(manifest, views_varying_by_build(manifest))
+    eligible = agreement_data_tests(manifest, views_varying_by_build(manifest), "rows")
+    translator = RevenueDbtTranslator()
     carried = carried_tests(
-        eligible, manifest, RevenueDbtTranslator(), revenue_dbt_models.check_keys
+        eligible, manifest, translator, revenue_dbt_project, revenue_dbt_models.check_keys
     )
-    # Every one of them is a planned check, on a staging model of the agreements.
-    assert len(carried) == len(eligible) > 40
+    # Every one of them is a planned check, on a staging model of the agreements (51:
+    # tests/test_incremental.py counts them from the tests' parents).
+    assert len(carried) == len(eligible) == 51
     assert {test.check_key.asset_key.path[0] for test in carried} == {"staging"}
     assert all(
         test.check_key.asset_key.path[-1].startswith(
@@ -181,4 +213,4 @@ def test_the_projects_agreement_tests_are_checks_of_the_dbt_step():
         for test in carried
     )
     # A check the run did not plan is left to dbt.
-    assert carried_tests(eligible, manifest, RevenueDbtTranslator(), set()) == []
+    assert carried_tests(eligible, manifest, translator, revenue_dbt_project, set()) == []

@@ -12,6 +12,8 @@ from orchestration.agreements.documents import load_source_mapping
 from orchestration.agreements.history import definition_files
 from orchestration.dbt.agreement_tests import (
     agreement_data_tests,
+    agreement_schemas,
+    agreement_tables_digest,
     carried_tests,
     record_vouched,
     still_vouched_for,
@@ -63,7 +65,7 @@ def dbt_build_args(
         "--exclude-resource-type",
         "unit_test",
         *(["--full-refresh"] if full_refresh else []),
-        # One value: dagster-dbt takes one per `--exclude`, and dbt reads spaces as "or".
+        # dbt reads the spaces between selectors as "or".
         *(["--exclude", " ".join(excluded)] if excluded else []),
         *(["--indirect-selection", "empty"] if views_current else []),
     ]
@@ -114,7 +116,6 @@ def revenue_dbt_models(
     )
     views = view_models(manifest)
     varying = views_varying_by_build(manifest)
-    agreement_tests = agreement_data_tests(manifest, varying)
     translator = RevenueDbtTranslator()
     with warehouse.connect() as connection:
         built_with = code_in_place(connection)
@@ -130,6 +131,11 @@ def revenue_dbt_models(
         except MissingSystemError as error:
             raise dg.Failure(description=str(error)) from error
         full_refresh = needs_full_refresh(is_full_refresh(context), built_with, fingerprint)
+        agreement_tests = agreement_data_tests(
+            manifest,
+            varying,
+            agreement_tables_digest(connection, agreement_schemas(manifest)),
+        )
         # A run of some models keeps dagster-dbt's own selection of them and their tests.
         quiet = not full_refresh and not context.is_subset
         views_current = quiet and not varying and views_still_bind(connection, views)
@@ -139,7 +145,8 @@ def revenue_dbt_models(
             else [],
             manifest,
             translator,
-            context.assets_def.check_keys,
+            revenue_dbt_project,
+            context.selected_asset_check_keys,
         )
         attempt = record_attempt(connection, fingerprint)
     for note in absent:
