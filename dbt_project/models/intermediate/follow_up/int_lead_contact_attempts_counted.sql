@@ -65,24 +65,63 @@ attempts_until_disqualified as (
 
 ),
 
+-- Each piece holds some of a lead's counts; grouping by lead puts them together.
+-- Joining the leads with the three per-lead tables instead holds all their hash tables
+-- in memory at once, and at 5M leads, beside another model on dbt's other thread, that
+-- ran out of memory, where a grouping spills to disk as it must.
+pieces as (
+
+    select
+        lead_id,
+        true as is_lead
+    from leads
+    union all by name
+    select
+        lead_id,
+        sales_touches
+    from touches
+    union all by name
+    select
+        lead_id,
+        true as is_disqualified,
+        disqualified_at
+    from disqualifications
+    union all by name
+    select
+        lead_id,
+        attempts as attempts_until_disqualified
+    from attempts_until_disqualified
+
+),
+
+-- any_value takes the one non-null value a column has in a lead's pieces.
+combined as (
+
+    select
+        lead_id,
+        coalesce(bool_or(is_lead), false) as is_lead,
+        any_value(sales_touches) as sales_touches,
+        coalesce(bool_or(is_disqualified), false) as is_disqualified,
+        any_value(disqualified_at) as disqualified_at,
+        any_value(attempts_until_disqualified) as attempts_until_disqualified
+    from pieces
+    group by lead_id
+
+),
+
 final as (
 
     select
-        leads.lead_id,
-        coalesce(touches.sales_touches, 0) as contact_attempts,
-        disqualifications.disqualified_at,
+        lead_id,
+        coalesce(sales_touches, 0) as contact_attempts,
+        disqualified_at,
         case
-            when disqualifications.lead_id is null then coalesce(touches.sales_touches, 0)
-            else coalesce(attempts_until_disqualified.attempts, 0)
+            when not is_disqualified then coalesce(sales_touches, 0)
+            else coalesce(attempts_until_disqualified, 0)
         end as contact_attempts_before_disqualification,
         {{ this_build_started() }} as processed_at
-    from leads
-    left join touches
-        on leads.lead_id = touches.lead_id
-    left join disqualifications
-        on leads.lead_id = disqualifications.lead_id
-    left join attempts_until_disqualified
-        on leads.lead_id = attempts_until_disqualified.lead_id
+    from combined
+    where is_lead
 
 )
 
