@@ -2,9 +2,9 @@
 
 A third of the project's data tests (51 of 153) check the tables written from the
 agreement files (the agreed definitions and the source mapping): keys unique, values
-among those allowed. Those tables change only when the files do, and a change to the
-files makes the night a full refresh, which runs every test (build_state.py). On any
-other night each of these tests would read the same rows, with the same SQL, as the
+among those allowed. Those tables are written from the files, and a change to the
+files makes the night a full refresh, which runs every test (build_state.py). On other
+nights each of these tests would mostly read the same rows, with the same SQL, as the
 last complete build, which passed it: dbt's own work per test (about 40 ms) is most of
 what they cost.
 
@@ -152,7 +152,7 @@ def vouched_by_last_complete_build(connection: duckdb.DuckDBPyConnection) -> dic
     return dict(
         connection.execute(
             f"""
-            select unique_id, definition_digest from {VOUCHED_TABLE}
+            select unique_id, digest from {VOUCHED_TABLE}
             where attempt = (
                 select max(attempt) from {ATTEMPTS_TABLE} where builds_recorded is not null
             )
@@ -176,7 +176,7 @@ def record_vouched(
     connection.execute(
         f"""
         create table if not exists {VOUCHED_TABLE} (
-            attempt bigint, unique_id varchar, definition_digest varchar
+            attempt bigint, unique_id varchar, digest varchar
         )
         """
     )
